@@ -1,0 +1,22 @@
+import { UnitCommands } from "../src/control/unit-commands.ts";
+import type { Registry } from "../src/registry/registry.ts";
+import { ClusterView } from "../src/registry/view.ts";
+import type { ServerContext } from "../src/server/context.ts";
+import { EventHub } from "../src/server/event-hub.ts";
+import { Metrics } from "../src/server/metrics.ts";
+
+/** A server context with no etcd behind it: enough to build the app and read its schemas. */
+export function offlineContext(): ServerContext {
+  const registry = new Proxy({} as Registry, {
+    get: () => () => Promise.reject(new Error("no registry when generating the OpenAPI document")),
+  });
+  const view = new ClusterView();
+  return {
+    registry,
+    view,
+    commands: new UnitCommands(registry),
+    events: new EventHub(view),
+    metrics: new Metrics(),
+    isSynced: () => false,
+  };
+}

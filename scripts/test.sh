@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, checks types, lint, format and the
+# OpenAPI document, starts a throw-away etcd, and runs every test against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/ensure.sh
+
+ensure_etcd
+ensure_node_modules
+
+echo "== typecheck" && npx tsc --noEmit
+echo "== lint and format" && npx biome check --error-on-warnings .
+echo "== openapi" && npx tsx scripts/generate-openapi.ts --check && npx redocly lint --format=stylish openapi/openapi.json
+
+trap stop_test_etcd EXIT
+start_test_etcd
+export FLOTILLA_TEST_ETCD="$ETCD_ENDPOINT"
+
+echo "== tests (etcd at $ETCD_ENDPOINT)"
+shopt -s globstar nullglob
+node --import tsx --test --test-concurrency=2 --test-reporter=spec "$@" \
+  $( [ $# -eq 0 ] && printf '%s\n' test/**/*.test.ts )
