@@ -1,0 +1,41 @@
+import type { Keys } from "./keys.ts";
+import type { Change } from "./registry.ts";
+
+/**
+ * Turns an etcd key and its value (absent for a deletion) into a typed change. A value
+ * that is not valid JSON is treated as absent: one corrupt key must not stop a watch.
+ */
+export function decodeChange(
+  keys: Keys,
+  key: string,
+  value: string | undefined,
+): Change | undefined {
+  const ref = keys.parse(key);
+  if (!ref) return undefined;
+  switch (ref.kind) {
+    case "unit-file":
+      return { kind: "unit-file", hash: ref.hash, text: value };
+    case "unit-file-ref":
+      return undefined;
+    case "unit":
+      return { kind: "unit", name: ref.name, value: parseJson(value) };
+    case "placement":
+      return { kind: "placement", name: ref.name, value: parseJson(value) };
+    case "machine":
+      return { kind: "machine", id: ref.id, value: parseJson(value) };
+    case "machine-metadata":
+      return { kind: "machine-metadata", id: ref.id, value: parseJson(value) };
+    case "state":
+      return { kind: "state", name: ref.name, machineId: ref.machineId, value: parseJson(value) };
+  }
+}
+
+function parseJson<T>(value: string | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === "object" ? (parsed as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,27 @@
+import { ExponentialBackoff, type IBackoff } from "cockatiel";
+import { Etcd3 } from "etcd3";
+
+export interface EtcdOptions {
+  endpoints: string[];
+  /** Deadline of each unary call, so that an unreachable etcd fails a request instead of hanging it. */
+  callTimeoutMs?: number;
+}
+
+export function connectEtcd(options: EtcdOptions): Etcd3 {
+  const callTimeoutMs = options.callTimeoutMs ?? 5000;
+  return new Etcd3({
+    hosts: options.endpoints,
+    dialTimeout: callTimeoutMs,
+    defaultCallOptions: (context) =>
+      context.isStream ? {} : { deadline: Date.now() + callTimeoutMs },
+    faultHandling: {
+      // The library's default waits up to 30 s between watch reconnections; state must
+      // catch up within seconds of etcd's return.
+      // etcd3 declares an IBackoff here but calls next() on it first, as on a factory.
+      watchBackoff: new ExponentialBackoff({
+        initialDelay: 100,
+        maxDelay: 2000,
+      }) as unknown as IBackoff<unknown>,
+    },
+  });
+}

@@ -1,0 +1,330 @@
+import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
+import { decodeChange } from "./decode.ts";
+import { Keys } from "./keys.ts";
+import type { MachineRecord, MetadataOverrides, UnitRecord, UnitStateRecord } from "./records.ts";
+import type {
+  Change,
+  Presence,
+  Registry,
+  Revision,
+  Snapshot,
+  Versioned,
+  WatchHandle,
+  WatchHandlers,
+  WriteResult,
+} from "./registry.ts";
+
+/** Keys read per range call while taking a snapshot, to stay far below gRPC's message limit. */
+const SNAPSHOT_PAGE = 2000;
+
+export class MachineIdInUseError extends Error {
+  constructor(readonly machineId: string) {
+    super(`machine id ${machineId} is already announced by another running agent`);
+  }
+}
+
+export interface EtcdRegistryOptions {
+  prefix: string;
+  /** Where watch handler failures are reported; a failing handler never stops the watch. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+export class EtcdRegistry implements Registry {
+  readonly prefix: string;
+  private readonly keys: Keys;
+  private readonly onError: (error: unknown, context: string) => void;
+
+  constructor(
+    private readonly client: Etcd3,
+    options: EtcdRegistryOptions,
+  ) {
+    this.prefix = options.prefix;
+    this.keys = new Keys(options.prefix);
+    this.onError = options.onError ?? (() => {});
+  }
+
+  async getUnit(name: string): Promise<Versioned<UnitRecord> | undefined> {
+    return this.getVersionedJson<UnitRecord>(this.keys.unit(name));
+  }
+
+  async getUnitText(hash: string): Promise<string | undefined> {
+    return (await this.client.get(this.keys.unitFile(hash)).string()) ?? undefined;
+  }
+
+  async listUnitNames(namePrefix: string): Promise<string[]> {
+    const base = this.keys.unitsNamed("");
+    const found = await this.client.getAll().prefix(this.keys.unitsNamed(namePrefix)).keys();
+    return found.map((key) => key.slice(base.length));
+  }
+
+  async createUnit(unit: UnitRecord, text: string): Promise<WriteResult> {
+    const key = this.keys.unit(unit.name);
+    const result = await this.client
+      .if(key, "Create", "==", 0)
+      .then(
+        this.client.put(key).value(JSON.stringify(unit)),
+        this.client.put(this.keys.unitFile(unit.hash)).value(text),
+        this.client.put(this.keys.unitFileRef(unit.hash, unit.name)).value(""),
+      )
+      .commit();
+    return writeResult(result);
+  }
+
+  async updateUnit(
+    unit: UnitRecord,
+    expected: Versioned<UnitRecord>,
+    text?: string,
+  ): Promise<WriteResult> {
+    const key = this.keys.unit(unit.name);
+    const previousHash = expected.value.hash;
+    const contentChanges =
+      text !== undefined && unit.hash !== previousHash
+        ? [
+            this.client.put(this.keys.unitFile(unit.hash)).value(text),
+            this.client.put(this.keys.unitFileRef(unit.hash, unit.name)).value(""),
+            this.client.delete().key(this.keys.unitFileRef(previousHash, unit.name)),
+          ]
+        : [];
+    const result = await this.client
+      .if(key, "Mod", "==", expected.version)
+      .then(this.client.put(key).value(JSON.stringify(unit)), ...contentChanges)
+      .commit();
+    if (result.succeeded && contentChanges.length > 0) await this.collectUnitText(previousHash);
+    return writeResult(result);
+  }
+
+  async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
+    const { name, hash } = expected.value;
+    const key = this.keys.unit(name);
+    const result = await this.client
+      .if(key, "Mod", "==", expected.version)
+      .then(
+        this.client.delete().key(key),
+        this.client.delete().key(this.keys.placement(name)),
+        this.client.delete().key(this.keys.unitFileRef(hash, name)),
+      )
+      .commit();
+    if (result.succeeded) await this.collectUnitText(hash);
+    return writeResult(result);
+  }
+
+  /**
+   * Deletes content no unit refers to any more. A unit created meanwhile re-puts the
+   * content in its own transaction, which changes its revision and makes this one fail.
+   */
+  private async collectUnitText(hash: string): Promise<void> {
+    const contentKey = this.keys.unitFile(hash);
+    const [refs, content] = await Promise.all([
+      this.client.getAll().prefix(this.keys.unitFileRefs(hash)).limit(1).keys(),
+      this.client.get(contentKey).exec(),
+    ]);
+    const kv = content.kvs[0];
+    if (refs.length > 0 || !kv) return;
+    await this.client
+      .if(contentKey, "Mod", "==", kv.mod_revision)
+      .then(this.client.delete().key(contentKey))
+      .commit();
+  }
+
+  async getMachine(id: string): Promise<MachineRecord | undefined> {
+    return (await this.getVersionedJson<MachineRecord>(this.keys.machine(id)))?.value;
+  }
+
+  async getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined> {
+    return this.getVersionedJson<MetadataOverrides>(this.keys.machineMetadata(id));
+  }
+
+  async setMetadataOverrides(
+    id: string,
+    overrides: MetadataOverrides,
+    expected: Versioned<MetadataOverrides> | undefined,
+  ): Promise<WriteResult> {
+    const key = this.keys.machineMetadata(id);
+    const write =
+      Object.keys(overrides).length === 0
+        ? this.client.delete().key(key)
+        : this.client.put(key).value(JSON.stringify(overrides));
+    const result = await this.client
+      .if(key, "Mod", "==", expected?.version ?? 0)
+      .then(write)
+      .commit();
+    return writeResult(result);
+  }
+
+  async announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence> {
+    const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true });
+    const lost = new Promise<void>((resolve) => lease.on("lost", () => resolve()));
+    const leaseId = await lease.grant();
+    const key = this.keys.machine(machine.id);
+    const result = await this.client
+      .if(key, "Create", "==", 0)
+      .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+      .commit();
+    if (!result.succeeded) {
+      await lease.revoke();
+      throw new MachineIdInUseError(machine.id);
+    }
+    return {
+      leaseId,
+      lost,
+      revoke: async () => {
+        if (!lease.revoked()) await lease.revoke();
+      },
+    };
+  }
+
+  async reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void> {
+    await this.client
+      .put(this.keys.state(state.name, state.machineId))
+      .value(JSON.stringify(state))
+      .lease(presence.leaseId)
+      .exec();
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const whole = Range.prefix(this.prefix);
+    const changes: Change[] = [];
+    let revision: string | undefined;
+    let start: Buffer = whole.start;
+    for (;;) {
+      const query = this.client.getAll().inRange(new Range(start, whole.end)).limit(SNAPSHOT_PAGE);
+      if (revision !== undefined) query.revision(revision);
+      const page = await query.exec();
+      revision ??= page.header.revision;
+      for (const kv of page.kvs) {
+        const change = this.decode(kv.key.toString(), kv.value.toString());
+        if (change) changes.push(change);
+      }
+      const last = page.kvs.at(-1);
+      if (!page.more || !last) break;
+      start = Buffer.concat([last.key, Buffer.from([0])]);
+    }
+    return { revision: Number(revision), changes };
+  }
+
+  async watch(handlers: WatchHandlers): Promise<WatchHandle> {
+    const resilient = new ResilientWatch(this, this.client, handlers, this.onError);
+    await resilient.start();
+    return resilient;
+  }
+
+  /** Decodes a key of this registry; for the watch, which sees raw keys. */
+  decode(key: string, value: string | undefined): Change | undefined {
+    return decodeChange(this.keys, key, value);
+  }
+
+  async ping(): Promise<Revision> {
+    const response = await this.client.get(this.keys.election()).exec();
+    return Number(response.header.revision);
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
+  private async getVersionedJson<T>(key: string): Promise<Versioned<T> | undefined> {
+    const response = await this.client.get(key).exec();
+    const kv = response.kvs[0];
+    if (!kv) return undefined;
+    return { value: JSON.parse(kv.value.toString()) as T, version: Number(kv.mod_revision) };
+  }
+}
+
+function writeResult(result: { succeeded: boolean; header: { revision: string } }): WriteResult {
+  return result.succeeded
+    ? { ok: true, revision: Number(result.header.revision) }
+    : { ok: false, reason: "conflict" };
+}
+
+/**
+ * A watch over the whole prefix that survives everything etcd does to it: on reconnect the
+ * client library resumes from the last revision seen; when etcd cancels the watch (its
+ * revision was compacted) this re-lists, hands the handlers a fresh snapshot, and watches
+ * again from there.
+ */
+class ResilientWatch implements WatchHandle {
+  private watcher: Watcher | undefined;
+  private closed = false;
+  private retryDelayMs = 100;
+
+  constructor(
+    private readonly registry: EtcdRegistry,
+    private readonly client: Etcd3,
+    private readonly handlers: WatchHandlers,
+    private readonly onError: (error: unknown, context: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const snapshot = await this.registry.snapshot();
+    this.guard("reset", () => this.handlers.reset(snapshot));
+    const watcher = await this.client
+      .watch()
+      .prefix(this.registry.prefix)
+      .startRevision(String(snapshot.revision + 1))
+      .create();
+    this.watcher = watcher;
+    if (this.closed) {
+      await watcher.cancel();
+      return;
+    }
+    watcher.on("data", (response) => {
+      const batches = new Map<number, Change[]>();
+      for (const event of response.events) {
+        const revision = Number(event.kv.mod_revision);
+        const change = this.decodeEvent(event.type, event.kv);
+        if (!change) continue;
+        const batch = batches.get(revision) ?? [];
+        batch.push(change);
+        batches.set(revision, batch);
+      }
+      for (const [revision, changes] of batches) {
+        this.guard("changes", () => this.handlers.changes(revision, changes));
+      }
+    });
+    watcher.on("disconnected", () =>
+      this.guard("connection", () => this.handlers.connection?.(true)),
+    );
+    watcher.on("connected", () =>
+      this.guard("connection", () => this.handlers.connection?.(false)),
+    );
+    watcher.on("error", (error) => {
+      this.onError(error, "watch cancelled by etcd; re-listing");
+      void this.restart();
+    });
+    this.retryDelayMs = 100;
+  }
+
+  private decodeEvent(type: string, kv: IKeyValue): Change | undefined {
+    const deleted = type.toLowerCase() === "delete";
+    return this.registry.decode(kv.key.toString(), deleted ? undefined : kv.value.toString());
+  }
+
+  private async restart(): Promise<void> {
+    const old = this.watcher;
+    this.watcher = undefined;
+    await old?.cancel().catch(() => {});
+    while (!this.closed) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.onError(error, "re-listing after a cancelled watch");
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 2000);
+      }
+    }
+  }
+
+  private guard(context: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.onError(error, `watch handler (${context})`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.watcher?.cancel();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Flotilla's etcd key layout. This module is the only place that spells a key.
+ *
+ *   <prefix>unit-files/<sha1>               canonical unit text, stored once per content
+ *   <prefix>unit-file-refs/<sha1>/<name>    one per unit using that content, for collection
+ *   <prefix>units/<name>                    UnitRecord
+ *   <prefix>placements/<name>               PlacementRecord (create-only)
+ *   <prefix>machines/<id>                   MachineRecord (presence lease)
+ *   <prefix>machine-metadata/<id>           MetadataOverrides
+ *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
+ *   <prefix>election/                       engine leader election
+ */
+
+export type KeyRef =
+  | { kind: "unit-file"; hash: string }
+  | { kind: "unit-file-ref"; hash: string; name: string }
+  | { kind: "unit"; name: string }
+  | { kind: "placement"; name: string }
+  | { kind: "machine"; id: string }
+  | { kind: "machine-metadata"; id: string }
+  | { kind: "state"; name: string; machineId: string };
+
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  unitFile(hash: string): string {
+    return `${this.prefix}unit-files/${hash}`;
+  }
+  unitFileRef(hash: string, name: string): string {
+    return `${this.prefix}unit-file-refs/${hash}/${name}`;
+  }
+  unitFileRefs(hash: string): string {
+    return `${this.prefix}unit-file-refs/${hash}/`;
+  }
+  unit(name: string): string {
+    return `${this.prefix}units/${name}`;
+  }
+  /** Instances of `prefix@.service` sort together under `units/prefix@`. */
+  unitsNamed(namePrefix: string): string {
+    return `${this.prefix}units/${namePrefix}`;
+  }
+  placement(name: string): string {
+    return `${this.prefix}placements/${name}`;
+  }
+  machine(id: string): string {
+    return `${this.prefix}machines/${id}`;
+  }
+  machineMetadata(id: string): string {
+    return `${this.prefix}machine-metadata/${id}`;
+  }
+  state(name: string, machineId: string): string {
+    return `${this.prefix}states/${name}/${machineId}`;
+  }
+  statesOf(name: string): string {
+    return `${this.prefix}states/${name}/`;
+  }
+  election(): string {
+    return `${this.prefix}election`;
+  }
+
+  /** Reads a key back into what it names; undefined for keys Flotilla does not own. */
+  parse(key: string): KeyRef | undefined {
+    if (!key.startsWith(this.prefix)) return undefined;
+    const rest = key.slice(this.prefix.length);
+    const slash = rest.indexOf("/");
+    if (slash < 0) return undefined;
+    const family = rest.slice(0, slash);
+    const tail = rest.slice(slash + 1);
+    if (tail === "") return undefined;
+    switch (family) {
+      case "unit-files":
+        return { kind: "unit-file", hash: tail };
+      case "unit-file-refs": {
+        const [hash, name] = splitOnce(tail);
+        return hash && name ? { kind: "unit-file-ref", hash, name } : undefined;
+      }
+      case "units":
+        return { kind: "unit", name: tail };
+      case "placements":
+        return { kind: "placement", name: tail };
+      case "machines":
+        return { kind: "machine", id: tail };
+      case "machine-metadata":
+        return { kind: "machine-metadata", id: tail };
+      case "states": {
+        const [name, machineId] = splitOnce(tail);
+        return name && machineId ? { kind: "state", name, machineId } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Unit names and machine ids never contain '/', so the first one separates the two parts. */
+function splitOnce(text: string): [string, string] {
+  const slash = text.indexOf("/");
+  return slash < 0 ? [text, ""] : [text.slice(0, slash), text.slice(slash + 1)];
+}

@@ -1,0 +1,51 @@
+/**
+ * The values Flotilla keeps in etcd. They are written and read only through the registry;
+ * everything above it sees these shapes, never a key.
+ */
+
+export type DesiredState = "inactive" | "loaded" | "launched";
+
+/** A submitted unit file under its name: a template, an instance or a plain unit. */
+export interface UnitRecord {
+  name: string;
+  /** SHA-1 of the canonical unit text, the key of its content. */
+  hash: string;
+  /** Always "inactive" for a template: a template is never loaded itself. */
+  desiredState: DesiredState;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Where the engine put a unit. Created once per placement, deleted when it is unplaced. */
+export interface PlacementRecord {
+  machineId: string;
+  placedAt: string;
+}
+
+/** A machine as its agent announces it, bound to the agent's presence lease. */
+export interface MachineRecord {
+  id: string;
+  publicIP: string;
+  privateIP: string;
+  metadata: Record<string, string>;
+  /** Where the control plane reaches the agent's HTTP API. */
+  agentURL: string;
+  version: string;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+/** What an agent reports of a unit it runs, bound to the agent's presence lease. */
+export interface UnitStateRecord {
+  name: string;
+  machineId: string;
+  hash: string;
+  loadState: string;
+  activeState: string;
+  subState: string;
+  since: string;
+  error?: string;
+}
+
+/** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */
+export type MetadataOverrides = Record<string, string | null>;

@@ -1,0 +1,96 @@
+import type {
+  MachineRecord,
+  MetadataOverrides,
+  PlacementRecord,
+  UnitRecord,
+  UnitStateRecord,
+} from "./records.ts";
+
+/** The etcd revision at which something was read or written. */
+export type Revision = number;
+
+/** A value with the version it was read at, for compare-and-swap writes. */
+export interface Versioned<T> {
+  value: T;
+  /** etcd's modification revision of the key. */
+  version: Revision;
+}
+
+/** One change to cluster state, as a watch delivers it; `value` is absent for a deletion. */
+export type Change =
+  | { kind: "unit-file"; hash: string; text?: string }
+  | { kind: "unit"; name: string; value?: UnitRecord }
+  | { kind: "placement"; name: string; value?: PlacementRecord }
+  | { kind: "machine"; id: string; value?: MachineRecord }
+  | { kind: "machine-metadata"; id: string; value?: MetadataOverrides }
+  | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord };
+
+/** Everything Flotilla keeps, read at one revision. */
+export interface Snapshot {
+  revision: Revision;
+  changes: Change[];
+}
+
+export interface WatchHandlers {
+  /** Called with the full state whenever the watch (re)starts, including after compaction. */
+  reset(snapshot: Snapshot): void;
+  /** Called for each batch of changes, in revision order. */
+  changes(revision: Revision, changes: Change[]): void;
+  /** The watch lost etcd (true) or has it again (false). */
+  connection?(lost: boolean): void;
+}
+
+export interface WatchHandle {
+  close(): Promise<void>;
+}
+
+/** Outcome of a compare-and-swap write: the revision it committed at, or the reason it did not. */
+export type WriteResult = { ok: true; revision: Revision } | { ok: false; reason: "conflict" };
+
+export interface Presence {
+  readonly leaseId: string;
+  /** Resolves when the lease is lost for good (etcd unreachable past its TTL, or revoked). */
+  readonly lost: Promise<void>;
+  revoke(): Promise<void>;
+}
+
+/**
+ * All cluster state, behind one interface: the API, the engine and the agents depend on
+ * this and never on etcd's key layout.
+ */
+export interface Registry {
+  readonly prefix: string;
+
+  getUnit(name: string): Promise<Versioned<UnitRecord> | undefined>;
+  getUnitText(hash: string): Promise<string | undefined>;
+  /** Names of the units whose name starts with `namePrefix` (the instances of a template). */
+  listUnitNames(namePrefix: string): Promise<string[]>;
+  /** Creates a unit only if no unit has the name, storing its content if new. */
+  createUnit(unit: UnitRecord, text: string): Promise<WriteResult>;
+  /** Replaces a unit read at `expected`; a new `text` replaces its content too. */
+  updateUnit(
+    unit: UnitRecord,
+    expected: Versioned<UnitRecord>,
+    text?: string,
+  ): Promise<WriteResult>;
+  /** Deletes a unit read at `expected`, with its placement, and its content when unused. */
+  deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult>;
+
+  getMachine(id: string): Promise<MachineRecord | undefined>;
+  getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined>;
+  setMetadataOverrides(
+    id: string,
+    overrides: MetadataOverrides,
+    expected: Versioned<MetadataOverrides> | undefined,
+  ): Promise<WriteResult>;
+
+  /** Announces a machine under a new lease kept alive until revoked or lost. */
+  announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence>;
+  reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;
+
+  snapshot(): Promise<Snapshot>;
+  watch(handlers: WatchHandlers): Promise<WatchHandle>;
+  /** Resolves when etcd answers a linearizable read. */
+  ping(): Promise<Revision>;
+  close(): Promise<void>;
+}

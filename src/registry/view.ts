@@ -1,0 +1,152 @@
+import type {
+  MachineRecord,
+  MetadataOverrides,
+  PlacementRecord,
+  UnitRecord,
+  UnitStateRecord,
+} from "./records.ts";
+import type { Change, Registry, Revision, Snapshot, WatchHandle } from "./registry.ts";
+import { SortedNames } from "./sorted-names.ts";
+
+export type ViewListener = (revision: Revision, changes: readonly Change[]) => void;
+
+/**
+ * All cluster state in memory, fed by one etcd watch. API reads are served from here;
+ * writes go to etcd and then wait until the view has seen their revision, so a client
+ * reads its own writes.
+ */
+export class ClusterView {
+  revision: Revision = 0;
+  /** False while the watch has lost etcd; reads may then be stale. */
+  connected = false;
+
+  readonly units = new Map<string, UnitRecord>();
+  readonly unitNames = new SortedNames();
+  readonly unitTexts = new Map<string, string>();
+  readonly placements = new Map<string, PlacementRecord>();
+  readonly unitsByMachine = new Map<string, Set<string>>();
+  readonly machines = new Map<string, MachineRecord>();
+  readonly metadataOverrides = new Map<string, MetadataOverrides>();
+  readonly states = new Map<string, Map<string, UnitStateRecord>>();
+
+  private readonly listeners = new Set<ViewListener>();
+  private readonly waiters: { revision: Revision; resolve: () => void }[] = [];
+  private watch: WatchHandle | undefined;
+
+  /** Lists everything and starts watching; resolves once the view holds a full snapshot. */
+  async start(registry: Registry): Promise<void> {
+    this.watch = await registry.watch({
+      reset: (snapshot) => this.reset(snapshot),
+      changes: (revision, changes) => this.advance(revision, changes),
+      connection: (lost) => {
+        this.connected = !lost;
+      },
+    });
+    this.connected = true;
+  }
+
+  async stop(): Promise<void> {
+    await this.watch?.close();
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+  }
+
+  onChange(listener: ViewListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when the view has applied `revision`, or after `timeoutMs` regardless. */
+  waitFor(revision: Revision, timeoutMs = 5000): Promise<void> {
+    if (this.revision >= revision) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { revision, resolve: () => resolve() };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        resolve();
+      }, timeoutMs).unref();
+    });
+  }
+
+  placedOn(machineId: string): ReadonlySet<string> {
+    return this.unitsByMachine.get(machineId) ?? new Set();
+  }
+
+  /** The machine's metadata with the operator's overrides applied; null hides a key. */
+  metadataOf(machineId: string): Record<string, string> {
+    const merged = { ...(this.machines.get(machineId)?.metadata ?? {}) };
+    for (const [key, value] of Object.entries(this.metadataOverrides.get(machineId) ?? {})) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    return merged;
+  }
+
+  private reset(snapshot: Snapshot): void {
+    this.units.clear();
+    this.unitNames.clear();
+    this.unitTexts.clear();
+    this.placements.clear();
+    this.unitsByMachine.clear();
+    this.machines.clear();
+    this.metadataOverrides.clear();
+    this.states.clear();
+    this.advance(snapshot.revision, snapshot.changes);
+  }
+
+  private advance(revision: Revision, changes: readonly Change[]): void {
+    for (const change of changes) this.apply(change);
+    this.revision = Math.max(this.revision, revision);
+    for (const listener of this.listeners) listener(revision, changes);
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const waiter = this.waiters[i];
+      if (waiter && waiter.revision <= this.revision) {
+        this.waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private apply(change: Change): void {
+    switch (change.kind) {
+      case "unit-file":
+        setOrDelete(this.unitTexts, change.hash, change.text);
+        break;
+      case "unit":
+        setOrDelete(this.units, change.name, change.value);
+        if (change.value) this.unitNames.add(change.name);
+        else this.unitNames.delete(change.name);
+        break;
+      case "placement": {
+        const previous = this.placements.get(change.name);
+        if (previous) this.unitsByMachine.get(previous.machineId)?.delete(change.name);
+        setOrDelete(this.placements, change.name, change.value);
+        if (change.value) {
+          const placed = this.unitsByMachine.get(change.value.machineId) ?? new Set<string>();
+          placed.add(change.name);
+          this.unitsByMachine.set(change.value.machineId, placed);
+        }
+        break;
+      }
+      case "machine":
+        setOrDelete(this.machines, change.id, change.value);
+        break;
+      case "machine-metadata":
+        setOrDelete(this.metadataOverrides, change.id, change.value);
+        break;
+      case "state": {
+        const byMachine = this.states.get(change.name) ?? new Map<string, UnitStateRecord>();
+        setOrDelete(byMachine, change.machineId, change.value);
+        if (byMachine.size > 0) this.states.set(change.name, byMachine);
+        else this.states.delete(change.name);
+        break;
+      }
+    }
+  }
+}
+
+function setOrDelete<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
+}
