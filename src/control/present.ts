@@ -1,0 +1,101 @@
+import type { Static } from "typebox";
+import type { ClusterView } from "../registry/view.ts";
+import type { Machine } from "../schema/machines.ts";
+import type { Unit, UnitFileSummary } from "../schema/units.ts";
+import { shortHash } from "../unit/hash.ts";
+import { parseUnitName } from "../unit/name.ts";
+
+/** What the API shows of cluster state: pure functions of the view. */
+
+export type UnitView = Static<typeof Unit>;
+export type MachineView = Static<typeof Machine>;
+export type UnitFileSummaryView = Static<typeof UnitFileSummary>;
+export type CurrentState = UnitView["currentState"];
+
+export function presentUnitFile(view: ClusterView, name: string): UnitFileSummaryView | undefined {
+  const record = view.units.get(name);
+  if (!record) return undefined;
+  const parsed = parseUnitName(name);
+  const kind = parsed.ok ? parsed.value.kind : "unit";
+  const template = parsed.ok ? parsed.value.template : undefined;
+  return {
+    name,
+    kind,
+    hash: record.hash,
+    shortHash: shortHash(record.hash),
+    ...(template ? { template } : {}),
+  };
+}
+
+/** A unit as the API shows it; undefined for an unknown name or a template. */
+export function presentUnit(view: ClusterView, name: string): UnitView | undefined {
+  const record = view.units.get(name);
+  if (!record) return undefined;
+  const parsed = parseUnitName(name);
+  if (parsed.ok && parsed.value.kind === "template") return undefined;
+  const template = parsed.ok ? parsed.value.template : undefined;
+  const machineId = view.placements.get(name)?.machineId;
+  const state = machineId ? view.states.get(name)?.get(machineId) : undefined;
+  const unit: UnitView = {
+    name,
+    kind: template ? "instance" : "unit",
+    ...(template ? { template } : {}),
+    hash: record.hash,
+    shortHash: shortHash(record.hash),
+    desiredState: record.desiredState,
+    currentState: currentStateOf(state?.activeState, machineId),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  if (machineId) unit.machineId = machineId;
+  if (state) {
+    unit.loadState = state.loadState;
+    unit.activeState = state.activeState;
+    unit.subState = state.subState;
+  }
+  const reason = reasonOf(view, record.desiredState, machineId, state?.error);
+  if (reason) unit.reason = reason;
+  return unit;
+}
+
+/**
+ * fleet's rule: inactive until the unit's machine reports it, then launched while it is
+ * active and loaded otherwise.
+ */
+export function currentStateOf(
+  activeState: string | undefined,
+  machineId: string | undefined,
+): CurrentState {
+  if (!machineId || activeState === undefined) return "inactive";
+  return activeState === "active" || activeState === "reloading" ? "launched" : "loaded";
+}
+
+function reasonOf(
+  view: ClusterView,
+  desiredState: string,
+  machineId: string | undefined,
+  error: string | undefined,
+): string | undefined {
+  if (error) return error;
+  if (desiredState === "inactive") return undefined;
+  if (!machineId) return "not placed on a machine yet";
+  if (!view.machines.has(machineId)) return `machine ${machineId} is not present`;
+  return undefined;
+}
+
+export function presentMachine(view: ClusterView, id: string): MachineView | undefined {
+  const machine = view.machines.get(id);
+  if (!machine) return undefined;
+  return {
+    id,
+    shortId: id.slice(0, 8),
+    publicIP: machine.publicIP,
+    privateIP: machine.privateIP,
+    metadata: view.metadataOf(id),
+    agentURL: machine.agentURL,
+    version: machine.version,
+    units: [...view.placedOn(id)].sort(),
+    startedAt: machine.startedAt,
+    heartbeatAt: machine.heartbeatAt,
+  };
+}

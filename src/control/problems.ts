@@ -1,0 +1,51 @@
+/**
+ * Every kind of failure the control plane reports, with its HTTP status. The `type` of an
+ * RFC 9457 problem is derived from the kind, so clients can branch on it.
+ */
+export const problemKinds = {
+  "invalid-request": { status: 400, title: "The request is not valid" },
+  "invalid-unit-name": { status: 400, title: "The unit name is not valid" },
+  "invalid-unit-file": { status: 400, title: "The unit file is not valid" },
+  "template-not-loadable": { status: 400, title: "A template cannot be loaded or launched" },
+  "unit-not-found": { status: 404, title: "No such unit" },
+  "unit-file-not-found": { status: 404, title: "No such unit file" },
+  "machine-not-found": { status: 404, title: "No such machine" },
+  "not-found": { status: 404, title: "No such resource" },
+  "method-not-allowed": { status: 405, title: "Method not allowed" },
+  "not-acceptable": { status: 406, title: "No acceptable representation" },
+  "unit-file-conflict": {
+    status: 409,
+    title: "Other content is already submitted under this name",
+  },
+  "template-in-use": { status: 409, title: "Instances of this template exist" },
+  "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
+  "body-too-large": { status: 413, title: "The request body is too large" },
+  "unsupported-media-type": { status: 415, title: "Unsupported content type" },
+  "registry-unavailable": { status: 503, title: "etcd is unreachable" },
+  internal: { status: 500, title: "Internal error" },
+} as const;
+
+export type ProblemKind = keyof typeof problemKinds;
+
+export interface ProblemDetail {
+  message: string;
+  line?: number;
+  path?: string;
+}
+
+export class ProblemError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+    readonly errors?: ProblemDetail[],
+  ) {
+    super(message);
+    this.status = problemKinds[kind].status;
+  }
+}
+
+export function problemType(kind: ProblemKind): string {
+  return `urn:flotilla:problem:${kind}`;
+}

@@ -1,0 +1,229 @@
+import type { DesiredState, UnitRecord } from "../registry/records.ts";
+import type { Registry, Revision } from "../registry/registry.ts";
+import type { Located } from "../unit/model.ts";
+import { parseUnitName, type UnitName } from "../unit/name.ts";
+import { serializeUnitFile } from "../unit/serialize.ts";
+import { checkUnitFile } from "../unit/validate.ts";
+import { ProblemError } from "./problems.ts";
+
+/** Optimistic writes retry this often before reporting a conflict to the client. */
+const MAX_ATTEMPTS = 8;
+
+export interface SubmitOutcome {
+  name: UnitName;
+  hash: string;
+  created: boolean;
+  replaced: boolean;
+  warnings: Located[];
+  revision: Revision;
+}
+
+export interface SubmitOptions {
+  replace: boolean;
+  desiredState?: DesiredState;
+}
+
+export interface StateOutcome {
+  created: boolean;
+  changed: boolean;
+  revision: Revision;
+}
+
+/**
+ * The rules for changing units: submitting files, creating instances from templates,
+ * changing desired state, destroying. Each change is one compare-and-swap transaction,
+ * retried when another writer got there first.
+ */
+export class UnitCommands {
+  constructor(
+    private readonly registry: Registry,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Stores a unit file under a name. `desiredState`, when given, is set in the same
+   * transaction (fleet's API resets it on every replacement); otherwise a new unit starts
+   * inactive and a replaced one keeps its state.
+   */
+  async submit(name: string, text: string, options: SubmitOptions): Promise<SubmitOutcome> {
+    const { replace, desiredState } = options;
+    const unitName = validName(name);
+    const checked = checkUnitFile(text, name);
+    if (!checked.ok) {
+      throw new ProblemError("invalid-unit-file", `unit file ${name} is not valid`, checked.errors);
+    }
+    const { hash } = checked;
+    const canonical = serializeUnitFile(checked.file);
+    const warnings = checked.check.warnings;
+    return this.retrying(async () => {
+      const existing = await this.registry.getUnit(name);
+      const at = this.now().toISOString();
+      if (!existing) {
+        const record: UnitRecord = {
+          name,
+          hash,
+          desiredState: desiredState ?? "inactive",
+          createdAt: at,
+          updatedAt: at,
+        };
+        const result = await this.registry.createUnit(record, canonical);
+        return result.ok
+          ? {
+              name: unitName,
+              hash,
+              created: true,
+              replaced: false,
+              warnings,
+              revision: result.revision,
+            }
+          : undefined;
+      }
+      if (existing.value.hash === hash && desiredState === undefined) {
+        return {
+          name: unitName,
+          hash,
+          created: false,
+          replaced: false,
+          warnings,
+          revision: existing.version,
+        };
+      }
+      if (existing.value.hash !== hash && !replace) {
+        throw new ProblemError(
+          "unit-file-conflict",
+          `${name} is already submitted with other content (hash ${existing.value.hash.slice(0, 7)}, this is ${hash.slice(0, 7)}); submit with replace=true to replace it`,
+        );
+      }
+      const record: UnitRecord = {
+        ...existing.value,
+        hash,
+        desiredState: desiredState ?? existing.value.desiredState,
+        updatedAt: at,
+      };
+      const replaced = existing.value.hash !== hash;
+      const result = await this.registry.updateUnit(record, existing, canonical);
+      return result.ok
+        ? { name: unitName, hash, created: false, replaced, warnings, revision: result.revision }
+        : undefined;
+    });
+  }
+
+  /** Sets a unit's desired state, creating an instance from its template when needed. */
+  async setDesiredState(name: string, desiredState: DesiredState): Promise<StateOutcome> {
+    const unitName = validName(name);
+    if (unitName.kind === "template") {
+      throw new ProblemError(
+        "template-not-loadable",
+        `${name} is a template; load or launch an instance of it, such as ${unitName.prefix}@1${unitName.suffix}`,
+      );
+    }
+    return this.retrying(async () => {
+      const existing = await this.registry.getUnit(name);
+      const at = this.now().toISOString();
+      if (existing) {
+        if (existing.value.desiredState === desiredState) {
+          return { created: false, changed: false, revision: existing.version };
+        }
+        const result = await this.registry.updateUnit(
+          { ...existing.value, desiredState, updatedAt: at },
+          existing,
+        );
+        return result.ok ? { created: false, changed: true, revision: result.revision } : undefined;
+      }
+      const template = unitName.template
+        ? await this.registry.getUnit(unitName.template)
+        : undefined;
+      const text = template ? await this.registry.getUnitText(template.value.hash) : undefined;
+      if (!template || text === undefined) {
+        throw new ProblemError(
+          "unit-not-found",
+          unitName.template
+            ? `neither ${name} nor its template ${unitName.template} has been submitted`
+            : `unit ${name} has not been submitted`,
+        );
+      }
+      const record: UnitRecord = {
+        name,
+        hash: template.value.hash,
+        desiredState,
+        createdAt: at,
+        updatedAt: at,
+      };
+      const result = await this.registry.createUnit(record, text);
+      return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
+    });
+  }
+
+  /** Destroys a unit or an instance (DELETE /v1/units/{name}). */
+  async destroyUnit(name: string): Promise<Revision> {
+    const unitName = validName(name);
+    if (unitName.kind === "template") {
+      throw new ProblemError(
+        "template-not-loadable",
+        `${name} is a template, not a unit; delete it as a unit file`,
+      );
+    }
+    return this.deleteRecord(name, "unit-not-found");
+  }
+
+  /** Deletes a unit file; a template only when no instance is left, or when forced. */
+  async deleteUnitFile(name: string, force: boolean): Promise<Revision> {
+    const unitName = validName(name);
+    const guard =
+      unitName.kind === "template" && !force
+        ? () => this.refuseWhileInstancesExist(unitName)
+        : undefined;
+    return this.deleteRecord(name, "unit-file-not-found", guard);
+  }
+
+  private async refuseWhileInstancesExist(template: UnitName): Promise<void> {
+    const instances = await this.instancesOf(template);
+    if (instances.length === 0) return;
+    const listed = instances.slice(0, 5).join(", ") + (instances.length > 5 ? ", ..." : "");
+    throw new ProblemError(
+      "template-in-use",
+      `template ${template.name} has ${instances.length} instance(s) (${listed}); destroy them first or delete with force=true`,
+    );
+  }
+
+  private async instancesOf(template: UnitName): Promise<string[]> {
+    const names = await this.registry.listUnitNames(`${template.prefix}@`);
+    return names.filter((candidate) => {
+      const parsed = parseUnitName(candidate);
+      return (
+        parsed.ok && parsed.value.kind === "instance" && parsed.value.template === template.name
+      );
+    });
+  }
+
+  private async deleteRecord(
+    name: string,
+    missing: "unit-not-found" | "unit-file-not-found",
+    guard?: () => Promise<void>,
+  ): Promise<Revision> {
+    return this.retrying(async () => {
+      const existing = await this.registry.getUnit(name);
+      if (!existing) throw new ProblemError(missing, `${name} does not exist`);
+      await guard?.();
+      const result = await this.registry.deleteUnit(existing);
+      return result.ok ? result.revision : undefined;
+    });
+  }
+
+  private async retrying<T>(attempt: () => Promise<T | undefined>): Promise<T> {
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      const outcome = await attempt();
+      if (outcome !== undefined) return outcome;
+    }
+    throw new ProblemError(
+      "write-conflict",
+      "the unit kept changing under concurrent writes; retry",
+    );
+  }
+}
+
+export function validName(name: string): UnitName {
+  const parsed = parseUnitName(name);
+  if (!parsed.ok) throw new ProblemError("invalid-unit-name", parsed.error);
+  return parsed.value;
+}

@@ -1,0 +1,11 @@
+import { type Static, type TSchema, Type } from "typebox";
+
+/**
+ * A reference to a schema registered by $id, keeping its static type. Routes refer to
+ * shared schemas this way so that the OpenAPI document names them as components.
+ */
+export function ref<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== "string") throw new Error("ref() needs a schema with an $id");
+  return Type.Unsafe<Static<T>>(Type.Ref(id));
+}

@@ -1,0 +1,134 @@
+import { Type } from "typebox";
+import { ref } from "./ref.ts";
+
+export const DesiredState = Type.Union(
+  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
+  { $id: "DesiredState", description: "What the cluster should do with a unit." },
+);
+
+export const CurrentState = Type.Union(
+  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
+  {
+    $id: "CurrentState",
+    description: "What the unit's machine reports: inactive until placed and reported.",
+  },
+);
+
+export const UnitKind = Type.Union(
+  [Type.Literal("template"), Type.Literal("instance"), Type.Literal("unit")],
+  { $id: "UnitKind" },
+);
+
+export const UnitOption = Type.Object(
+  {
+    section: Type.String({ minLength: 1, maxLength: 256 }),
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    value: Type.String({ maxLength: 65536 }),
+  },
+  { $id: "UnitOption", additionalProperties: false },
+);
+
+export const Warning = Type.Object(
+  { message: Type.String(), line: Type.Optional(Type.Integer()) },
+  { $id: "Warning", additionalProperties: false },
+);
+
+export const UnitFileSummary = Type.Object(
+  {
+    name: Type.String(),
+    kind: ref(UnitKind),
+    hash: Type.String({ description: "SHA-1 of the canonical unit text" }),
+    shortHash: Type.String({ description: "The first 7 digits of hash, as fleetctl shows it" }),
+    template: Type.Optional(Type.String({ description: "For an instance: its template" })),
+  },
+  { $id: "UnitFileSummary", additionalProperties: false },
+);
+
+export const UnitFileDetail = Type.Object(
+  {
+    name: Type.String(),
+    kind: ref(UnitKind),
+    hash: Type.String(),
+    shortHash: Type.String(),
+    template: Type.Optional(Type.String()),
+    options: Type.Array(ref(UnitOption)),
+    text: Type.String({ description: "The canonical unit text" }),
+  },
+  { $id: "UnitFileDetail", additionalProperties: false },
+);
+
+export const UnitFileList = Type.Object(
+  { unitFiles: Type.Array(ref(UnitFileSummary)) },
+  { $id: "UnitFileList", additionalProperties: false },
+);
+
+export const UnitFileJsonBody = Type.Object(
+  { options: Type.Array(ref(UnitOption), { maxItems: 1000 }) },
+  { $id: "UnitFileJsonBody", additionalProperties: false },
+);
+
+export const UnitFileSubmitted = Type.Object(
+  {
+    name: Type.String(),
+    kind: ref(UnitKind),
+    hash: Type.String(),
+    shortHash: Type.String(),
+    created: Type.Boolean({ description: "false when the same content was already submitted" }),
+    replaced: Type.Boolean({ description: "true when other content under this name was replaced" }),
+    warnings: Type.Array(ref(Warning)),
+  },
+  { $id: "UnitFileSubmitted", additionalProperties: false },
+);
+
+export const Unit = Type.Object(
+  {
+    name: Type.String(),
+    kind: Type.Union([Type.Literal("instance"), Type.Literal("unit")]),
+    template: Type.Optional(Type.String()),
+    hash: Type.String(),
+    shortHash: Type.String(),
+    desiredState: ref(DesiredState),
+    currentState: ref(CurrentState),
+    machineId: Type.Optional(Type.String({ description: "The machine the unit is placed on" })),
+    loadState: Type.Optional(Type.String({ description: "As the machine's agent reports it" })),
+    activeState: Type.Optional(Type.String()),
+    subState: Type.Optional(Type.String()),
+    reason: Type.Optional(
+      Type.String({ description: "Why the unit is not placed or not running" }),
+    ),
+    createdAt: Type.String({ format: "date-time" }),
+    updatedAt: Type.String({ format: "date-time" }),
+  },
+  { $id: "Unit", additionalProperties: false },
+);
+
+export const UnitList = Type.Object(
+  {
+    units: Type.Array(ref(Unit)),
+    nextPageToken: Type.Optional(
+      Type.String({ description: "Pass as pageToken for the next page" }),
+    ),
+  },
+  { $id: "UnitList", additionalProperties: false },
+);
+
+export const UnitListQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.String({
+        pattern: "^[1-9][0-9]{0,4}$",
+        description: "Page size, 1 to 10000 (default: all)",
+      }),
+    ),
+    pageToken: Type.Optional(Type.String({ maxLength: 512 })),
+    machineId: Type.Optional(
+      Type.String({ maxLength: 256, description: "Only units on this machine" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SetDesiredStateBody = Type.Object(
+  { desiredState: ref(DesiredState) },
+  { $id: "SetDesiredStateBody", additionalProperties: false },
+);

@@ -1,0 +1,157 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
+import type { TSchema } from "typebox";
+import { ProblemError } from "../control/problems.ts";
+import { Problem } from "../schema/common.ts";
+import { ClusterEvent } from "../schema/events.ts";
+import * as fleetSchemas from "../schema/fleet.ts";
+import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
+import * as unitSchemas from "../schema/units.ts";
+import type { ServerContext } from "./context.ts";
+import { fleetApi } from "./fleet/plugin.ts";
+import { problemErrorHandler } from "./problem-reply.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { Health, healthRoutes } from "./routes/health.ts";
+import { machineRoutes } from "./routes/machines.ts";
+import { unitFileRoutes } from "./routes/unit-files.ts";
+import { unitRoutes } from "./routes/units.ts";
+
+export interface AppOptions {
+  logger?: FastifyServerOptions["logger"];
+  /** Largest request body in bytes; a unit file is far smaller. */
+  bodyLimit?: number;
+}
+
+/** Schemas shared by reference; each becomes a named OpenAPI component. */
+const sharedSchemas: TSchema[] = [
+  Problem,
+  Health,
+  ClusterEvent,
+  Machine,
+  MachineList,
+  MetadataPatch,
+  ...Object.values(unitSchemas).filter((schema) => "$id" in schema),
+  ...Object.values(fleetSchemas),
+];
+
+export const API_VERSION = "0.1.0";
+
+export async function buildApp(
+  context: ServerContext,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 512 * 1024,
+    // Validation must not rewrite input: no coercion, no silently dropped fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    return503OnClosing: true,
+    // Event streams and idle keep-alive connections must not hold a shutdown open.
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  for (const schema of sharedSchemas) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Flotilla",
+        version: API_VERSION,
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+        description:
+          "Flotilla's control plane: unit files, units and machines of a cluster, kept in etcd. fleet's own v1 API is served under /fleet/v1.",
+      },
+      servers: [{ url: "http://127.0.0.1:7600", description: "flotilla server's default address" }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", description: "A Flotilla API token" },
+        },
+      },
+      security: [{}, { bearerAuth: [] }],
+      tags: [
+        { name: "unit-files", description: "Submitted unit files and templates" },
+        { name: "units", description: "Units and their desired and current state" },
+        { name: "machines", description: "Machines whose agents are present" },
+        { name: "events", description: "Live changes" },
+        { name: "fleet-v1", description: "fleet's v1 API, wire-compatible" },
+        { name: "operations", description: "Health, readiness and metrics" },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  app.addContentTypeParser(
+    ["application/merge-patch+json"],
+    { parseAs: "string" },
+    app.getDefaultJsonParser("error", "error"),
+  );
+
+  app.addHook("onRoute", (route) => {
+    const body = route.schema?.body as { content?: unknown } | undefined;
+    if (!body || body.content !== undefined) return;
+    // A text/plain body would otherwise reach a JSON-only route and fail validation as a 400.
+    const existing = route.preValidation;
+    route.preValidation = [
+      ...(Array.isArray(existing) ? existing : existing ? [existing] : []),
+      requireJsonBody,
+    ];
+  });
+
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request) => {
+    throw new ProblemError(
+      "not-found",
+      `no route for ${request.method} ${request.url.split("?")[0]}`,
+    );
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    context.metrics.countRequest(
+      request.method,
+      request.routeOptions.url ?? "unmatched",
+      reply.statusCode,
+    );
+  });
+  // Until the view holds a snapshot every answer would be wrong, so the API waits for it.
+  app.addHook("onRequest", async (request) => {
+    const path = request.url;
+    if (context.isSynced() || !isApiPath(path)) return;
+    throw new ProblemError("registry-unavailable", "not yet synchronised with etcd; retry shortly");
+  });
+
+  await app.register(healthRoutes(context));
+  await app.register(unitFileRoutes(context));
+  await app.register(unitRoutes(context));
+  await app.register(machineRoutes(context));
+  await app.register(eventRoutes(context));
+  await app.register(fleetApi(context), { prefix: "/fleet/v1" });
+  await app.register(fleetApi(context, { hidden: true }), { prefix: "/v1-alpha" });
+
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+async function requireJsonBody(request: FastifyRequest): Promise<void> {
+  const mediaType =
+    (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (mediaType === "application/json" || mediaType.endsWith("+json")) return;
+  throw new ProblemError(
+    "unsupported-media-type",
+    `this resource takes application/json, not ${mediaType === "" ? "a body without a content type" : mediaType}`,
+  );
+}
+
+function isApiPath(path: string): boolean {
+  return path.startsWith("/v1/") || path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
+}

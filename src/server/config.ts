@@ -1,0 +1,72 @@
+import { parseArgs } from "node:util";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  etcdEndpoints: string[];
+  prefix: string;
+  logLevel: string;
+}
+
+export const SERVER_DEFAULTS = {
+  listen: "127.0.0.1:7600",
+  etcd: "http://127.0.0.1:2379",
+  prefix: "/flotilla/",
+  logLevel: "info",
+} as const;
+
+export class ConfigError extends Error {}
+
+/** Flags win over FLOTILLA_* environment variables, which win over defaults. */
+export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: "string" },
+      etcd: { type: "string" },
+      prefix: { type: "string" },
+      "log-level": { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const listen = values.listen ?? env.FLOTILLA_LISTEN ?? SERVER_DEFAULTS.listen;
+  const { host, port } = parseListen(listen);
+  return {
+    host,
+    port,
+    etcdEndpoints: parseEndpoints(values.etcd ?? env.FLOTILLA_ETCD ?? SERVER_DEFAULTS.etcd),
+    prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? SERVER_DEFAULTS.prefix),
+    logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? SERVER_DEFAULTS.logLevel,
+  };
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw new ConfigError(`--listen ${listen}: expected HOST:PORT, e.g. 127.0.0.1:7600`);
+  return { host: match[1] ?? (match[2] || "0.0.0.0"), port };
+}
+
+export function parseEndpoints(list: string): string[] {
+  const endpoints = list
+    .split(",")
+    .map((endpoint) => endpoint.trim())
+    .filter((endpoint) => endpoint !== "");
+  for (const endpoint of endpoints) {
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
+      throw new ConfigError(`--etcd ${endpoint}: expected a URL such as http://127.0.0.1:2379`);
+    }
+  }
+  if (endpoints.length === 0) throw new ConfigError("--etcd: at least one endpoint is needed");
+  return endpoints;
+}
+
+/** Keys live under the prefix, so it must start and end with '/'. */
+export function normalisePrefix(prefix: string): string {
+  if (!/^\/[A-Za-z0-9_./-]*$/.test(prefix)) {
+    throw new ConfigError(`--prefix ${prefix}: expected an etcd key prefix such as /flotilla/`);
+  }
+  return prefix.endsWith("/") ? prefix : `${prefix}/`;
+}

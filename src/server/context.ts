@@ -1,0 +1,16 @@
+import type { UnitCommands } from "../control/unit-commands.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { ClusterView } from "../registry/view.ts";
+import type { EventHub } from "./event-hub.ts";
+import type { Metrics } from "./metrics.ts";
+
+/** What every route plugin is given: the registry for writes, the view for reads. */
+export interface ServerContext {
+  registry: Registry;
+  view: ClusterView;
+  commands: UnitCommands;
+  events: EventHub;
+  metrics: Metrics;
+  /** True once the view holds a full snapshot; until then the API answers 503. */
+  isSynced(): boolean;
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { UnitCommands } from "../control/unit-commands.ts";
+import { connectEtcd } from "../registry/etcd-client.ts";
+import { EtcdRegistry } from "../registry/etcd-registry.ts";
+import type { Registry } from "../registry/registry.ts";
+import { ClusterView } from "../registry/view.ts";
+import { buildApp } from "./app.ts";
+import type { ServerContext } from "./context.ts";
+import { EventHub } from "./event-hub.ts";
+import { Metrics } from "./metrics.ts";
+
+export interface ControlPlaneOptions {
+  etcdEndpoints: string[];
+  prefix: string;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * A control-plane server: the registry, the in-memory view it feeds, and the HTTP API.
+ * The view synchronises in the background so that the server answers /healthz (and 503
+ * elsewhere) even while etcd is down at start-up.
+ */
+export class ControlPlane {
+  readonly view = new ClusterView();
+  readonly registry: Registry;
+  app!: FastifyInstance;
+  private synced = false;
+  private stopped = false;
+
+  constructor(private readonly options: ControlPlaneOptions) {
+    this.registry = new EtcdRegistry(connectEtcd({ endpoints: options.etcdEndpoints }), {
+      prefix: options.prefix,
+      onError: (error, context) => this.app?.log.warn({ err: error }, context),
+    });
+  }
+
+  async build(): Promise<FastifyInstance> {
+    const metrics = new Metrics();
+    const context: ServerContext = {
+      registry: this.registry,
+      view: this.view,
+      commands: new UnitCommands(this.registry),
+      events: new EventHub(this.view),
+      metrics,
+      isSynced: () => this.synced,
+    };
+    metrics.gauge("flotilla_view_revision", () => this.view.revision);
+    metrics.gauge("flotilla_units", () => this.view.units.size);
+    metrics.gauge("flotilla_machines", () => this.view.machines.size);
+    metrics.gauge("flotilla_etcd_connected", () => (this.synced && this.view.connected ? 1 : 0));
+    metrics.gauge("flotilla_event_subscribers", () => context.events.subscribers);
+    this.app = await buildApp(context, { logger: this.options.logger });
+    return this.app;
+  }
+
+  /** Starts the view, retrying until etcd answers; resolves once it holds a snapshot. */
+  async sync(): Promise<void> {
+    let delayMs = 200;
+    while (!this.stopped) {
+      try {
+        await this.view.start(this.registry);
+        this.synced = true;
+        return;
+      } catch (error) {
+        this.app?.log.warn({ err: error }, "cannot read cluster state from etcd yet; retrying");
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, 5000);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.app?.close();
+    await this.view.stop();
+    await this.registry.close();
+  }
+}

@@ -1,0 +1,110 @@
+import type { Static } from "typebox";
+import { currentStateOf } from "../../control/present.ts";
+import type { ClusterView } from "../../registry/view.ts";
+import type {
+  FleetMachine,
+  FleetUnit,
+  FleetUnitOption,
+  FleetUnitState,
+} from "../../schema/fleet.ts";
+import { parseUnitFile } from "../../unit/parse.ts";
+
+export type FleetUnitView = Static<typeof FleetUnit>;
+export type FleetUnitOptionView = Static<typeof FleetUnitOption>;
+export type FleetUnitStateView = Static<typeof FleetUnitState>;
+export type FleetMachineView = Static<typeof FleetMachine>;
+
+/**
+ * fleet's entities from the view. fleet omitted every empty field, and its clients read a
+ * missing field as empty, so empty values are left out here too.
+ */
+export class FleetEntities {
+  /** Parsed options per content hash: thousands of instances share a few templates. */
+  private readonly optionsByHash = new Map<string, FleetUnitOptionView[]>();
+
+  constructor(private readonly view: ClusterView) {}
+
+  unit(name: string): FleetUnitView | undefined {
+    const record = this.view.units.get(name);
+    if (!record) return undefined;
+    const machineId = this.view.placements.get(name)?.machineId;
+    const state = machineId ? this.view.states.get(name)?.get(machineId) : undefined;
+    const unit: FleetUnitView = {
+      currentState: currentStateOf(state?.activeState, machineId),
+      desiredState: record.desiredState,
+    };
+    if (machineId) unit.machineID = machineId;
+    unit.name = name;
+    const options = this.options(record.hash);
+    if (options.length > 0) unit.options = options;
+    return unit;
+  }
+
+  units(): FleetUnitView[] {
+    const units: FleetUnitView[] = [];
+    for (const name of this.view.unitNames.all()) {
+      const unit = this.unit(name);
+      if (unit) units.push(unit);
+    }
+    return units;
+  }
+
+  states(filter: { machineId?: string; unitName?: string }): FleetUnitStateView[] {
+    const states: FleetUnitStateView[] = [];
+    const names = filter.unitName ? [filter.unitName] : this.view.unitNames.all();
+    for (const name of names) {
+      const byMachine = this.view.states.get(name);
+      if (!byMachine) continue;
+      for (const machineId of [...byMachine.keys()].sort()) {
+        if (filter.machineId && machineId !== filter.machineId) continue;
+        const state = byMachine.get(machineId);
+        if (!state) continue;
+        states.push(
+          omitEmpty({
+            hash: state.hash,
+            machineID: machineId,
+            name,
+            systemdActiveState: state.activeState,
+            systemdLoadState: state.loadState,
+            systemdSubState: state.subState,
+          }),
+        );
+      }
+    }
+    return states;
+  }
+
+  machines(): FleetMachineView[] {
+    return [...this.view.machines.keys()].sort().map((id) => {
+      const machine = this.view.machines.get(id);
+      const metadata = this.view.metadataOf(id);
+      return omitEmpty({
+        id,
+        metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
+        primaryIP: machine?.publicIP,
+      });
+    });
+  }
+
+  private options(hash: string): FleetUnitOptionView[] {
+    const cached = this.optionsByHash.get(hash);
+    if (cached) return cached;
+    const text = this.view.unitTexts.get(hash);
+    const parsed = text === undefined ? undefined : parseUnitFile(text);
+    const options = parsed?.ok
+      ? parsed.file.options.map(({ section, name, value }) =>
+          value === "" ? { name, section } : { name, section, value },
+        )
+      : [];
+    if (this.optionsByHash.size > 10_000) this.optionsByHash.clear();
+    this.optionsByHash.set(hash, options);
+    return options;
+  }
+}
+
+function omitEmpty<T extends Record<string, unknown>>(entity: T): T {
+  for (const key of Object.keys(entity)) {
+    if (entity[key] === undefined || entity[key] === "") delete entity[key];
+  }
+  return entity;
+}

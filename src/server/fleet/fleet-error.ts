@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { classify } from "../problem-reply.ts";
+
+/** An error as fleet's API reported it: a status and a message, nothing else. */
+export class FleetError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function sendFleetError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .type("application/json")
+    .send({ error: { code: status, message } });
+}
+
+/** Maps any error in fleet's routes to fleet's error entity and status codes. */
+export function fleetErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof FleetError) return sendFleetError(reply, error.status, error.message);
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_TYPE":
+      return sendFleetError(reply, 415, "only acceptable Content-Type is application/json");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return sendFleetError(reply, 400, "unable to decode body: EOF");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return sendFleetError(reply, 400, `unable to decode body: ${fastifyError.message ?? ""}`);
+  }
+  if (fastifyError.validation) {
+    return sendFleetError(reply, 400, `unable to decode body: ${fastifyError.message ?? ""}`);
+  }
+  const problem = classify(error);
+  if (problem.kind === "registry-unavailable") {
+    return sendFleetError(reply, 503, "fleet server unable to communicate with etcd");
+  }
+  if (problem.status >= 500) {
+    request.log.error({ err: error }, "fleet API request failed");
+    return sendFleetError(reply, 500, "");
+  }
+  return sendFleetError(reply, problem.status, problem.detail);
+}

@@ -1,0 +1,70 @@
+import { patchMachineMetadata } from "../../control/machine-commands.ts";
+import type { Registry, Revision } from "../../registry/registry.ts";
+import { FleetError } from "./fleet-error.ts";
+
+const PATH = /^\/([^/]+)\/metadata\/([A-Za-z0-9_.-]+)$/;
+
+interface MetadataOperation {
+  machineId: string;
+  key: string;
+  /** null removes the key. */
+  value: string | null;
+}
+
+/**
+ * fleet's PATCH /machines: JSON-patch-like operations on `/<id>/metadata/<key>` whose value
+ * is `{"value": "..."}`. All operations are checked before any is applied; each machine's
+ * overrides change in one transaction.
+ */
+export async function applyMachinePatch(registry: Registry, body: unknown): Promise<Revision> {
+  const operations = parseOperations(body);
+  const byMachine = new Map<string, Record<string, string | null>>();
+  for (const { machineId, key, value } of operations) {
+    byMachine.set(machineId, { ...byMachine.get(machineId), [key]: value });
+  }
+  let revision = 0;
+  for (const [machineId, patch] of byMachine) {
+    // fleet accepted metadata for machines that had not joined yet.
+    const applied = await patchMachineMetadata(registry, machineId, patch, {
+      requirePresent: false,
+    });
+    revision = Math.max(revision, applied);
+  }
+  return revision;
+}
+
+function parseOperations(body: unknown): MetadataOperation[] {
+  if (
+    !Array.isArray(body) ||
+    body.some((item) => item === null || typeof item !== "object" || Array.isArray(item))
+  ) {
+    throw new FleetError(
+      400,
+      "json: cannot unmarshal request body into a list of patch operations",
+    );
+  }
+  return body.map((item: Record<string, unknown>) => {
+    const field = (name: string) =>
+      Object.entries(item).find(([key]) => key.toLowerCase() === name)?.[1];
+    const op = field("op");
+    if (op !== "add" && op !== "remove" && op !== "replace") {
+      throw new FleetError(400, "invalid op: expect add, remove, or replace");
+    }
+    const match = typeof field("path") === "string" ? PATH.exec(field("path") as string) : null;
+    if (!match) throw new FleetError(400, "machine metadata path invalid");
+    const wrapped = field("value");
+    const inner =
+      wrapped !== null && typeof wrapped === "object"
+        ? Object.entries(wrapped).find(([key]) => key.toLowerCase() === "value")?.[1]
+        : undefined;
+    const value = typeof inner === "string" ? inner : "";
+    if (op !== "remove" && value === "") {
+      throw new FleetError(400, "invalid value: add and replace require a value");
+    }
+    return {
+      machineId: match[1] as string,
+      key: match[2] as string,
+      value: op === "remove" ? null : value,
+    };
+  });
+}

@@ -1,0 +1,32 @@
+/** A few Prometheus counters and gauges, rendered in the text exposition format. */
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  private readonly gauges = new Map<string, () => number>();
+
+  countRequest(method: string, route: string, status: number): void {
+    const key = `method="${method}",route="${escapeLabel(route)}",status="${status}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  }
+
+  gauge(name: string, read: () => number): void {
+    this.gauges.set(name, read);
+  }
+
+  render(): string {
+    const lines = [
+      "# HELP flotilla_http_requests_total HTTP requests served, by route and status.",
+      "# TYPE flotilla_http_requests_total counter",
+    ];
+    for (const [labels, count] of this.requests) {
+      lines.push(`flotilla_http_requests_total{${labels}} ${count}`);
+    }
+    for (const [name, read] of this.gauges) {
+      lines.push(`# TYPE ${name} gauge`, `${name} ${read()}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}

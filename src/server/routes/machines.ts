@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { patchMachineMetadata } from "../../control/machine-commands.ts";
+import { presentMachine } from "../../control/present.ts";
+import { ProblemError } from "../../control/problems.ts";
+import { MachineIdParam, Problem } from "../../schema/common.ts";
+import { Machine, MachineList, MetadataPatch } from "../../schema/machines.ts";
+import { ref } from "../../schema/ref.ts";
+import type { ServerContext } from "../context.ts";
+
+export function machineRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
+  const { view, registry } = context;
+  return async (app) => {
+    app.get(
+      "/v1/machines",
+      {
+        schema: {
+          operationId: "listMachines",
+          summary: "List the machines whose agents are present",
+          tags: ["machines"],
+          response: { 200: ref(MachineList) },
+        },
+      },
+      async () => ({
+        machines: [...view.machines.keys()]
+          .sort()
+          .map((id) => presentMachine(view, id))
+          .filter((machine) => machine !== undefined),
+      }),
+    );
+
+    app.patch(
+      "/v1/machines/:id/metadata",
+      {
+        schema: {
+          operationId: "patchMachineMetadata",
+          summary: "Set (string) or remove (null) metadata keys of a machine",
+          description:
+            "A JSON merge patch. Operator metadata outlives agent restarts and takes precedence over what the agent announces.",
+          tags: ["machines"],
+          params: MachineIdParam,
+          body: ref(MetadataPatch),
+          response: {
+            200: ref(Machine),
+            400: ref(Problem),
+            404: ref(Problem),
+            415: ref(Problem),
+            503: ref(Problem),
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const revision = await patchMachineMetadata(registry, id, request.body);
+        await view.waitFor(revision);
+        const machine = presentMachine(view, id);
+        if (!machine) throw new ProblemError("machine-not-found", `machine ${id} is not present`);
+        return machine;
+      },
+    );
+  };
+}

@@ -1,0 +1,179 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { presentUnitFile } from "../../control/present.ts";
+import { ProblemError } from "../../control/problems.ts";
+import { validName } from "../../control/unit-commands.ts";
+import { BooleanQuery, Problem, UnitNameParam } from "../../schema/common.ts";
+import { ref } from "../../schema/ref.ts";
+import {
+  UnitFileDetail,
+  UnitFileJsonBody,
+  UnitFileList,
+  UnitFileSubmitted,
+} from "../../schema/units.ts";
+import { shortHash } from "../../unit/hash.ts";
+import { parseUnitFile } from "../../unit/parse.ts";
+import { serializeUnitFile } from "../../unit/serialize.ts";
+import type { ServerContext } from "../context.ts";
+
+/** The largest unit file accepted, in characters. */
+export const MAX_UNIT_FILE = 256 * 1024;
+
+export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
+  const { view, commands } = context;
+  return async (app) => {
+    app.get(
+      "/v1/unit-files",
+      {
+        schema: {
+          operationId: "listUnitFiles",
+          summary: "List submitted unit files: templates, instances and plain units",
+          tags: ["unit-files"],
+          response: { 200: ref(UnitFileList) },
+        },
+      },
+      async () => ({
+        unitFiles: view.unitNames
+          .all()
+          .map((name) => presentUnitFile(view, name))
+          .filter((file) => file !== undefined),
+      }),
+    );
+
+    app.put(
+      "/v1/unit-files/:name",
+      {
+        schema: {
+          operationId: "submitUnitFile",
+          summary: "Submit a unit file as text/plain, or as JSON options",
+          description:
+            "Submitting the same content again changes nothing (200). Other content under an existing name is a 409 unless replace=true.",
+          tags: ["unit-files"],
+          params: UnitNameParam,
+          querystring: Type.Object(
+            { replace: Type.Optional(BooleanQuery) },
+            { additionalProperties: false },
+          ),
+          body: {
+            content: {
+              "text/plain": { schema: Type.String({ maxLength: MAX_UNIT_FILE }) },
+              "application/json": { schema: ref(UnitFileJsonBody) },
+            },
+          },
+          response: {
+            200: ref(UnitFileSubmitted),
+            201: ref(UnitFileSubmitted),
+            400: ref(Problem),
+            409: ref(Problem),
+            413: ref(Problem),
+            415: ref(Problem),
+            503: ref(Problem),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { name } = request.params;
+        const text =
+          typeof request.body === "string"
+            ? request.body
+            : serializeUnitFile({
+                options: (request.body as { options: UnitOptionBody[] }).options,
+              });
+        const outcome = await commands.submit(name, text, {
+          replace: request.query.replace === "true",
+        });
+        await view.waitFor(outcome.revision);
+        return reply.code(outcome.created ? 201 : 200).send({
+          name,
+          kind: outcome.name.kind,
+          hash: outcome.hash,
+          shortHash: shortHash(outcome.hash),
+          created: outcome.created,
+          replaced: outcome.replaced,
+          warnings: outcome.warnings,
+        });
+      },
+    );
+
+    app.get(
+      "/v1/unit-files/:name",
+      {
+        schema: {
+          operationId: "getUnitFile",
+          summary: "A unit file: JSON with its options, or the file itself with Accept: text/plain",
+          tags: ["unit-files"],
+          params: UnitNameParam,
+          response: {
+            200: {
+              description: "The unit file",
+              content: {
+                "application/json": { schema: ref(UnitFileDetail) },
+                "text/plain": { schema: Type.String() },
+              },
+            },
+            400: ref(Problem),
+            404: ref(Problem),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { name } = request.params;
+        validName(name);
+        const summary = presentUnitFile(view, name);
+        const text = summary ? view.unitTexts.get(summary.hash) : undefined;
+        if (!summary || text === undefined) {
+          throw new ProblemError("unit-file-not-found", `unit file ${name} has not been submitted`);
+        }
+        if (prefersText(request.headers.accept)) {
+          return reply.type("text/plain; charset=utf-8").send(text);
+        }
+        const parsed = parseUnitFile(text);
+        return { ...summary, options: parsed.ok ? parsed.file.options : [], text };
+      },
+    );
+
+    app.delete(
+      "/v1/unit-files/:name",
+      {
+        schema: {
+          operationId: "deleteUnitFile",
+          summary: "Delete a unit file; a template only once no instance is left, unless forced",
+          tags: ["unit-files"],
+          params: UnitNameParam,
+          querystring: Type.Object(
+            { force: Type.Optional(BooleanQuery) },
+            { additionalProperties: false },
+          ),
+          response: {
+            204: Type.Null({ description: "Deleted" }),
+            400: ref(Problem),
+            404: ref(Problem),
+            409: ref(Problem),
+            503: ref(Problem),
+          },
+        },
+      },
+      async (request, reply) => {
+        const revision = await commands.deleteUnitFile(
+          request.params.name,
+          request.query.force === "true",
+        );
+        await view.waitFor(revision);
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
+
+interface UnitOptionBody {
+  section: string;
+  name: string;
+  value: string;
+}
+
+function prefersText(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const text = accept.indexOf("text/plain");
+  const json = accept.indexOf("application/json");
+  return text >= 0 && (json < 0 || text < json);
+}

@@ -1,0 +1,136 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { presentUnit, type UnitView } from "../../control/present.ts";
+import { ProblemError } from "../../control/problems.ts";
+import { validName } from "../../control/unit-commands.ts";
+import { Problem, UnitNameParam } from "../../schema/common.ts";
+import { ref } from "../../schema/ref.ts";
+import { SetDesiredStateBody, Unit, UnitList, UnitListQuery } from "../../schema/units.ts";
+import type { ServerContext } from "../context.ts";
+
+export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
+  const { view, commands } = context;
+  const present = (name: string): UnitView => {
+    const unit = presentUnit(view, name);
+    if (!unit) throw new ProblemError("unit-not-found", `unit ${name} does not exist`);
+    return unit;
+  };
+
+  return async (app) => {
+    app.get(
+      "/v1/units",
+      {
+        schema: {
+          operationId: "listUnits",
+          summary: "List units (templates excluded) in name order, optionally paged",
+          tags: ["units"],
+          querystring: UnitListQuery,
+          response: { 200: ref(UnitList), 400: ref(Problem) },
+        },
+      },
+      async (request) => {
+        const { limit, pageToken, machineId } = request.query;
+        const pageSize =
+          limit === undefined ? Number.POSITIVE_INFINITY : Math.min(Number(limit), 10_000);
+        const after = pageToken === undefined ? undefined : decodePageToken(pageToken);
+        const candidates =
+          machineId === undefined
+            ? view.unitNames.after(after)
+            : [...view.placedOn(machineId)]
+                .sort()
+                .filter((name) => after === undefined || name > after);
+        const units: UnitView[] = [];
+        for (const name of candidates) {
+          const unit = presentUnit(view, name);
+          if (!unit) continue;
+          if (units.length === pageSize) {
+            const last = units.at(-1) as UnitView;
+            return { units, nextPageToken: encodePageToken(last.name) };
+          }
+          units.push(unit);
+        }
+        return { units };
+      },
+    );
+
+    app.get(
+      "/v1/units/:name",
+      {
+        schema: {
+          operationId: "getUnit",
+          summary: "A unit: desired and current state, machine, and why it is not running",
+          tags: ["units"],
+          params: UnitNameParam,
+          response: { 200: ref(Unit), 400: ref(Problem), 404: ref(Problem) },
+        },
+      },
+      async (request) => {
+        validName(request.params.name);
+        return present(request.params.name);
+      },
+    );
+
+    app.put(
+      "/v1/units/:name",
+      {
+        schema: {
+          operationId: "setUnitDesiredState",
+          summary: "Load, launch or deactivate a unit; an instance is created from its template",
+          tags: ["units"],
+          params: UnitNameParam,
+          body: ref(SetDesiredStateBody),
+          response: {
+            200: ref(Unit),
+            201: ref(Unit),
+            400: ref(Problem),
+            404: ref(Problem),
+            409: ref(Problem),
+            415: ref(Problem),
+            503: ref(Problem),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { name } = request.params;
+        const outcome = await commands.setDesiredState(name, request.body.desiredState);
+        await view.waitFor(outcome.revision);
+        return reply.code(outcome.created ? 201 : 200).send(present(name));
+      },
+    );
+
+    app.delete(
+      "/v1/units/:name",
+      {
+        schema: {
+          operationId: "destroyUnit",
+          summary: "Destroy a unit: stop it, unplace it, and delete it",
+          tags: ["units"],
+          params: UnitNameParam,
+          response: {
+            204: Type.Null({ description: "Destroyed" }),
+            400: ref(Problem),
+            404: ref(Problem),
+            503: ref(Problem),
+          },
+        },
+      },
+      async (request, reply) => {
+        const revision = await commands.destroyUnit(request.params.name);
+        await view.waitFor(revision);
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
+
+function encodePageToken(lastName: string): string {
+  return Buffer.from(lastName).toString("base64url");
+}
+
+function decodePageToken(token: string): string {
+  const name = Buffer.from(token, "base64url").toString();
+  if (name === "" || Buffer.from(name).toString("base64url") !== token) {
+    throw new ProblemError("invalid-request", "pageToken is not one this API issued");
+  }
+  return name;
+}

@@ -1,0 +1,33 @@
+import { serverConfig } from "./config.ts";
+import { ControlPlane } from "./control-plane.ts";
+
+/** `flotilla server`: serves the API until SIGINT or SIGTERM. */
+export async function runServer(argv: string[]): Promise<void> {
+  const config = serverConfig(argv, process.env);
+  const controlPlane = new ControlPlane({
+    etcdEndpoints: config.etcdEndpoints,
+    prefix: config.prefix,
+    logger: { level: config.logLevel },
+  });
+  const app = await controlPlane.build();
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ etcd: config.etcdEndpoints, prefix: config.prefix }, "flotilla server started");
+  void controlPlane
+    .sync()
+    .then(() => app.log.info({ revision: controlPlane.view.revision }, "in sync with etcd"));
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    controlPlane.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
