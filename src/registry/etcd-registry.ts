@@ -302,7 +302,8 @@ class ResilientWatch implements WatchHandle {
   private async restart(): Promise<void> {
     const old = this.watcher;
     this.watcher = undefined;
-    await old?.cancel().catch(() => {});
+    // etcd has already cancelled it; waiting for the library to confirm can hang.
+    void old?.cancel().catch(() => {});
     while (!this.closed) {
       try {
         await this.start();

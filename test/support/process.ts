@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { waitUntil } from "./wait.ts";
+
+export const FLOTILLA_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "flotilla.js");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the flotilla binary to completion. */
+export function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface Daemon {
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a long-running flotilla process and waits until `ready` says it is up. */
+export async function startDaemon(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+): Promise<Daemon> {
+  const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  await waitUntil(`flotilla ${args.join(" ")} to be ready`, async () => {
+    if (child.exitCode !== null) throw new Error(`flotilla exited early:\n${output}`);
+    return ready().catch(() => false);
+  });
+  return {
+    child,
+    output: () => output,
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
