@@ -6,7 +6,10 @@ import { startServer, type TestServer } from "../support/server.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
 import { waitUntil } from "../support/wait.ts";
 
-const unitText = { body: "[Service]\nExecStart=/bin/true\n", headers: { "content-type": "text/plain" } };
+const unitText = {
+  body: "[Service]\nExecStart=/bin/true\n",
+  headers: { "content-type": "text/plain" },
+};
 
 describe("when etcd is unreachable", () => {
   let proxy: TcpProxy;
@@ -31,7 +34,10 @@ describe("when etcd is unreachable", () => {
     assert.equal(refused.status, 503, refused.text);
     assert.equal(refused.json.type, "urn:flotilla:problem:registry-unavailable");
     const fleetRefused = await http("PUT", `${server.url}/fleet/v1/units/during.service`, {
-      json: { name: "during.service", options: [{ section: "Service", name: "ExecStart", value: "/bin/true" }] },
+      json: {
+        name: "during.service",
+        options: [{ section: "Service", name: "ExecStart", value: "/bin/true" }],
+      },
     });
     assert.equal(fleetRefused.status, 503);
     assert.deepEqual(fleetRefused.json, {
@@ -45,10 +51,17 @@ describe("when etcd is unreachable", () => {
     assert.equal(stillListed.status, 200);
 
     proxy.restore();
-    await waitUntil("readiness after etcd returns", async () => (await http("GET", `${server.url}/readyz`)).status === 200);
+    await waitUntil(
+      "readiness after etcd returns",
+      async () => (await http("GET", `${server.url}/readyz`)).status === 200,
+    );
     const etcd = rawEtcd();
     try {
-      assert.equal(await etcd.get(`${prefix}units/during.service`).string(), null, "the refused write left no key");
+      assert.equal(
+        await etcd.get(`${prefix}units/during.service`).string(),
+        null,
+        "the refused write left no key",
+      );
     } finally {
       etcd.close();
     }
@@ -71,7 +84,15 @@ describe("when etcd is unreachable", () => {
       await etcd.put(`${prefix}unit-files/c0ffee`).value(text);
       const put = await etcd
         .put(`${prefix}units/written-elsewhere.service`)
-        .value(JSON.stringify({ name: "written-elsewhere.service", hash: "c0ffee", desiredState: "loaded", createdAt: now, updatedAt: now }))
+        .value(
+          JSON.stringify({
+            name: "written-elsewhere.service",
+            hash: "c0ffee",
+            desiredState: "loaded",
+            createdAt: now,
+            updatedAt: now,
+          }),
+        )
         .exec();
       await etcd.delete().key(`${prefix}units/before.service`).exec();
       const latest = await etcd.put(`${prefix}compaction-marker`).value("x").exec();

@@ -72,7 +72,9 @@ describe("the OpenAPI document and the client generated from it", () => {
       [["apache@80.service", "loaded"]],
     );
 
-    const missing = await client.GET("/v1/units/{name}", { params: { path: { name: "nothing.service" } } });
+    const missing = await client.GET("/v1/units/{name}", {
+      params: { path: { name: "nothing.service" } },
+    });
     assert.equal(missing.response.status, 404);
     assert.equal(missing.error?.type, "urn:flotilla:problem:unit-not-found");
 

@@ -34,13 +34,20 @@ describe("flotilla server, the process", () => {
       const etcd = rawEtcd();
       try {
         const stored = await etcd.get(`${prefix}units/apache@.service`).json();
-        assert.equal((stored as any).hash, submitted.json.hash, "the unit lives under the configured prefix");
+        assert.equal(
+          (stored as any).hash,
+          submitted.json.hash,
+          "the unit lives under the configured prefix",
+        );
       } finally {
         etcd.close();
       }
       const metrics = await http("GET", `${url}/metrics`);
       assert.equal(metrics.status, 200);
-      assert.match(metrics.text, /flotilla_http_requests_total\{method="PUT",route="\/v1\/unit-files\/:name",status="201"\} 1/);
+      assert.match(
+        metrics.text,
+        /flotilla_http_requests_total\{method="PUT",route="\/v1\/unit-files\/:name",status="201"\} 1/,
+      );
       assert.match(metrics.text, /flotilla_units 1/);
       const docs = await http("GET", `${url}/docs/`);
       assert.equal(docs.status, 200);

@@ -3,7 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitUntil } from "./wait.ts";
 
-export const FLOTILLA_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "flotilla.js");
+export const FLOTILLA_BIN = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "bin",
+  "flotilla.js",
+);
 
 export interface RunResult {
   code: number | null;
@@ -14,7 +20,9 @@ export interface RunResult {
 /** Runs the flotilla binary to completion. */
 export function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], {
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -40,7 +48,9 @@ export async function startDaemon(
   env: NodeJS.ProcessEnv,
   ready: () => Promise<boolean>,
 ): Promise<Daemon> {
-  const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], {
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;
@@ -48,7 +58,9 @@ export async function startDaemon(
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("close", (code) => resolve(code)),
+  );
   await waitUntil(`flotilla ${args.join(" ")} to be ready`, async () => {
     if (child.exitCode !== null) throw new Error(`flotilla exited early:\n${output}`);
     return ready().catch(() => false);
