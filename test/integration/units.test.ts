@@ -143,6 +143,20 @@ describe("units", () => {
     assert.equal(nginx.status, 404);
     const unknown = await http("GET", `${server.url}/v1/units/apache@.service`);
     assert.equal(unknown.status, 404);
+    for (const [method, path] of [
+      ["GET", "/v1/units/bad%20name.service"],
+      ["DELETE", "/v1/units/bad%20name.service"],
+      ["GET", "/v1/unit-files/no-suffix"],
+      ["DELETE", "/v1/unit-files/no-suffix"],
+    ]) {
+      const response = await http(method as string, `${server.url}${path}`);
+      assert.equal(response.status, 400, `${method} ${path}`);
+      assert.equal(response.json.type, "urn:flotilla:problem:invalid-unit-name");
+    }
+    const badResume = await http("GET", `${server.url}/v1/events`, {
+      headers: { "last-event-id": "yesterday" },
+    });
+    assert.equal(badResume.status, 400);
     const noRoute = await http("GET", `${server.url}/v1/nothing`);
     assert.equal(noRoute.status, 404);
     assert.equal(noRoute.json.type, "urn:flotilla:problem:not-found");

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { connectEtcd } from "../../src/registry/etcd-client.ts";
+import { EtcdRegistry } from "../../src/registry/etcd-registry.ts";
+import type { UnitRecord } from "../../src/registry/records.ts";
+import type { Change } from "../../src/registry/registry.ts";
+import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
+import { waitUntil } from "../support/wait.ts";
+
+function unit(
+  name: string,
+  hash: string,
+  desiredState: UnitRecord["desiredState"] = "inactive",
+): UnitRecord {
+  const at = new Date().toISOString();
+  return { name, hash, desiredState, createdAt: at, updatedAt: at };
+}
+
+describe("the etcd registry", () => {
+  const prefix = freshPrefix();
+  let registry: EtcdRegistry;
+  const errors: string[] = [];
+  before(() => {
+    registry = new EtcdRegistry(connectEtcd({ endpoints: [testEtcdEndpoint()] }), {
+      prefix,
+      onError: (error, context) => errors.push(`${context}: ${error}`),
+    });
+  });
+  after(() => registry.close());
+
+  test("creation is create-only: of racing creators exactly one wins", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        registry.createUnit(unit("raced.service", `hash${i}`), `text ${i}`),
+      ),
+    );
+    assert.equal(results.filter((result) => result.ok).length, 1);
+  });
+
+  test("updates compare the version read: a stale writer loses", async () => {
+    await registry.createUnit(unit("cas.service", "aaa"), "a");
+    const read = await registry.getUnit("cas.service");
+    assert.ok(read);
+    const first = await registry.updateUnit({ ...read.value, desiredState: "loaded" }, read);
+    const second = await registry.updateUnit({ ...read.value, desiredState: "launched" }, read);
+    assert.equal(first.ok, true);
+    assert.deepEqual(second, { ok: false, reason: "conflict" });
+    assert.equal((await registry.getUnit("cas.service"))?.value.desiredState, "loaded");
+  });
+
+  test("content is stored once and deleted with its last user, in the same change", async () => {
+    await registry.createUnit(unit("one@1.service", "shared"), "shared text");
+    await registry.createUnit(unit("one@2.service", "shared"), "shared text");
+    assert.deepEqual(await registry.listUnitNames("one@"), ["one@1.service", "one@2.service"]);
+    const first = await registry.getUnit("one@1.service");
+    assert.ok(first);
+    assert.equal((await registry.deleteUnit(first)).ok, true);
+    assert.equal(await registry.getUnitText("shared"), "shared text", "still used by one@2");
+    const second = await registry.getUnit("one@2.service");
+    assert.ok(second);
+    assert.equal((await registry.deleteUnit(second)).ok, true);
+    assert.equal(await registry.getUnitText("shared"), undefined);
+    const etcd = rawEtcd();
+    try {
+      assert.deepEqual(await etcd.getAll().prefix(`${prefix}unit-file-refs/shared/`).keys(), []);
+    } finally {
+      etcd.close();
+    }
+  });
+
+  test("a snapshot pages through more keys than one range returns", async () => {
+    const bulkPrefix = freshPrefix();
+    const etcd = rawEtcd();
+    try {
+      for (let start = 0; start < 4500; start += 100) {
+        const ops = Array.from({ length: 100 }, (_, i) =>
+          etcd
+            .put(`${bulkPrefix}units/bulk-${String(start + i).padStart(5, "0")}.service`)
+            .value(JSON.stringify(unit("x", "h"))),
+        );
+        await etcd
+          .if(`${bulkPrefix}none`, "Create", "==", 0)
+          .then(...ops)
+          .commit();
+      }
+    } finally {
+      etcd.close();
+    }
+    const bulk = new EtcdRegistry(connectEtcd({ endpoints: [testEtcdEndpoint()] }), {
+      prefix: bulkPrefix,
+    });
+    try {
+      const snapshot = await bulk.snapshot();
+      assert.equal(snapshot.changes.length, 4500);
+      assert.equal(
+        new Set(snapshot.changes.map((change) => (change as { name: string }).name)).size,
+        4500,
+      );
+    } finally {
+      await bulk.close();
+    }
+  });
+
+  test("a watch handler that throws is reported, and the watch goes on", async () => {
+    const seen: Change[] = [];
+    const watch = await registry.watch({
+      reset: () => {},
+      changes: (_revision, changes) => {
+        seen.push(...changes);
+        throw new Error("handler bug");
+      },
+    });
+    try {
+      await registry.createUnit(unit("first.service", "f"), "f");
+      await registry.createUnit(unit("second.service", "s"), "s");
+      await waitUntil("both changes", () =>
+        seen.some((change) => change.kind === "unit" && change.name === "second.service"),
+      );
+      assert.ok(errors.some((error) => error.includes("handler bug")));
+    } finally {
+      await watch.close();
+    }
+  });
+
+  test("a corrupt value is skipped, not fatal", async () => {
+    const etcd = rawEtcd();
+    try {
+      await etcd.put(`${prefix}units/corrupt.service`).value("{not json");
+    } finally {
+      etcd.close();
+    }
+    const snapshot = await registry.snapshot();
+    const corrupt = snapshot.changes.find(
+      (change) => change.kind === "unit" && change.name === "corrupt.service",
+    );
+    assert.deepEqual(corrupt, { kind: "unit", name: "corrupt.service", value: undefined });
+  });
+});
