@@ -1,8 +1,16 @@
 import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
 import { decodeChange } from "./decode.ts";
 import { Keys } from "./keys.ts";
-import type { MachineRecord, MetadataOverrides, UnitRecord, UnitStateRecord } from "./records.ts";
 import type {
+  AnnouncementRecord,
+  MachineRecord,
+  MetadataOverrides,
+  UnitRecord,
+  UnitStateRecord,
+} from "./records.ts";
+import type {
+  Announcement,
+  AnnouncementStatus,
   Change,
   Presence,
   Registry,
@@ -179,6 +187,56 @@ export class EtcdRegistry implements Registry {
       .value(JSON.stringify(state))
       .lease(presence.leaseId)
       .exec();
+  }
+
+  async withdrawUnitState(name: string, machineId: string): Promise<void> {
+    await this.client.delete().key(this.keys.state(name, machineId)).exec();
+  }
+
+  async announce(record: AnnouncementRecord): Promise<Announcement> {
+    const recordKey = this.keys.announcement(record.key);
+    let lease = this.client.lease(record.ttlSeconds, { autoKeepAlive: false });
+    const putBoth = async () => {
+      const leaseId = await lease.grant();
+      await this.client
+        .if(recordKey, "Version", ">", -1) // always true: the builder needs a condition
+
+        .then(
+          this.client.put(record.key).value(record.value).lease(leaseId),
+          this.client.put(recordKey).value(JSON.stringify(record)).lease(leaseId),
+        )
+        .commit();
+    };
+    await putBoth();
+    return {
+      refresh: async () => {
+        const kept = await lease.keepaliveOnce().catch(() => undefined);
+        const current = await this.client.get(record.key).string();
+        if (kept && Number(kept.TTL) > 0 && current === record.value) return;
+        // The lease ran out (etcd was unreachable for a whole TTL) or someone changed the key.
+        lease.release();
+        lease = this.client.lease(record.ttlSeconds, { autoKeepAlive: false });
+        await putBoth();
+      },
+      withdraw: async () => {
+        await this.client
+          .if(recordKey, "Version", ">", -1) // always true: both keys go in one transaction
+          .then(this.client.delete().key(record.key), this.client.delete().key(recordKey))
+          .commit();
+        await lease.revoke().catch(() => {});
+      },
+    };
+  }
+
+  async listAnnouncements(): Promise<AnnouncementStatus[]> {
+    const response = await this.client.getAll().prefix(this.keys.announcements()).exec();
+    return Promise.all(
+      response.kvs.map(async (kv) => {
+        const record = JSON.parse(kv.value.toString()) as AnnouncementRecord;
+        const lease = await this.client.leaseClient.leaseTimeToLive({ ID: kv.lease });
+        return { ...record, remainingSeconds: Math.max(0, Number(lease.TTL)) };
+      }),
+    );
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -8,6 +8,7 @@
  *   <prefix>machines/<id>                   MachineRecord (presence lease)
  *   <prefix>machine-metadata/<id>           MetadataOverrides
  *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
+ *   <prefix>announcements/<encoded key>     AnnouncementRecord (the announcement's own lease)
  *   <prefix>election/                       engine leader election
  */
 
@@ -53,6 +54,12 @@ export class Keys {
   }
   statesOf(name: string): string {
     return `${this.prefix}states/${name}/`;
+  }
+  announcement(key: string): string {
+    return `${this.prefix}announcements/${encodeURIComponent(key)}`;
+  }
+  announcements(): string {
+    return `${this.prefix}announcements/`;
   }
   election(): string {
     return `${this.prefix}election`;

@@ -49,3 +49,14 @@ export interface UnitStateRecord {
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */
 export type MetadataOverrides = Record<string, string | null>;
+
+/** A key a unit announces (its sidekick loop), recorded so the control plane can list it. */
+export interface AnnouncementRecord {
+  /** The announced key, where the unit file says (outside Flotilla's prefix). */
+  key: string;
+  value: string;
+  unit: string;
+  machineId: string;
+  ttlSeconds: number;
+  since: string;
+}

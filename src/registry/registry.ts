@@ -1,4 +1,5 @@
 import type {
+  AnnouncementRecord,
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
@@ -54,6 +55,18 @@ export interface Presence {
   revoke(): Promise<void>;
 }
 
+export interface Announcement {
+  /** Extends the lease by another TTL, re-putting the key if it was changed or removed. */
+  refresh(): Promise<void>;
+  /** Deletes the key and its record now. */
+  withdraw(): Promise<void>;
+}
+
+export interface AnnouncementStatus extends AnnouncementRecord {
+  /** Seconds left on the announcement's lease; the key disappears at 0. */
+  remainingSeconds: number;
+}
+
 /**
  * All cluster state, behind one interface: the API, the engine and the agents depend on
  * this and never on etcd's key layout.
@@ -87,6 +100,14 @@ export interface Registry {
   /** Announces a machine under a new lease kept alive until revoked or lost. */
   announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence>;
   reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;
+  withdrawUnitState(name: string, machineId: string): Promise<void>;
+
+  /**
+   * Puts a unit's announced key and Flotilla's record of it under one lease of the
+   * announcement's TTL, so both vanish together when nobody refreshes them.
+   */
+  announce(record: AnnouncementRecord): Promise<Announcement>;
+  listAnnouncements(): Promise<AnnouncementStatus[]>;
 
   snapshot(): Promise<Snapshot>;
   watch(handlers: WatchHandlers): Promise<WatchHandle>;

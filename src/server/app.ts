@@ -52,6 +52,8 @@ export async function buildApp(
     // Validation must not rewrite input: no coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     return503OnClosing: true,
+    // Unit names may be 256 characters, percent-encoded to three times that.
+    routerOptions: { maxParamLength: 1024 },
     // Event streams and idle keep-alive connections must not hold a shutdown open.
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

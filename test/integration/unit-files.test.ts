@@ -96,6 +96,24 @@ describe("unit files", () => {
     assert.equal(file.json.kind, "unit");
   });
 
+  test("names up to 256 characters are accepted, longer ones refused", async () => {
+    const longest = `${"a".repeat(248)}.service`;
+    const accepted = await http(
+      "PUT",
+      `${server.url}/v1/unit-files/${longest}`,
+      text("[Service]\nExecStart=/bin/true\n"),
+    );
+    assert.equal(accepted.status, 201, accepted.text);
+    const refused = await http(
+      "PUT",
+      `${server.url}/v1/unit-files/a${longest}`,
+      text("[Service]\nExecStart=/bin/true\n"),
+    );
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.type, "urn:flotilla:problem:invalid-unit-name");
+    assert.equal((await http("DELETE", `${server.url}/v1/unit-files/${longest}`)).status, 204);
+  });
+
   test("GET returns the file itself for Accept: text/plain", async () => {
     const file = await http("GET", `${server.url}/v1/unit-files/apache@.service`, {
       headers: { accept: "text/plain" },

@@ -8,34 +8,48 @@ import type {
   FleetUnitState,
 } from "../../schema/fleet.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
+import { fleetRequirements } from "../../unit/xfleet.ts";
 
 export type FleetUnitView = Static<typeof FleetUnit>;
 export type FleetUnitOptionView = Static<typeof FleetUnitOption>;
 export type FleetUnitStateView = Static<typeof FleetUnitState>;
 export type FleetMachineView = Static<typeof FleetMachine>;
 
+interface FleetContent {
+  options: FleetUnitOptionView[];
+  /** `[X-Fleet] Global=true`: the unit runs on every machine. */
+  global: boolean;
+}
+
 /**
  * fleet's entities from the view. fleet omitted every empty field, and its clients read a
  * missing field as empty, so empty values are left out here too.
  */
 export class FleetEntities {
-  /** Parsed options per content hash: thousands of instances share a few templates. */
-  private readonly optionsByHash = new Map<string, FleetUnitOptionView[]>();
+  /** Parsed content per hash: thousands of instances share a few templates. */
+  private readonly contentByHash = new Map<string, FleetContent>();
 
   constructor(private readonly view: ClusterView) {}
 
-  unit(name: string): FleetUnitView | undefined {
+  /**
+   * A unit as fleet showed it. For one unit (`item`), fleet left out where and how a global
+   * unit runs, as it runs everywhere; its list showed global units as "inactive" nonetheless.
+   */
+  unit(name: string, { item = false } = {}): FleetUnitView | undefined {
     const record = this.view.units.get(name);
     if (!record) return undefined;
-    const machineId = this.view.placements.get(name)?.machineId;
-    const state = machineId ? this.view.states.get(name)?.get(machineId) : undefined;
-    const unit: FleetUnitView = {
-      currentState: currentStateOf(state?.activeState, machineId),
-      desiredState: record.desiredState,
-    };
-    if (machineId) unit.machineID = machineId;
+    const { options, global } = this.content(record.hash, name);
+    const unit: FleetUnitView = {};
+    if (!(item && global)) {
+      const machineId = this.view.placements.get(name)?.machineId;
+      const state = machineId ? this.view.states.get(name)?.get(machineId) : undefined;
+      unit.currentState = currentStateOf(state?.activeState, machineId);
+      unit.desiredState = record.desiredState;
+      if (machineId) unit.machineID = machineId;
+    } else {
+      unit.desiredState = record.desiredState;
+    }
     unit.name = name;
-    const options = this.options(record.hash);
     if (options.length > 0) unit.options = options;
     return unit;
   }
@@ -51,7 +65,8 @@ export class FleetEntities {
 
   states(filter: { machineId?: string; unitName?: string }): FleetUnitStateView[] {
     const states: FleetUnitStateView[] = [];
-    const names = filter.unitName ? [filter.unitName] : this.view.unitNames.all();
+    // fleet listed every report, including those of units destroyed while still running.
+    const names = filter.unitName ? [filter.unitName] : [...this.view.states.keys()].sort();
     for (const name of names) {
       const byMachine = this.view.states.get(name);
       if (!byMachine) continue;
@@ -86,19 +101,22 @@ export class FleetEntities {
     });
   }
 
-  private options(hash: string): FleetUnitOptionView[] {
-    const cached = this.optionsByHash.get(hash);
+  private content(hash: string, unitName: string): FleetContent {
+    const cached = this.contentByHash.get(hash);
     if (cached) return cached;
     const text = this.view.unitTexts.get(hash);
     const parsed = text === undefined ? undefined : parseUnitFile(text);
-    const options = parsed?.ok
-      ? parsed.file.options.map(({ section, name, value }) =>
-          value === "" ? { name, section } : { name, section, value },
-        )
-      : [];
-    if (this.optionsByHash.size > 10_000) this.optionsByHash.clear();
-    this.optionsByHash.set(hash, options);
-    return options;
+    const content: FleetContent = parsed?.ok
+      ? {
+          options: parsed.file.options.map(({ section, name, value }) =>
+            value === "" ? { name, section } : { name, section, value },
+          ),
+          global: fleetRequirements(parsed.file, unitName).requirements.global,
+        }
+      : { options: [], global: false };
+    if (this.contentByHash.size > 10_000) this.contentByHash.clear();
+    this.contentByHash.set(hash, content);
+    return content;
   }
 }
 

@@ -1,5 +1,6 @@
 import { patchMachineMetadata } from "../../control/machine-commands.ts";
 import type { Registry, Revision } from "../../registry/registry.ts";
+import { decodeJsonText } from "./decode.ts";
 import { FleetError } from "./fleet-error.ts";
 
 const PATH = /^\/([^/]+)\/metadata\/([A-Za-z0-9_.-]+)$/;
@@ -33,7 +34,9 @@ export async function applyMachinePatch(registry: Registry, body: unknown): Prom
   return revision;
 }
 
-function parseOperations(body: unknown): MetadataOperation[] {
+function parseOperations(raw: unknown): MetadataOperation[] {
+  // fleet decoded the body as JSON whatever its Content-Type; `null` is no operations.
+  const body = decodeJsonText(raw, "") ?? [];
   if (
     !Array.isArray(body) ||
     body.some((item) => item === null || typeof item !== "object" || Array.isArray(item))

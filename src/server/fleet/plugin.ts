@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { ProblemError } from "../../control/problems.ts";
 import type { DesiredState } from "../../registry/records.ts";
@@ -16,11 +16,13 @@ import { unitHash } from "../../unit/hash.ts";
 import { parseUnitName } from "../../unit/name.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
 import type { ServerContext } from "../context.ts";
+import { decodeUnitBody } from "./decode.ts";
 import { discoveryDocument } from "./discovery.ts";
-import { FleetEntities, type FleetUnitOptionView } from "./entities.ts";
+import { FleetEntities } from "./entities.ts";
 import { FleetError, fleetErrorHandler, sendFleetError } from "./fleet-error.ts";
 import { applyMachinePatch } from "./machine-patch.ts";
 import { decodePageToken, PageTokenError, slicePage } from "./paging.ts";
+import { fleetUnitNameError, goQuote } from "./unit-name.ts";
 
 const DESIRED_STATES: readonly string[] = ["inactive", "loaded", "launched"];
 const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"] as const;
@@ -47,14 +49,37 @@ export function fleetApi(
     hide: options.hidden === true,
   });
   const errors = { 400: ref(FleetErrorSchema), 404: ref(FleetErrorSchema) };
+  const unitBody = { content: { "application/json": { schema: ref(FleetUnit) } } };
 
   return async (app) => {
     app.setErrorHandler(fleetErrorHandler);
     app.setNotFoundHandler((_request, reply) => sendFleetError(reply, 404, ""));
+    // fleet decoded bodies itself, only where it read them and whatever their Content-Type:
+    // PUT /units checks that itself (415), PATCH /machines never did, and nothing else looks
+    // at a body, so a DELETE with an empty JSON body is fine. The schemas only document them.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+      done(null, body);
+    });
+    app.setValidatorCompiler(() => () => true);
+    // Entities go out with their keys in the order of fleet's Go structs, as they are built
+    // (UnitOption is name, section, value); the schemas' property order is a different one.
+    app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    // fleet's Content-Type was exactly application/json, with no charset.
+    app.addHook("onSend", async (_request, reply, payload) => {
+      const type = reply.getHeader("content-type");
+      if (typeof type === "string" && type.startsWith("application/json;")) {
+        reply.header("content-type", "application/json");
+      }
+      return payload;
+    });
 
     app.get(
       "/discovery",
-      { schema: { ...doc("fleetDiscovery", "fleet's API discovery document") } },
+      {
+        exposeHeadRoute: false,
+        schema: { ...doc("fleetDiscovery", "fleet's API discovery document") },
+      },
       async (request, reply) => reply.type("application/json").send(discoveryDocument(request)),
     );
     onlyMethods(app, "/discovery", ["GET"], 400, "only HTTP GET supported against this resource");
@@ -62,6 +87,7 @@ export function fleetApi(
     app.get(
       "/units",
       {
+        exposeHeadRoute: false,
         schema: {
           ...doc("fleetListUnits", "List units (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
@@ -75,17 +101,14 @@ export function fleetApi(
     app.get(
       "/units/:name",
       {
+        exposeHeadRoute: false,
         schema: {
           ...doc("fleetGetUnit", "A unit (fleet)"),
           params: Type.Object({ name: Type.String() }),
           response: { 200: ref(FleetUnit), ...errors },
         },
       },
-      async (request) => {
-        const unit = entities.unit(itemName(request.params.name));
-        if (!unit) throw new FleetError(404, "unit does not exist");
-        return unit;
-      },
+      getUnit,
     );
 
     app.put(
@@ -94,7 +117,7 @@ export function fleetApi(
         schema: {
           ...doc("fleetSetUnit", "Create, replace or change the desired state of a unit (fleet)"),
           params: Type.Object({ name: Type.String() }),
-          body: { content: { "application/json": { schema: ref(FleetUnit) } } },
+          body: unitBody,
           response: {
             201: Type.Null({ description: "Created or replaced" }),
             204: Type.Null({ description: "Desired state changed" }),
@@ -104,61 +127,7 @@ export function fleetApi(
           },
         },
       },
-      async (request, reply) => {
-        requireJson(request);
-        const name = itemName(request.params.name);
-        const body = normalise(request.body);
-        const bodyName = typeof body.name === "string" && body.name !== "" ? body.name : name;
-        if (bodyName !== name) {
-          throw new FleetError(
-            400,
-            `name in URL ${goQuote(name)} differs from unit name in request body ${goQuote(bodyName)}`,
-          );
-        }
-        const parsedName = parseUnitName(name);
-        if (!parsedName.ok) throw new FleetError(400, parsedName.error);
-        const desiredState = typeof body.desiredState === "string" ? body.desiredState : "";
-        if (desiredState !== "" && !DESIRED_STATES.includes(desiredState)) {
-          throw new FleetError(
-            400,
-            `invalid desiredState ${goQuote(desiredState)}: expected inactive, loaded or launched`,
-          );
-        }
-        const unitOptions = Array.isArray(body.options)
-          ? (body.options as FleetUnitOptionView[])
-          : [];
-        const existing = (await context.registry.getUnit(name))?.value;
-        const file = {
-          options: unitOptions.map((option) => ({
-            section: option.section ?? "",
-            name: option.name ?? "",
-            value: option.value ?? "",
-          })),
-        };
-        const isTemplate = parsedName.value.kind === "template";
-        if (file.options.length > 0 && (!existing || unitHash(file) !== existing.hash)) {
-          if (isTemplate && desiredState !== "" && desiredState !== "inactive") {
-            throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
-          }
-          const revision = await submitAsFleet(
-            name,
-            serializeUnitFile(file),
-            (desiredState || "inactive") as DesiredState,
-          );
-          await view.waitFor(revision);
-          return reply.code(201).send(null);
-        }
-        if (!existing) throw new FleetError(409, "unit does not exist and options field empty");
-        if (desiredState === "")
-          throw new FleetError(409, "must provide DesiredState to update existing unit");
-        if (isTemplate && desiredState !== "inactive")
-          throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
-        if (!isTemplate) {
-          const outcome = await commands.setDesiredState(name, desiredState as DesiredState);
-          await view.waitFor(outcome.revision);
-        }
-        return reply.code(204).send(null);
-      },
+      putUnit,
     );
 
     app.delete(
@@ -170,20 +139,84 @@ export function fleetApi(
           response: { 204: Type.Null({ description: "Destroyed" }), ...errors },
         },
       },
-      async (request, reply) => {
-        const name = itemName(request.params.name);
-        if (!view.units.has(name) && !(await context.registry.getUnit(name))) {
-          throw new FleetError(404, "unit does not exist");
-        }
-        const revision = await commands.deleteUnitFile(name, true).catch((error: unknown) => {
-          if (error instanceof ProblemError && error.status === 404)
-            throw new FleetError(404, "unit does not exist");
-          throw error;
-        });
-        await view.waitFor(revision);
-        return reply.code(204).send(null);
-      },
+      deleteUnit,
     );
+
+    async function getUnit(request: FastifyRequest) {
+      const unit = entities.unit(itemName(request), { item: true });
+      if (!unit) throw new FleetError(404, "unit does not exist");
+      return unit;
+    }
+
+    async function putUnit(request: FastifyRequest, reply: FastifyReply) {
+      const name = itemName(request);
+      requireJson(request);
+      const body = decodeUnitBody(request.body);
+      const bodyName = body.name !== "" ? body.name : name;
+      if (bodyName !== name) {
+        throw new FleetError(
+          400,
+          `name in URL ${goQuote(name)} differs from unit name in request body ${goQuote(bodyName)}`,
+        );
+      }
+      const nameError = fleetUnitNameError(name);
+      if (nameError !== undefined) throw new FleetError(400, nameError);
+      const parsedName = parseUnitName(name);
+      if (!parsedName.ok) throw new FleetError(400, parsedName.error);
+      const { desiredState } = body;
+      if (desiredState !== "" && !DESIRED_STATES.includes(desiredState)) {
+        throw new FleetError(
+          400,
+          `invalid desiredState ${goQuote(desiredState)}: expected inactive, loaded or launched`,
+        );
+      }
+      const existing = (await context.registry.getUnit(name))?.value;
+      const file = {
+        options: body.options.map((option) => ({
+          section: option.section ?? "",
+          name: option.name ?? "",
+          value: option.value ?? "",
+        })),
+      };
+      const isTemplate = parsedName.value.kind === "template";
+      if (file.options.length > 0 && (!existing || unitHash(file) !== existing.hash)) {
+        if (isTemplate && desiredState !== "" && desiredState !== "inactive") {
+          throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
+        }
+        const revision = await submitAsFleet(
+          name,
+          serializeUnitFile(file),
+          (desiredState || "inactive") as DesiredState,
+        );
+        await view.waitFor(revision);
+        return reply.code(201).send();
+      }
+      if (!existing) throw new FleetError(409, "unit does not exist and options field empty");
+      if (desiredState === "")
+        throw new FleetError(409, "must provide DesiredState to update existing unit");
+      if (isTemplate && desiredState !== "inactive")
+        throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
+      if (!isTemplate) {
+        const outcome = await commands.setDesiredState(name, desiredState as DesiredState);
+        await view.waitFor(outcome.revision);
+      }
+      return reply.code(204).send();
+    }
+
+    async function deleteUnit(request: FastifyRequest, reply: FastifyReply) {
+      const name = itemName(request);
+      if (!view.units.has(name) && !(await context.registry.getUnit(name))) {
+        throw new FleetError(404, "unit does not exist");
+      }
+      const revision = await commands.deleteUnitFile(name, true).catch((error: unknown) => {
+        if (error instanceof ProblemError && error.status === 404)
+          throw new FleetError(404, "unit does not exist");
+        throw error;
+      });
+      await view.waitFor(revision);
+      return reply.code(204).send();
+    }
+
     onlyMethods(
       app,
       "/units/:name",
@@ -195,6 +228,7 @@ export function fleetApi(
     app.get(
       "/state",
       {
+        exposeHeadRoute: false,
         schema: {
           ...doc("fleetListUnitStates", "Unit states as agents report them (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
@@ -215,23 +249,30 @@ export function fleetApi(
     app.get(
       "/state/:name",
       {
+        exposeHeadRoute: false,
         schema: {
           ...doc("fleetGetUnitState", "The state of one unit (fleet)"),
           params: Type.Object({ name: Type.String() }),
           response: { 200: ref(FleetUnitState), ...errors },
         },
       },
-      async (request) => {
-        const [state] = entities.states({ unitName: itemName(request.params.name) });
-        if (!state) throw new FleetError(404, "unit state does not exist");
-        return state;
-      },
+      getState,
     );
-    onlyMethods(app, "/state/:name", ["GET"], 405, "only GET supported against this resource");
+    app.get("/state/*", { schema: { hide: true }, exposeHeadRoute: false }, getState);
+    for (const url of ["/state/:name", "/state/*"]) {
+      onlyMethods(app, url, ["GET"], 405, "only GET supported against this resource");
+    }
+
+    async function getState(request: FastifyRequest) {
+      const [state] = entities.states({ unitName: itemName(request) });
+      if (!state) throw new FleetError(404, "unit state does not exist");
+      return state;
+    }
 
     app.get(
       "/machines",
       {
+        exposeHeadRoute: false,
         schema: {
           ...doc("fleetListMachines", "List machines (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
@@ -256,7 +297,9 @@ export function fleetApi(
       async (request, reply) => {
         const revision = await applyMachinePatch(context.registry, request.body);
         await view.waitFor(revision);
-        return reply.code(204).type("application/json").send(null);
+        // fleet's 204 here named a JSON body it never sent; undefined keeps Fastify from
+        // serialising `null` (and then dropping the header).
+        return (reply as FastifyReply).code(204).header("content-type", "application/json").send();
       },
     );
     onlyMethods(
@@ -270,6 +313,8 @@ export function fleetApi(
     app.route({
       method: [...ALL_METHODS],
       url: "/",
+      // Only the prefix itself (`/fleet/v1`): `/fleet/v1/` is an unknown path to fleet.
+      prefixTrailingSlash: "no-slash",
       schema: { hide: true },
       handler: (_request, reply) => sendFleetError(reply, 405, ""),
     });
@@ -302,25 +347,32 @@ function page<T>(request: FastifyRequest, items: readonly T[], key: FleetPageKey
   const query = request.query as Record<string, string | string[] | undefined>;
   try {
     const sliced = slicePage(items, decodePageToken(query.nextPageToken));
-    const result: Record<string, unknown> = {};
-    if (sliced.next) result.nextPageToken = sliced.next;
-    if (sliced.items.length > 0) result[key] = sliced.items;
-    return result;
+    const listed = sliced.items.length > 0 ? sliced.items : undefined;
+    // Keys in the order of fleet's structs: MachinePage lists before its token.
+    return key === "machines"
+      ? { machines: listed, nextPageToken: sliced.next }
+      : { nextPageToken: sliced.next, [key]: listed };
   } catch (error) {
     if (error instanceof PageTokenError) throw new FleetError(400, error.message);
     throw error;
   }
 }
 
-/** fleet's item routes take exactly one path segment. */
-function itemName(name: string): string {
+/**
+ * The unit an item route addresses, from `:name` or its wildcard twin. fleet's item routes take
+ * exactly one non-empty (decoded) path segment; anything else is an unknown path.
+ */
+function itemName(request: FastifyRequest): string {
+  const params = request.params as { name?: string; "*"?: string };
+  const name = params.name ?? params["*"] ?? "";
   if (name === "" || name.includes("/")) throw new FleetError(404, "");
   return name;
 }
 
 function requireJson(request: FastifyRequest): void {
-  const header = request.headers["content-type"];
-  const values = header === undefined ? [] : [header];
+  // Node keeps only the first of repeated Content-Type lines; fleet counted them all.
+  const raw = request.raw.rawHeaders;
+  const values = raw.filter((_, i) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === "content-type");
   if (values.length !== 1)
     throw new FleetError(415, `expected 1 Content-Type, got ${values.length}`);
   const mediaType = (values[0] ?? "").split(";")[0]?.trim();
@@ -328,29 +380,14 @@ function requireJson(request: FastifyRequest): void {
     throw new FleetError(415, "only acceptable Content-Type is application/json");
 }
 
-/** fleet decoded JSON with Go's case-insensitive field matching. */
-function normalise(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new FleetError(400, "unable to decode body: expected a JSON object");
-  }
-  const known = ["name", "options", "desiredState", "currentState", "machineID"];
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const canonical = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-    if (canonical && !(canonical in result && canonical !== key)) result[canonical] = value;
-  }
-  return result;
-}
-
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Go's %q for the plain names these messages quote. */
-function goQuote(text: string): string {
-  return JSON.stringify(text);
-}
-
+/**
+ * fleet's answer to the methods a resource does not serve. HEAD is one of them (fleet had no
+ * implicit HEAD), which is why every GET route here sets `exposeHeadRoute: false`.
+ */
 function onlyMethods(
   app: Parameters<FastifyPluginAsyncTypebox>[0],
   url: string,
@@ -358,13 +395,15 @@ function onlyMethods(
   status: number,
   message: string,
 ): void {
-  const others = ALL_METHODS.filter(
-    (method) => !allowed.includes(method) && !(method === "HEAD" && allowed.includes("GET")),
-  );
+  const others = ALL_METHODS.filter((method) => !allowed.includes(method));
   app.route({
     method: others,
     url,
     schema: { hide: true },
-    handler: (_request, reply) => sendFleetError(reply, status, message),
+    handler: (request, reply) => {
+      // fleet matched the item before the method: `/units/a%2Fb` is 404 whatever the method.
+      if (url.endsWith("/:name") || url.endsWith("/*")) itemName(request);
+      return sendFleetError(reply, status, message);
+    },
   });
 }
