@@ -1,7 +1,11 @@
+import { classifyExec } from "./command-kind.ts";
+import { parseEnvironmentAssignments } from "./environment.ts";
+import { type EnvLookup, parseExecLineWithLookup } from "./exec-line.ts";
 import { unitHash } from "./hash.ts";
 import { KNOWN_KEYS, OTHER_UNIT_TYPE_SECTIONS } from "./known-keys.ts";
 import type { Located, UnitFile } from "./model.ts";
 import { parseUnitFile } from "./parse.ts";
+import { expandSpecifiers, type SpecifierContext } from "./specifiers.ts";
 import {
   FLEET_KEY_SPELLINGS,
   FLEET_SECTION,
@@ -23,7 +27,9 @@ export type UnitFileCheckResult =
  * Everything a submitted unit file must pass: the syntax, its sections and keys, and the [X-Fleet]
  * requirements for `unitName` (the name itself is not validated here: see parseUnitName). `ok`
  * is true exactly when there are no errors; errors and warnings are sorted by line. ExecStart is
- * not required, as fleet did not require it.
+ * not required, as fleet did not require it. Every [Service] Exec line must split as systemd
+ * splits it and, when it runs docker or etcdctl, be a command line the agent can execute (see
+ * checkServiceCommands); every Environment= value must be valid assignments.
  */
 export function checkUnitFile(text: string, unitName: string): UnitFileCheckResult {
   const parsed = parseUnitFile(text);
@@ -46,6 +52,8 @@ export function checkUnitFile(text: string, unitName: string): UnitFileCheckResu
       checkSection(option.section, line, errors, warnings);
     }
   });
+
+  errors.push(...checkServiceCommands(file, lines, unitName));
 
   const fleet = fleetRequirements(file, unitName, lines);
   errors.push(...fleet.errors);
@@ -123,4 +131,87 @@ function sectionHint(section: string): string {
 
 function byLine(list: Located[]): void {
   list.sort((a, b) => a.line - b.line);
+}
+
+const EXEC_KEYS = new Set([
+  "ExecCondition",
+  "ExecStartPre",
+  "ExecStart",
+  "ExecStartPost",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+]);
+
+// The unit's variables are known only on the machine, so an Exec line is checked with placeholder
+// values: two sets chosen by name (an address for *IP*, a port for *PORT*, a word otherwise) that
+// differ only in the values, then all "1", then all an address. A line is reported only when it
+// fails with every set and the two named sets give the same error. Errors name the offending
+// value, so an error caused by a placeholder (-m ${MEM} read as "-m x") differs between the two
+// named sets and is not reported: no placeholder can fail a valid unit, while an error in the
+// text itself (an unsupported flag) is the same whatever the values.
+const byName =
+  (address: string, port: string, word: string): EnvLookup =>
+  (name) => {
+    const upper = name.toUpperCase();
+    if (upper.includes("IP")) return address;
+    if (upper.includes("PORT")) return port;
+    return word;
+  };
+
+const PLACEHOLDERS: EnvLookup[] = [
+  byName("127.0.0.1", "80", "x"),
+  byName("127.0.0.2", "81", "y"),
+  () => "1",
+  () => "127.0.0.1",
+];
+
+/**
+ * Located errors for the [Service] Exec* lines and Environment= values of `file`. Specifiers are
+ * expanded for `unitName`, a template (name@.service) as its instance "1", with placeholder
+ * machine values. Messages are prefixed with the key, as in
+ * "ExecStart: unsupported docker run flag --privileged".
+ */
+export function checkServiceCommands(file: UnitFile, lines: number[], unitName: string): Located[] {
+  const errors: Located[] = [];
+  const context: SpecifierContext = {
+    unitName: templateAsInstance(unitName),
+    machineId: "0123456789abcdef0123456789abcdef",
+    bootId: "0123456789abcdef0123456789abcdef",
+    hostname: "localhost",
+  };
+  file.options.forEach((option, index) => {
+    if (option.section !== "Service" || option.value === "") return;
+    const line = lines[index] ?? 1;
+    const text = expandSpecifiers(option.value, context);
+    let error: string | undefined;
+    if (EXEC_KEYS.has(option.name)) error = execLineError(text);
+    else if (option.name === "Environment") {
+      const parsed = parseEnvironmentAssignments(text);
+      if (!parsed.ok) error = parsed.error;
+    }
+    if (error !== undefined) errors.push({ line, message: `${option.name}: ${error}` });
+  });
+  return errors;
+}
+
+function execLineError(text: string): string | undefined {
+  const errors: string[] = [];
+  for (const lookup of PLACEHOLDERS) {
+    const parsed = parseExecLineWithLookup(text, lookup);
+    // Splitting does not depend on the variables' values.
+    if (!parsed.ok) return parsed.error;
+    const kind = classifyExec(parsed.line.argv);
+    if (kind.kind !== "invalid") return undefined;
+    errors.push(kind.error);
+  }
+  return errors[0] === errors[1] ? errors[0] : undefined;
+}
+
+/** "a@.service" becomes "a@1.service"; any other name is returned as it is. */
+function templateAsInstance(unitName: string): string {
+  const at = unitName.indexOf("@");
+  const dot = unitName.lastIndexOf(".");
+  if (at === -1 || dot !== at + 1) return unitName;
+  return `${unitName.slice(0, at + 1)}1${unitName.slice(dot)}`;
 }

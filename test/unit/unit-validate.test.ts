@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Located } from "../../src/unit/model.ts";
 import { checkUnitFile, type UnitFileCheck } from "../../src/unit/validate.ts";
-import { APACHE_TEMPLATE } from "./unit-fixtures.ts";
+import { APACHE_TEMPLATE, DISCOVERY_TEMPLATE } from "./unit-fixtures.ts";
 
 function failure(text: string, unitName = "a.service"): { errors: Located[]; warnings: Located[] } {
   const result = checkUnitFile(text, unitName);
@@ -209,5 +209,95 @@ describe("checkUnitFile: whole files", () => {
     assert.ok(a.ok && b.ok);
     assert.equal(a.hash, "1c6fb6f3684bafb0c173d8b8b957ceff031180c1");
     assert.equal(b.hash, a.hash);
+  });
+});
+
+describe("checkUnitFile: Exec command lines", () => {
+  test("both tutorial units check with no errors and no warnings, as templates and instances", () => {
+    for (const [text, name] of [
+      [APACHE_TEMPLATE, "apache@.service"],
+      [APACHE_TEMPLATE, "apache@80.service"],
+      [DISCOVERY_TEMPLATE, "apache-discovery@.service"],
+      [DISCOVERY_TEMPLATE, "apache-discovery@8080.service"],
+    ] as const) {
+      assert.deepEqual(success(text, name).warnings, [], name);
+    }
+  });
+
+  test("a refused docker flag is an error on its line", () => {
+    const text =
+      "[Service]\nExecStartPre=/usr/bin/docker pull busybox\nExecStart=/usr/bin/docker run --privileged busybox\n";
+    assert.deepEqual(failure(text).errors, [
+      { line: 3, message: "ExecStart: unsupported docker run flag --privileged" },
+    ]);
+  });
+
+  test("an etcdctl typo is an error on its line, also inside an announce loop", () => {
+    const text = [
+      "[Service]",
+      `ExecStart=/bin/sh -c "while true; do etcdctl sett /announce/x \${IP}:%i --ttl 60; sleep 45; done"`,
+      "ExecStop=/usr/bin/etcdctl rmm /announce/x",
+    ].join("\n");
+    assert.deepEqual(failure(text, "x@.service").errors, [
+      { line: 2, message: "ExecStart: unknown etcdctl command sett (did you mean set?)" },
+      { line: 3, message: "ExecStop: unknown etcdctl command rmm (did you mean rm?)" },
+    ]);
+  });
+
+  test("every Exec key of [Service] is checked, after specifiers, with its prefixes", () => {
+    const keys = ["ExecStartPre", "ExecStartPost", "ExecReload", "ExecStopPost", "ExecCondition"];
+    const text = `[Service]\n${keys.map((k) => `${k}=-docker stop -x %n`).join("\n")}\n`;
+    assert.deepEqual(
+      failure(text).errors.map((e) => e.message),
+      keys.map((k) => `${k}: unsupported docker stop flag -x`),
+    );
+  });
+
+  test("command-line syntax errors are errors", () => {
+    assert.deepEqual(failure('[Service]\nExecStart=/bin/echo "open\n').errors, [
+      { line: 2, message: 'ExecStart: unbalanced quoting in "/bin/echo \\"open"' },
+    ]);
+    assert.deepEqual(failure("[Service]\nExecStart=/bin/true ; /bin/false\n").errors.length, 1);
+    assert.deepEqual(failure("[Service]\nExecStart=bin/true\n").errors.length, 1);
+  });
+
+  test("variables are placeholders: a value-dependent check never fails a valid unit", () => {
+    const text = [
+      "[Service]",
+      `ExecStart=/usr/bin/docker run -p \${HOST_IP}:\${PORT}:80 -m \${MEM} --cpus $CPUS --name \${NAME} busybox`,
+      `ExecStop=/usr/bin/docker stop -t $TIMEOUT \${NAME}`,
+      `ExecStopPost=/usr/bin/etcdctl set --ttl \${TTL} /k \${VALUE}`,
+    ].join("\n");
+    assert.deepEqual(success(text).warnings, []);
+  });
+
+  test("errors that no value can fix are still reported", () => {
+    const text = `[Service]\nExecStart=/usr/bin/docker run -p \${IP}:80:80 --bogus \${X} busybox\n`;
+    assert.deepEqual(failure(text).errors, [
+      { line: 2, message: "ExecStart: unsupported docker run flag --bogus" },
+    ]);
+  });
+
+  test("the ':' prefix keeps variables unexpanded, as systemd does", () => {
+    const text = `[Service]\nExecStart=:/usr/bin/docker run -p \${IP}:80:80 busybox\n`;
+    assert.match(
+      failure(text).errors[0]?.message ?? "",
+      /^ExecStart: invalid --publish "?\$\{IP\}:80:80/,
+    );
+  });
+
+  test("a reset (empty Exec line) and Exec keys outside [Service] are not checked", () => {
+    assert.deepEqual(success("[Service]\nExecStart=\nExecStart=/bin/true\n").warnings, []);
+    assert.equal(
+      failure("[Unit]\nExecStart=/usr/bin/docker run --privileged x\n").errors[0]?.message,
+      "unknown key ExecStart in section [Unit] (ExecStart belongs in [Service])",
+    );
+  });
+
+  test("Environment= values must be valid assignments", () => {
+    assert.deepEqual(success('[Service]\nEnvironment="A=1 2" B=%i\n', "a@.service").warnings, []);
+    assert.deepEqual(failure("[Service]\nEnvironment=A=1 2\n").errors, [
+      { line: 2, message: 'Environment: invalid environment assignment "2": expected NAME=VALUE' },
+    ]);
   });
 });
