@@ -1,3 +1,4 @@
+import { UnitManager } from "../src/agent/unit-manager.ts";
 import { UnitCommands } from "../src/control/unit-commands.ts";
 import type { Registry } from "../src/registry/registry.ts";
 import { ClusterView } from "../src/registry/view.ts";
@@ -19,4 +20,24 @@ export function offlineContext(): ServerContext {
     metrics: new Metrics(),
     isSynced: () => false,
   };
+}
+
+/** A unit manager that runs nothing: enough to build the agent's API and read its schemas. */
+export function offlineAgentManager(): UnitManager {
+  const unavailable = () =>
+    Promise.reject(new Error("no runtime when generating the OpenAPI document"));
+  return new UnitManager({
+    machine: {
+      id: "offline",
+      publicIP: "127.0.0.1",
+      privateIP: "127.0.0.1",
+      hostname: "offline",
+      bootId: "",
+    },
+    commands: { run: unavailable, start: unavailable } as never,
+    baseEnv: {},
+    fetchText: async () => undefined,
+    report: () => {},
+    withdraw: () => {},
+  });
 }

@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 . scripts/lib/ensure.sh
 
 ensure_etcd
+ensure_docker
+ensure_tutorial_image
 ensure_node_modules
 
 echo "== typecheck" && npx tsc --noEmit
 echo "== lint and format" && npx biome check --error-on-warnings .
-echo "== openapi" && npx tsx scripts/generate-openapi.ts --check && npx redocly lint --format=stylish openapi/openapi.json
+echo "== openapi" && npx tsx scripts/generate-openapi.ts --check && npx redocly lint --format=stylish openapi/openapi.json openapi/agent.json
 
 trap stop_test_etcd EXIT
 start_test_etcd

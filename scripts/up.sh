@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings up a local Flotilla control plane: etcd and a server on loopback, installing
+# Brings up a local Flotilla control plane: etcd and a server on loopback (and the Docker
+# engine with its local registry mirror and the tutorial's image), installing
 # what is missing. Idempotent: what already runs is left running. State lives in .flotilla/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ API_URL=http://127.0.0.1:7600
 mkdir -p "$STATE_DIR"
 
 ensure_etcd
+ensure_docker
+ensure_tutorial_image
 ensure_node_modules
 
 running() { [ -f "$STATE_DIR/$1.pid" ] && kill -0 "$(cat "$STATE_DIR/$1.pid")" 2>/dev/null; }
