@@ -5,11 +5,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "src", "cli", "main.ts");
+const source = join(root, "src", "main.ts");
 if (existsSync(source)) {
   const { register } = await import("tsx/esm/api");
   register();
   await import(pathToFileURL(source).href);
 } else {
-  await import(pathToFileURL(join(root, "dist", "cli", "main.js")).href);
+  await import(pathToFileURL(join(root, "dist", "main.js")).href);
 }

@@ -1,10 +1,16 @@
-import { ConfigError } from "../server/config.ts";
-import { runServer } from "../server/run.ts";
+import { runEtcdctlCommand } from "./agent/etcdctl-tool.ts";
+import { runAgent } from "./agent/run.ts";
+import { ConfigError } from "./config/parse.ts";
+import { runServer } from "./server/run.ts";
 
 const USAGE = `Usage: flotilla <command> [flags]
 
 Daemons:
   server    Run a control-plane server (--listen, --etcd, --prefix)
+  agent     Run the node agent of this machine (--machine-id, --public-ip, --etcd, --listen, ...)
+
+Tools:
+  etcdctl   etcdctl v2 command lines (set, mk, update, get, rm, ls) against etcd v3
 
 Run 'flotilla help' for this text.`;
 
@@ -14,6 +20,11 @@ async function main(argv: string[]): Promise<number> {
     case "server":
       await runServer(rest);
       return -1;
+    case "agent":
+      await runAgent(rest);
+      return -1;
+    case "etcdctl":
+      return runEtcdctlCommand(rest);
     case "help":
     case "--help":
     case "-h":

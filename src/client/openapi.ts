@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Keys that units announce (sidekick loops), with value and remaining TTL
+         * @description Read from etcd on each request, so the remaining TTLs are current.
+         */
+        get: operations["listAnnouncements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -295,6 +315,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Announcement: {
+            /** @description The announced etcd key, as the unit file names it */
+            key: string;
+            machineId: string;
+            /** @description Seconds until the key expires unless refreshed */
+            remainingSeconds: number;
+            /** Format: date-time */
+            since: string;
+            ttlSeconds: number;
+            /** @description The unit whose loop announces it */
+            unit: string;
+            value: string;
+        };
+        AnnouncementList: {
+            announcements: components["schemas"]["Announcement"][];
+        };
         ClusterEvent: {
             /** @description The resource as GET returns it; absent for a deletion */
             data?: unknown;
@@ -867,6 +903,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    listAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementList"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -181,6 +181,14 @@ export class EtcdRegistry implements Registry {
     };
   }
 
+  async refreshMachine(presence: Presence, machine: MachineRecord): Promise<void> {
+    await this.client
+      .put(this.keys.machine(machine.id))
+      .value(JSON.stringify(machine))
+      .lease(presence.leaseId)
+      .exec();
+  }
+
   async reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void> {
     await this.client
       .put(this.keys.state(state.name, state.machineId))

@@ -99,6 +99,8 @@ export interface Registry {
 
   /** Announces a machine under a new lease kept alive until revoked or lost. */
   announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence>;
+  /** Rewrites the machine's record (its heartbeat) under its presence lease. */
+  refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;
   reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;
   withdrawUnitState(name: string, machineId: string): Promise<void>;
 

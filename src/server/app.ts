@@ -8,6 +8,7 @@ import Fastify, {
 } from "fastify";
 import type { TSchema } from "typebox";
 import { ProblemError } from "../control/problems.ts";
+import { Announcement, AnnouncementList } from "../schema/announcements.ts";
 import { Problem } from "../schema/common.ts";
 import { ClusterEvent } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
@@ -16,6 +17,7 @@ import * as unitSchemas from "../schema/units.ts";
 import type { ServerContext } from "./context.ts";
 import { fleetApi } from "./fleet/plugin.ts";
 import { problemErrorHandler } from "./problem-reply.ts";
+import { announcementRoutes } from "./routes/announcements.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { Health, healthRoutes } from "./routes/health.ts";
 import { machineRoutes } from "./routes/machines.ts";
@@ -33,6 +35,8 @@ const sharedSchemas: TSchema[] = [
   Problem,
   Health,
   ClusterEvent,
+  Announcement,
+  AnnouncementList,
   Machine,
   MachineList,
   MetadataPatch,
@@ -82,6 +86,7 @@ export async function buildApp(
         { name: "units", description: "Units and their desired and current state" },
         { name: "machines", description: "Machines whose agents are present" },
         { name: "events", description: "Live changes" },
+        { name: "announcements", description: "Keys announced by units' sidekick loops" },
         { name: "fleet-v1", description: "fleet's v1 API, wire-compatible" },
         { name: "operations", description: "Health, readiness and metrics" },
       ],
@@ -137,6 +142,7 @@ export async function buildApp(
   await app.register(unitRoutes(context));
   await app.register(machineRoutes(context));
   await app.register(eventRoutes(context));
+  await app.register(announcementRoutes(context));
   await app.register(fleetApi(context), { prefix: "/fleet/v1" });
   await app.register(fleetApi(context, { hidden: true }), { prefix: "/v1-alpha" });
 

@@ -155,6 +155,17 @@ describe("unit files", () => {
     );
   });
 
+  test("an unsupported docker flag is refused on submit, naming the flag", async () => {
+    const response = await http(
+      "PUT",
+      `${server.url}/v1/unit-files/privileged@.service`,
+      text("[Service]\nExecStart=/usr/bin/docker run --privileged --name web%i busybox\n"),
+    );
+    assert.equal(response.status, 400);
+    assert.equal(response.json.errors[0].line, 2);
+    assert.match(response.json.errors[0].message, /unsupported docker run flag --privileged/);
+  });
+
   test("unknown [X-Fleet] keys are a warning, not silence", async () => {
     const response = await http(
       "PUT",

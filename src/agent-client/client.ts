@@ -1,0 +1,145 @@
+import type { Static } from "typebox";
+import { Agent, type Dispatcher, request } from "undici";
+import type { AgentUnit, AgentUnitList, AgentUnitRequest } from "../schema/agent.ts";
+
+export type AgentUnitView = Static<typeof AgentUnit>;
+export type AgentUnitRequestBody = Static<typeof AgentUnitRequest>;
+
+export interface AgentClientOptions {
+  /** The agent's base URL, as it announces it (http://127.0.0.11:7601). */
+  url: string;
+  token?: string;
+  /** Per attempt: how long to wait for the agent's answer. */
+  timeoutMs?: number;
+  /** Attempts for network errors and 5xx answers; every call is idempotent. */
+  attempts?: number;
+  dispatcher?: Dispatcher;
+}
+
+export class AgentError extends Error {
+  constructor(
+    message: string,
+    /** The agent's HTTP status; undefined when it could not be reached. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+const shared = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+
+/** The control plane's client of one agent's HTTP API: timeouts, and retries with backoff. */
+export class AgentClient {
+  private readonly timeoutMs: number;
+  private readonly attempts: number;
+
+  constructor(private readonly options: AgentClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.attempts = options.attempts ?? 3;
+  }
+
+  applyUnit(name: string, body: AgentUnitRequestBody): Promise<AgentUnitView> {
+    return this.call("PUT", `/v1/units/${encodeURIComponent(name)}`, body);
+  }
+
+  async listUnits(): Promise<AgentUnitView[]> {
+    return (await this.call<Static<typeof AgentUnitList>>("GET", "/v1/units")).units;
+  }
+
+  async getUnit(name: string): Promise<AgentUnitView | undefined> {
+    try {
+      return await this.call("GET", `/v1/units/${encodeURIComponent(name)}`);
+    } catch (error) {
+      if (error instanceof AgentError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The unit's recent log lines; with follow, a stream of lines that ends when `signal` aborts. */
+  async logs(
+    name: string,
+    options: { lines?: number; follow?: boolean; signal?: AbortSignal } = {},
+  ) {
+    const query = new URLSearchParams({
+      lines: String(options.lines ?? 100),
+      follow: String(options.follow ?? false),
+    });
+    const response = await request(
+      `${this.base()}/v1/units/${encodeURIComponent(name)}/logs?${query}`,
+      {
+        headers: this.headers(),
+        signal: options.signal,
+        dispatcher: this.options.dispatcher ?? shared,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: options.follow ? 0 : this.timeoutMs,
+      },
+    );
+    if (response.statusCode !== 200) {
+      throw new AgentError(
+        await problemDetail(response.body, response.statusCode),
+        response.statusCode,
+      );
+    }
+    return response.body;
+  }
+
+  private async call<T>(method: "GET" | "PUT", path: string, body?: unknown): Promise<T> {
+    let lastError: AgentError | undefined;
+    for (let attempt = 0; attempt < this.attempts; attempt++) {
+      if (attempt > 0) await delay(Math.min(200 * 2 ** attempt, 2000) * (0.5 + Math.random()));
+      try {
+        const response = await request(`${this.base()}${path}`, {
+          method,
+          headers: {
+            ...this.headers(),
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          dispatcher: this.options.dispatcher ?? shared,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+        if (response.statusCode >= 200 && response.statusCode < 300)
+          return (await response.body.json()) as T;
+        lastError = new AgentError(
+          await problemDetail(response.body, response.statusCode),
+          response.statusCode,
+        );
+        if (response.statusCode < 500) throw lastError;
+      } catch (error) {
+        if (error instanceof AgentError && error.status !== undefined && error.status < 500)
+          throw error;
+        lastError =
+          error instanceof AgentError
+            ? error
+            : new AgentError(`agent ${this.options.url} unreachable: ${(error as Error).message}`);
+      }
+    }
+    throw lastError ?? new AgentError(`agent ${this.options.url} did not answer`);
+  }
+
+  private base(): string {
+    return this.options.url.replace(/\/+$/, "");
+  }
+
+  private headers(): Record<string, string> {
+    return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+  }
+}
+
+async function problemDetail(
+  body: Dispatcher.ResponseData["body"],
+  status: number,
+): Promise<string> {
+  const text = await body.text().catch(() => "");
+  try {
+    const parsed = JSON.parse(text) as { detail?: string };
+    return parsed.detail ?? `agent answered ${status}`;
+  } catch {
+    return `agent answered ${status}: ${text.slice(0, 200)}`;
+  }
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,230 @@
+import { timingSafeEqual } from "node:crypto";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from "fastify";
+import { Type } from "typebox";
+import * as agentSchemas from "../schema/agent.ts";
+import {
+  AgentProblem,
+  AgentUnit,
+  AgentUnitList,
+  AgentUnitRequest,
+  LogQuery,
+} from "../schema/agent.ts";
+import { UnitNameParam } from "../schema/common.ts";
+import { ref } from "../schema/ref.ts";
+import { parseUnitName } from "../unit/name.ts";
+import { type UnitManager, UnitRequestError } from "./unit-manager.ts";
+
+export interface AgentApiOptions {
+  manager: UnitManager;
+  token?: string;
+  logger?: FastifyServerOptions["logger"];
+  machineId: string;
+}
+
+const FOLLOW_KEEPALIVE_MS = 15_000;
+
+/** The agent's HTTP API, called by the control plane; authenticated by a shared bearer token. */
+export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyInstance> {
+  const { manager } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 512 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 1024 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  for (const schema of Object.values(agentSchemas)) {
+    if ("$id" in schema) app.addSchema(schema);
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Flotilla agent",
+        version: "0.1.0",
+        description:
+          "The node agent's API: the control plane tells a machine which units to load, start and stop.",
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+      },
+      servers: [{ url: "http://127.0.0.1:7601", description: "flotilla agent's default address" }],
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+      security: [{ bearerAuth: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
+    },
+  });
+
+  const problem = (reply: FastifyReply, status: number, kind: string, detail: string) =>
+    reply
+      .code(status)
+      .type("application/problem+json")
+      .send({
+        type: `urn:flotilla:problem:${kind}`,
+        title: kind.replace(/-/g, " "),
+        status,
+        detail,
+      });
+
+  app.setErrorHandler(
+    (error: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
+      if (error instanceof UnitRequestError)
+        return problem(reply, error.status, "invalid-unit", error.message);
+      if (error.validation || (error.statusCode && error.statusCode < 500)) {
+        return problem(reply, error.statusCode ?? 400, "invalid-request", error.message);
+      }
+      request.log.error({ err: error }, "agent request failed");
+      return problem(
+        reply,
+        500,
+        "internal",
+        "an internal error occurred; the agent's log has the details",
+      );
+    },
+  );
+  app.setNotFoundHandler((request, reply) =>
+    problem(reply, 404, "not-found", `no route for ${request.method} ${request.url}`),
+  );
+
+  const expected = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
+  app.addHook("onRequest", async (request, reply) => {
+    if (expected === undefined || !request.url.startsWith("/v1/")) return;
+    const given = Buffer.from(request.headers.authorization ?? "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return problem(reply, 401, "unauthorized", "a valid bearer token is required");
+    }
+  });
+
+  const errors = { 400: ref(AgentProblem), 401: ref(AgentProblem), 404: ref(AgentProblem) };
+
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        operationId: "agentHealth",
+        summary: "Liveness",
+        security: [],
+        response: { 200: Type.Object({ machineId: Type.String() }) },
+      },
+    },
+    async () => ({ machineId: options.machineId }),
+  );
+
+  app.put(
+    "/v1/units/:name",
+    {
+      schema: {
+        operationId: "applyUnit",
+        summary: "Load, launch or unload a unit on this machine; idempotent",
+        description:
+          "Returns once the unit is loaded; starting continues in the background and is reported in etcd.",
+        params: UnitNameParam,
+        body: ref(AgentUnitRequest),
+        response: { 200: ref(AgentUnit), ...errors, 422: ref(AgentProblem) },
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const parsed = parseUnitName(name);
+      if (!parsed.ok || parsed.value.kind === "template") {
+        throw new UnitRequestError(
+          400,
+          parsed.ok ? `${name} is a template and cannot run` : parsed.error,
+        );
+      }
+      const { desiredState, hash, text } = request.body;
+      return manager.apply(name, desiredState, hash, text);
+    },
+  );
+
+  app.get(
+    "/v1/units",
+    {
+      schema: {
+        operationId: "listAgentUnits",
+        summary: "Units on this machine",
+        response: { 200: ref(AgentUnitList), 401: ref(AgentProblem) },
+      },
+    },
+    async () => ({ units: manager.list() }),
+  );
+
+  app.get(
+    "/v1/units/:name",
+    {
+      schema: {
+        operationId: "getAgentUnit",
+        summary: "One unit on this machine",
+        params: UnitNameParam,
+        response: { 200: ref(AgentUnit), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const unit = manager.view(request.params.name);
+      return (
+        unit ??
+        problem(
+          reply,
+          404,
+          "unit-not-found",
+          `${request.params.name} is not loaded on this machine`,
+        )
+      );
+    },
+  );
+
+  app.get(
+    "/v1/units/:name/logs",
+    {
+      schema: {
+        operationId: "unitLogs",
+        summary: "A unit's recent output; with follow=true, streamed as it comes",
+        params: UnitNameParam,
+        querystring: LogQuery,
+        response: {
+          200: { description: "Log lines", content: { "text/plain": { schema: Type.String() } } },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const log = manager.log(request.params.name);
+      if (!log)
+        return problem(
+          reply,
+          404,
+          "unit-not-found",
+          `${request.params.name} has no log on this machine`,
+        );
+      const lines = log.tail(Number(request.query.lines ?? 100));
+      if (request.query.follow !== "true") {
+        return reply
+          .type("text/plain; charset=utf-8")
+          .send(lines.map((line) => `${line}\n`).join(""));
+      }
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-cache",
+      });
+      for (const line of lines) out.write(`${line}\n`);
+      const stop = log.follow((line) => out.write(`${line}\n`));
+      const keepalive = setInterval(() => out.write(""), FOLLOW_KEEPALIVE_MS);
+      request.raw.on("close", () => {
+        clearInterval(keepalive);
+        stop();
+      });
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, networkInterfaces } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, normalisePrefix, parseEndpoints, parseListen } from "../config/parse.ts";
+
+export interface AgentConfig {
+  machineId: string;
+  publicIP: string;
+  privateIP: string;
+  metadata: Record<string, string>;
+  etcdEndpoints: string[];
+  prefix: string;
+  host: string;
+  port: number;
+  dockerHost: string;
+  token?: string;
+  presenceTtlSeconds: number;
+  stateDir: string;
+  leaveRunning: boolean;
+  logLevel: string;
+}
+
+export const AGENT_DEFAULTS = {
+  listen: "127.0.0.1:7601",
+  etcd: "http://127.0.0.1:2379",
+  prefix: "/flotilla/",
+  dockerHost: "unix:///var/run/docker.sock",
+  presenceTtlSeconds: 10,
+} as const;
+
+/** Flags win over FLOTILLA_<FLAG> environment variables, which win over defaults. */
+export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "machine-id": { type: "string" },
+      "public-ip": { type: "string" },
+      "private-ip": { type: "string" },
+      metadata: { type: "string", multiple: true },
+      etcd: { type: "string" },
+      prefix: { type: "string" },
+      listen: { type: "string" },
+      "docker-host": { type: "string" },
+      token: { type: "string" },
+      "presence-ttl": { type: "string" },
+      "state-dir": { type: "string" },
+      "leave-running": { type: "boolean" },
+      "log-level": { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const listen = values.listen ?? env.FLOTILLA_LISTEN ?? AGENT_DEFAULTS.listen;
+  const { host, port } = parseListen(listen);
+  const stateDir = values["state-dir"] ?? env.FLOTILLA_STATE_DIR ?? defaultStateDir();
+  const publicIP = values["public-ip"] ?? env.FLOTILLA_PUBLIC_IP ?? defaultAddress(host);
+  const ttl = Number(
+    values["presence-ttl"] ?? env.FLOTILLA_PRESENCE_TTL ?? AGENT_DEFAULTS.presenceTtlSeconds,
+  );
+  if (!Number.isInteger(ttl) || ttl < 2 || ttl > 3600) {
+    throw new ConfigError("--presence-ttl: expected whole seconds between 2 and 3600");
+  }
+  const metadataList =
+    values.metadata ?? (env.FLOTILLA_METADATA ? env.FLOTILLA_METADATA.split(",") : []);
+  return {
+    machineId: machineId(values["machine-id"] ?? env.FLOTILLA_MACHINE_ID, stateDir),
+    publicIP,
+    privateIP: values["private-ip"] ?? env.FLOTILLA_PRIVATE_IP ?? publicIP,
+    metadata: parseMetadata(metadataList),
+    etcdEndpoints: parseEndpoints(values.etcd ?? env.FLOTILLA_ETCD ?? AGENT_DEFAULTS.etcd),
+    prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? AGENT_DEFAULTS.prefix),
+    host,
+    port,
+    dockerHost:
+      values["docker-host"] ??
+      env.FLOTILLA_DOCKER_HOST ??
+      env.DOCKER_HOST ??
+      AGENT_DEFAULTS.dockerHost,
+    token: values.token ?? env.FLOTILLA_TOKEN,
+    presenceTtlSeconds: ttl,
+    stateDir,
+    leaveRunning: values["leave-running"] ?? env.FLOTILLA_LEAVE_RUNNING === "true",
+    logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? "info",
+  };
+}
+
+function parseMetadata(entries: string[]): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const entry of entries) {
+    const match = /^([A-Za-z0-9_.-]+)=(.*)$/.exec(entry.trim());
+    if (!match) throw new ConfigError(`--metadata ${entry}: expected key=value`);
+    metadata[match[1] as string] = match[2] as string;
+  }
+  return metadata;
+}
+
+function defaultStateDir(): string {
+  return process.getuid?.() === 0
+    ? "/var/lib/flotilla"
+    : join(homedir(), ".local", "state", "flotilla");
+}
+
+/** The listen address when it names one, else the first external IPv4 address. */
+function defaultAddress(host: string): string {
+  if (host !== "0.0.0.0" && host !== "::" && host !== "") return host;
+  for (const addresses of Object.values(networkInterfaces())) {
+    const external = addresses?.find((address) => address.family === "IPv4" && !address.internal);
+    if (external) return external.address;
+  }
+  return "127.0.0.1";
+}
+
+/** The flag, else /etc/machine-id, else an id generated once and kept in the state directory. */
+function machineId(given: string | undefined, stateDir: string): string {
+  if (given !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(given))
+      throw new ConfigError(`--machine-id ${given}: letters, digits, - and _ only`);
+    return given;
+  }
+  for (const path of ["/etc/machine-id", join(stateDir, "machine-id")]) {
+    try {
+      const id = readFileSync(path, "utf8").trim();
+      if (id !== "") return id;
+    } catch {
+      // not there: try the next
+    }
+  }
+  const generated = randomBytes(16).toString("hex");
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(join(stateDir, "machine-id"), `${generated}\n`);
+  return generated;
+}

@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import type { CommandContext, ExitStatus, MainProcess } from "./types.ts";
+
+/** Runs a plain command line as a child process in its own process group; output goes to the unit's log. */
+export function startProcess(argv: readonly string[], context: CommandContext): MainProcess {
+  const [program, ...args] = argv;
+  const description = argv.join(" ");
+  if (!program) {
+    return {
+      description,
+      exited: Promise.resolve({ code: null, message: "empty command line" }),
+      terminate: async () => {},
+    };
+  }
+  const child = spawn(program, args, {
+    env: { ...context.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => context.log.write(chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => context.log.write(chunk));
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.on("error", (error) => {
+      context.log.flush();
+      resolve({ code: null, message: `cannot run ${program}: ${error.message}` });
+    });
+    child.on("close", (code, signal) => {
+      context.log.flush();
+      resolve(signal ? { code: null, signal } : { code });
+    });
+  });
+  return {
+    description,
+    exited,
+    terminate: async (signal) => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    },
+  };
+}

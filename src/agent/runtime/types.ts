@@ -1,0 +1,36 @@
+import type { UnitLog } from "../unit-log.ts";
+
+/** How a command ended: exit code 0 is success; a signal or an error message otherwise. */
+export interface ExitStatus {
+  code: number | null;
+  signal?: string;
+  /** What went wrong, in one line, when the command could not even run or the engine refused. */
+  message?: string;
+}
+
+export interface CommandContext {
+  unit: string;
+  /** The unit's environment, already resolved (Environment=, EnvironmentFile=, the agent's own). */
+  env: Readonly<Record<string, string>>;
+  log: UnitLog;
+  /** Labels every container of this unit carries, naming its unit and machine. */
+  labels: Readonly<Record<string, string>>;
+}
+
+/** A unit's main process while it runs: a container, a child process, an announce loop. */
+export interface MainProcess {
+  readonly description: string;
+  readonly exited: Promise<ExitStatus>;
+  /** Asks it to end; `exited` resolves when it has. */
+  terminate(signal: NodeJS.Signals): Promise<void>;
+}
+
+export function succeeded(status: ExitStatus): boolean {
+  return status.code === 0;
+}
+
+export function describeStatus(status: ExitStatus): string {
+  if (status.message) return status.message;
+  if (status.signal) return `killed by signal ${status.signal}`;
+  return `exit status ${status.code}`;
+}

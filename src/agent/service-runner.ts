@@ -1,0 +1,279 @@
+import { parseExecLine } from "../unit/exec-line.ts";
+import type { ServiceDefinition } from "../unit/service.ts";
+import type { CommandRunner } from "./commands.ts";
+import { describeStatus, type ExitStatus, type MainProcess, succeeded } from "./runtime/types.ts";
+import type { UnitLog } from "./unit-log.ts";
+
+export type ActiveState = "inactive" | "activating" | "active" | "deactivating" | "failed";
+
+export interface ServiceStatus {
+  activeState: ActiveState;
+  subState: string;
+  since: string;
+  /** The command that failed and how, kept until the next start. */
+  error?: string;
+  restarts: number;
+}
+
+export interface ServiceRunnerOptions {
+  commands: CommandRunner;
+  log: UnitLog;
+  labels: Readonly<Record<string, string>>;
+  /** Resolves the unit's environment at each start; rejects with a reason a user can act on. */
+  environment: () => Promise<Record<string, string>>;
+  onChange: (status: ServiceStatus) => void;
+}
+
+class StartFailure extends Error {}
+
+/**
+ * One service's lifecycle with systemd's semantics: ExecStartPre, ExecStart (a main process
+ * for Type=simple, commands run in turn for Type=oneshot), ExecStartPost; ExecStop, then the
+ * kill per KillMode, then ExecStopPost; Restart= with RestartSec; start and stop timeouts.
+ * Starts and stops are serialised; a stop interrupts a pending restart.
+ */
+export class ServiceRunner {
+  status: ServiceStatus = {
+    activeState: "inactive",
+    subState: "dead",
+    since: new Date().toISOString(),
+    restarts: 0,
+  };
+  private main: MainProcess | undefined;
+  private mainGeneration = 0;
+  private wanted = false;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private environment: Record<string, string> = {};
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly definition: ServiceDefinition,
+    private readonly options: ServiceRunnerOptions,
+  ) {}
+
+  get isActive(): boolean {
+    return this.status.activeState === "active" || this.status.activeState === "activating";
+  }
+
+  start(): Promise<void> {
+    this.wanted = true;
+    return this.serialise(() => this.doStart());
+  }
+
+  stop(): Promise<void> {
+    this.wanted = false;
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      this.setState("inactive", "dead");
+    }
+    return this.serialise(() => this.doStop());
+  }
+
+  private serialise(operation: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async doStart(): Promise<void> {
+    if (!this.wanted || this.status.activeState === "active") return;
+    const { definition } = this;
+    const { log } = this.options;
+    this.status.error = undefined;
+    this.setState("activating", "start-pre");
+    log.line(`Starting ${definition.description}...`);
+    const deadline = Date.now() + definition.startTimeoutSeconds * 1000;
+    try {
+      this.environment = await this.options.environment().catch((error: Error) => {
+        throw new StartFailure(error.message);
+      });
+      for (const line of definition.execStartPre)
+        await this.runStep("ExecStartPre", line, deadline);
+      if (definition.type === "oneshot") {
+        this.setState("activating", "start");
+        for (const line of definition.execStart) await this.runStep("ExecStart", line, deadline);
+        for (const line of definition.execStartPost)
+          await this.runStep("ExecStartPost", line, deadline);
+        await this.runAll("ExecStopPost", definition.execStopPost);
+        if (definition.remainAfterExit) this.setState("active", "exited");
+        else this.setState("inactive", "dead");
+        log.line(`Finished ${definition.description}.`);
+        return;
+      }
+      const [execStart, ...extra] = definition.execStart;
+      if (execStart === undefined || extra.length > 0) {
+        throw new StartFailure(
+          `Type=simple needs exactly one ExecStart=, this unit has ${definition.execStart.length}`,
+        );
+      }
+      this.setState("activating", "start");
+      await this.startMain(execStart);
+      this.setState("active", "running");
+      for (const line of definition.execStartPost)
+        await this.runStep("ExecStartPost", line, deadline);
+      log.line(`Started ${definition.description}.`);
+    } catch (error) {
+      const reason =
+        error instanceof StartFailure
+          ? error.message
+          : `internal error: ${(error as Error).message}`;
+      log.line(`Failed to start ${definition.description}: ${reason}`);
+      await this.killMain("SIGKILL");
+      await this.runAll("ExecStopPost", definition.execStopPost);
+      this.fail(reason);
+      this.scheduleRestart(false);
+    }
+  }
+
+  private async startMain(line: string): Promise<void> {
+    const parsed = parseExecLine(line, this.environment);
+    if (!parsed.ok) throw new StartFailure(`ExecStart=${line}: ${parsed.error}`);
+    const main = await this.options.commands.start(parsed.line.argv, this.context());
+    this.main = main;
+    const generation = ++this.mainGeneration;
+    void main.exited.then((status) => {
+      if (generation === this.mainGeneration)
+        void this.serialise(() => this.mainExited(line, status));
+    });
+  }
+
+  private async mainExited(line: string, status: ExitStatus): Promise<void> {
+    if (this.stopping || this.main === undefined) return;
+    this.main = undefined;
+    const { definition } = this;
+    const { log } = this.options;
+    log.line(`Main process exited: ${describeStatus(status)}`);
+    this.setState("deactivating", "stop");
+    await this.runAll("ExecStop", definition.execStop);
+    await this.runAll("ExecStopPost", definition.execStopPost);
+    if (succeeded(status)) {
+      this.setState("inactive", "dead");
+    } else {
+      this.fail(
+        `ExecStart=${line} ${status.signal ? "was" : "exited with"} ${describeStatus(status)}`,
+      );
+    }
+    this.scheduleRestart(succeeded(status), status.signal !== undefined);
+  }
+
+  private scheduleRestart(success: boolean, bySignal = false): void {
+    const policy = this.definition.restart;
+    const restart =
+      this.wanted &&
+      (policy === "always" ||
+        (policy === "on-success" && success) ||
+        (policy === "on-failure" && !success) ||
+        ((policy === "on-abnormal" || policy === "on-abort") && bySignal));
+    if (!restart) return;
+    this.status.restarts++;
+    this.setState("activating", "auto-restart");
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.serialise(() => this.doStart());
+    }, this.definition.restartSeconds * 1000);
+  }
+
+  private async doStop(): Promise<void> {
+    const { definition } = this;
+    const { log } = this.options;
+    if (
+      this.main === undefined &&
+      (this.status.activeState === "inactive" || this.status.activeState === "failed")
+    ) {
+      return;
+    }
+    this.stopping = true;
+    try {
+      log.line(`Stopping ${definition.description}...`);
+      this.setState("deactivating", "stop");
+      const deadline = Date.now() + definition.stopTimeoutSeconds * 1000;
+      for (const line of definition.execStop)
+        await this.runStep("ExecStop", line, deadline).catch(() => {});
+      if (definition.killMode !== "none")
+        await this.killMain(definition.killSignal as NodeJS.Signals, deadline);
+      this.main = undefined;
+      this.mainGeneration++;
+      await this.runAll("ExecStopPost", definition.execStopPost);
+      this.setState("inactive", "dead");
+      log.line(`Stopped ${definition.description}.`);
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  /** Signals the main process and waits for it; past the deadline, SIGKILL. */
+  private async killMain(signal: NodeJS.Signals, deadline = Date.now() + 10_000): Promise<void> {
+    const main = this.main;
+    if (!main) return;
+    this.setState(this.status.activeState, signal === "SIGKILL" ? "stop-sigkill" : "stop-sigterm");
+    await main.terminate(signal);
+    const ended = await within(main.exited, deadline - Date.now());
+    if (!ended && signal !== "SIGKILL") {
+      this.options.log.line(`${main.description} did not stop in time; sending SIGKILL`);
+      this.setState(this.status.activeState, "stop-sigkill");
+      await main.terminate("SIGKILL");
+      await within(main.exited, 10_000);
+    }
+  }
+
+  /** Runs one Exec line to completion; a failure without "-" fails the start. */
+  private async runStep(setting: string, line: string, deadline: number): Promise<void> {
+    const parsed = parseExecLine(line, this.environment);
+    if (!parsed.ok) throw new StartFailure(`${setting}=${line}: ${parsed.error}`);
+    const remaining = deadline - Date.now();
+    const status = await within(
+      this.options.commands.run(parsed.line.argv, this.context()),
+      remaining,
+    );
+    if (status === undefined) throw new StartFailure(`${setting}=${line} timed out`);
+    if (succeeded(status) || parsed.line.ignoreFailure) return;
+    throw new StartFailure(`${setting}=${line} failed: ${describeStatus(status)}`);
+  }
+
+  /** Runs Exec lines whose failures are only logged (ExecStop, ExecStopPost). */
+  private async runAll(setting: string, lines: readonly string[]): Promise<void> {
+    for (const line of lines) {
+      try {
+        await this.runStep(setting, line, Date.now() + this.definition.stopTimeoutSeconds * 1000);
+      } catch (error) {
+        this.options.log.line((error as Error).message);
+      }
+    }
+  }
+
+  private context() {
+    return {
+      unit: this.definition.name,
+      env: this.environment,
+      log: this.options.log,
+      labels: this.options.labels,
+    };
+  }
+
+  private fail(reason: string): void {
+    this.status.error = reason;
+    this.setState("failed", "failed");
+  }
+
+  private setState(activeState: ActiveState, subState: string): void {
+    if (this.status.activeState === activeState && this.status.subState === subState) return;
+    this.status = { ...this.status, activeState, subState, since: new Date().toISOString() };
+    this.options.onChange(this.status);
+  }
+}
+
+/** The promise's value, or undefined once `milliseconds` have passed (Infinity: no limit). */
+async function within<T>(promise: Promise<T>, milliseconds: number): Promise<T | undefined> {
+  if (!Number.isFinite(milliseconds)) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, milliseconds));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,265 @@
+import type { Static } from "typebox";
+import type { AgentUnit } from "../schema/agent.ts";
+import { unitHash } from "../unit/hash.ts";
+import { parseUnitFile } from "../unit/parse.ts";
+import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
+import type { CommandRunner } from "./commands.ts";
+import { resolveEnvironment } from "./environment.ts";
+import { ServiceRunner } from "./service-runner.ts";
+import { UnitLog } from "./unit-log.ts";
+
+export type AgentUnitView = Static<typeof AgentUnit>;
+export type AgentDesiredState = AgentUnitView["desiredState"];
+
+export interface MachineIdentity {
+  id: string;
+  publicIP: string;
+  privateIP: string;
+  hostname: string;
+  bootId: string;
+}
+
+export interface UnitManagerOptions {
+  machine: MachineIdentity;
+  commands: CommandRunner;
+  /** The environment every unit starts from (PATH with the etcdctl shim, ...). */
+  baseEnv: Readonly<Record<string, string>>;
+  /** Reads a unit's text by content hash when the control plane sent only the hash. */
+  fetchText: (hash: string) => Promise<string | undefined>;
+  report: (unit: AgentUnitView) => void;
+  withdraw: (name: string) => void;
+}
+
+export class UnitRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ManagedUnit {
+  name: string;
+  hash: string;
+  desired: AgentDesiredState;
+  definition: ServiceDefinition;
+  runner: ServiceRunner;
+  log: UnitLog;
+}
+
+/**
+ * The units of one machine, as systemd keeps them: loaded, started and stopped on request,
+ * with the relations between units on the same machine: Requires=/Wants= start those units
+ * too, BindsTo= stops this unit when the other stops or fails, After=/Before= order starts.
+ */
+export class UnitManager {
+  private readonly units = new Map<string, ManagedUnit>();
+  private readonly logs = new Map<string, UnitLog>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly explicitStops = new Set<string>();
+
+  constructor(private readonly options: UnitManagerOptions) {}
+
+  /** Applies the control plane's wish for one unit; idempotent. Starting happens in the background. */
+  apply(
+    name: string,
+    desired: AgentDesiredState,
+    hash: string,
+    text?: string,
+  ): Promise<AgentUnitView> {
+    return this.serialise(name, () => this.doApply(name, desired, hash, text));
+  }
+
+  list(): AgentUnitView[] {
+    return [...this.units.keys()].sort().map((name) => this.view(name) as AgentUnitView);
+  }
+
+  view(name: string): AgentUnitView | undefined {
+    const unit = this.units.get(name);
+    if (!unit) return undefined;
+    const { status } = unit.runner;
+    return {
+      name,
+      hash: unit.hash,
+      desiredState: unit.desired,
+      loadState: "loaded",
+      activeState: status.activeState,
+      subState: status.subState,
+      since: status.since,
+      ...(status.error ? { error: status.error } : {}),
+      restarts: status.restarts,
+    };
+  }
+
+  /** A unit's log; it outlives the unit's unloading so that its last words can be read. */
+  log(name: string): UnitLog | undefined {
+    return this.logs.get(name);
+  }
+
+  /** Stops every unit, dependents first (the reverse of the order they were loaded in). */
+  async stopAll(): Promise<void> {
+    for (const unit of [...this.units.values()].reverse()) await this.stopExplicitly(unit);
+  }
+
+  private async doApply(
+    name: string,
+    desired: AgentDesiredState,
+    hash: string,
+    text: string | undefined,
+  ): Promise<AgentUnitView> {
+    const existing = this.units.get(name);
+    if (desired === "inactive") {
+      if (existing) {
+        await this.stopExplicitly(existing);
+        this.units.delete(name);
+        this.options.withdraw(name);
+      }
+      return {
+        name,
+        hash,
+        desiredState: "inactive",
+        loadState: "not-found",
+        activeState: "inactive",
+        subState: "dead",
+        since: new Date().toISOString(),
+        restarts: 0,
+      };
+    }
+    let unit = existing;
+    if (!unit || unit.hash !== hash) {
+      const wasActive = unit?.runner.isActive ?? false;
+      if (unit) await this.stopExplicitly(unit);
+      unit = await this.load(name, hash, text);
+      this.units.set(name, unit);
+      this.report(name);
+      if (wasActive || this.neededByActive(name)) void this.startWithDependencies(name, new Set());
+    }
+    unit.desired = desired;
+    if (desired === "launched") void this.startWithDependencies(name, new Set());
+    else if (unit.runner.isActive && !this.neededByActive(name)) void this.stopExplicitly(unit);
+    this.report(name);
+    return this.view(name) as AgentUnitView;
+  }
+
+  private async load(name: string, hash: string, given: string | undefined): Promise<ManagedUnit> {
+    const text = given ?? (await this.options.fetchText(hash));
+    if (text === undefined)
+      throw new UnitRequestError(422, `no unit content with hash ${hash} is stored`);
+    const parsed = parseUnitFile(text);
+    if (!parsed.ok) {
+      throw new UnitRequestError(
+        400,
+        `unit ${name} cannot be parsed: line ${parsed.errors[0]?.line}: ${parsed.errors[0]?.message}`,
+      );
+    }
+    if (unitHash(parsed.file) !== hash)
+      throw new UnitRequestError(400, `the text of ${name} does not have hash ${hash}`);
+    const { machine } = this.options;
+    const definition = serviceDefinition(parsed.file, {
+      unitName: name,
+      machineId: machine.id,
+      hostname: machine.hostname,
+      bootId: machine.bootId,
+    });
+    const log = this.logs.get(name) ?? new UnitLog(name);
+    this.logs.set(name, log);
+    const runner = new ServiceRunner(definition, {
+      commands: this.options.commands,
+      log,
+      labels: { "flotilla.unit": name, "flotilla.machine": machine.id },
+      environment: () =>
+        resolveEnvironment(definition, this.options.baseEnv, {
+          COREOS_PUBLIC_IPV4: machine.publicIP,
+          COREOS_PRIVATE_IPV4: machine.privateIP,
+        }),
+      onChange: () => this.changed(name, runner),
+    });
+    return { name, hash, desired: "loaded", definition, runner, log };
+  }
+
+  private changed(name: string, runner: ServiceRunner): void {
+    if (this.units.get(name)?.runner !== runner) return;
+    this.report(name);
+    const { activeState } = runner.status;
+    if (activeState !== "inactive" && activeState !== "failed") return;
+    const explicit = this.explicitStops.has(name);
+    for (const other of this.units.values()) {
+      const bound = other.definition.bindsTo.includes(name);
+      const required = explicit && other.definition.requires.includes(name);
+      if ((bound || required) && other.runner.isActive) {
+        other.log.line(
+          `Stopping because ${name} ${activeState === "failed" ? "failed" : "stopped"} (${bound ? "BindsTo" : "Requires"}=)`,
+        );
+        void this.stopExplicitly(other);
+      }
+    }
+  }
+
+  private async startWithDependencies(name: string, visiting: Set<string>): Promise<void> {
+    if (visiting.has(name)) return;
+    visiting.add(name);
+    const unit = this.units.get(name);
+    if (!unit) return;
+    const { definition } = unit;
+    const dependencies = [
+      ...new Set([...definition.requires, ...definition.bindsTo, ...definition.wants]),
+    ];
+    const concurrent: Promise<void>[] = [];
+    for (const dependency of dependencies) {
+      const other = this.units.get(dependency);
+      if (!other) {
+        unit.log.line(
+          `${dependency} is not loaded on this machine; starting without it until it is`,
+        );
+        continue;
+      }
+      const ordered =
+        definition.after.includes(dependency) || other.definition.before.includes(name);
+      const started = this.startWithDependencies(dependency, visiting);
+      if (ordered) await started;
+      else concurrent.push(started);
+    }
+    await unit.runner.start();
+    await Promise.all(concurrent);
+  }
+
+  /**
+   * True when an active unit on this machine requires or wants this one: then it runs even
+   * though only loaded (the sidekick a web unit's Requires= started). A unit bound to this one
+   * (BindsTo=) does not keep it running: it follows it down instead.
+   */
+  private neededByActive(name: string): boolean {
+    for (const other of this.units.values()) {
+      if (other.name === name || !other.runner.isActive) continue;
+      if (other.definition.requires.includes(name) || other.definition.wants.includes(name))
+        return true;
+    }
+    return false;
+  }
+
+  private async stopExplicitly(unit: ManagedUnit): Promise<void> {
+    this.explicitStops.add(unit.name);
+    try {
+      await unit.runner.stop();
+    } finally {
+      this.explicitStops.delete(unit.name);
+    }
+  }
+
+  private report(name: string): void {
+    const view = this.view(name);
+    if (view) this.options.report(view);
+  }
+
+  private serialise<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const next = previous.then(operation, operation);
+    const settled = next.catch(() => {});
+    this.queues.set(name, settled);
+    void settled.then(() => {
+      if (this.queues.get(name) === settled) this.queues.delete(name);
+    });
+    return next;
+  }
+}

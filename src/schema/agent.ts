@@ -1,0 +1,72 @@
+import { Type } from "typebox";
+import { ref } from "./ref.ts";
+
+/** The agent's HTTP API: what the control plane asks of a machine, and what it reports. */
+
+export const AgentDesiredState = Type.Union(
+  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
+  { $id: "AgentDesiredState" },
+);
+
+export const AgentUnitRequest = Type.Object(
+  {
+    desiredState: ref(AgentDesiredState),
+    hash: Type.String({
+      pattern: "^[0-9a-f]{40}$",
+      description: "SHA-1 of the canonical unit text",
+    }),
+    text: Type.Optional(
+      Type.String({
+        maxLength: 262144,
+        description: "The unit text; when absent the agent reads it from etcd by hash",
+      }),
+    ),
+  },
+  { $id: "AgentUnitRequest", additionalProperties: false },
+);
+
+export const AgentUnit = Type.Object(
+  {
+    name: Type.String(),
+    hash: Type.String(),
+    desiredState: ref(AgentDesiredState),
+    loadState: Type.String({ description: "loaded, or error when the file cannot be run" }),
+    activeState: Type.String({
+      description: "inactive, activating, active, deactivating or failed",
+    }),
+    subState: Type.String({
+      description: "dead, start-pre, start, running, exited, stop, failed, auto-restart...",
+    }),
+    since: Type.String({ format: "date-time" }),
+    error: Type.Optional(
+      Type.String({ description: "Why the unit failed: the command and its status" }),
+    ),
+    restarts: Type.Integer({ description: "How often Restart= restarted it" }),
+  },
+  { $id: "AgentUnit", additionalProperties: false },
+);
+
+export const AgentUnitList = Type.Object(
+  { units: Type.Array(ref(AgentUnit)) },
+  { $id: "AgentUnitList", additionalProperties: false },
+);
+
+export const AgentProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+  },
+  { $id: "AgentProblem", additionalProperties: true },
+);
+
+export const LogQuery = Type.Object(
+  {
+    lines: Type.Optional(
+      Type.String({ pattern: "^[0-9]{1,5}$", description: "How many recent lines (default 100)" }),
+    ),
+    follow: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { AgentClient } from "../../src/agent-client/client.ts";
+import { http } from "./http.ts";
+import { type Daemon, startDaemon } from "./process.ts";
+
+export interface TestAgent {
+  machineId: string;
+  ip: string;
+  url: string;
+  client: AgentClient;
+  daemon: Daemon;
+  stateDir: string;
+}
+
+export const AGENT_TOKEN = "test-agent-token";
+
+/**
+ * Real `flotilla agent` processes, one per simulated machine on its own loopback address
+ * (127.0.0.11, .12, ...), sharing the local Docker engine and the test etcd.
+ */
+export async function startAgent(options: {
+  ip: string;
+  etcd: string;
+  prefix: string;
+  port?: number;
+  presenceTtl?: number;
+  metadata?: string[];
+  extraArgs?: string[];
+}): Promise<TestAgent> {
+  const machineId = randomBytes(16).toString("hex");
+  const port = options.port ?? 7601;
+  const stateDir = await mkdtemp(join(tmpdir(), "flotilla-agent-"));
+  const url = `http://${options.ip}:${port}`;
+  const args = [
+    "agent",
+    "--machine-id",
+    machineId,
+    "--listen",
+    `${options.ip}:${port}`,
+    "--public-ip",
+    options.ip,
+    "--etcd",
+    options.etcd,
+    "--prefix",
+    options.prefix,
+    "--token",
+    AGENT_TOKEN,
+    "--presence-ttl",
+    String(options.presenceTtl ?? 5),
+    "--state-dir",
+    stateDir,
+    ...(options.metadata ?? []).flatMap((entry) => ["--metadata", entry]),
+    ...(options.extraArgs ?? []),
+  ];
+  const daemon = await startDaemon(args, { FLOTILLA_LOG_LEVEL: "warn" }, async () => {
+    return (await http("GET", `${url}/healthz`)).status === 200;
+  });
+  return {
+    machineId,
+    ip: options.ip,
+    url,
+    client: new AgentClient({ url, token: AGENT_TOKEN }),
+    daemon,
+    stateDir,
+  };
+}
+
+export async function stopAgent(
+  agent: TestAgent,
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<void> {
+  await agent.daemon.stop(signal);
+  await rm(agent.stateDir, { recursive: true, force: true });
+}
+
+export const docker = new Dockerode({ socketPath: "/var/run/docker.sock" });
+
+/** Removes every container that a test machine's units created. */
+export async function removeContainersOf(machineId: string): Promise<void> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`flotilla.machine=${machineId}`] },
+  });
+  await Promise.all(
+    containers.map((info) =>
+      docker
+        .getContainer(info.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
+}
