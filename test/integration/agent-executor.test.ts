@@ -6,7 +6,13 @@ import { after, before, describe, test } from "node:test";
 import { unitHash } from "../../src/unit/hash.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
 import { serializeUnitFile } from "../../src/unit/serialize.ts";
-import { removeContainersOf, startAgent, stopAgent, type TestAgent } from "../support/agents.ts";
+import {
+  docker,
+  removeContainersOf,
+  startAgent,
+  stopAgent,
+  type TestAgent,
+} from "../support/agents.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -185,6 +191,148 @@ describe("the agent's executor", () => {
     const log = await (await agent.client.logs("etcdctl.service", { lines: 50 })).text();
     assert.match(log, /Error: {2}105: Key already exists/);
     assert.match(log, /changed\n.*\/a\n.*\/b/);
+  });
+
+  test("TimeoutStartSec fails a start that takes too long; TimeoutStopSec ends in SIGKILL", async () => {
+    await launch(
+      "slow-start.service",
+      "[Service]\nTimeoutStartSec=1\nExecStartPre=/bin/sleep 30\nExecStart=/bin/sleep 100\n",
+    );
+    const failed = await settled("slow-start.service", (state) => state.activeState === "failed");
+    assert.match(failed.error ?? "", /ExecStartPre=\/bin\/sleep 30 timed out/);
+
+    await launch(
+      "stubborn.service",
+      "[Service]\nTimeoutStopSec=1\nExecStart=/bin/sh -c 'trap \"\" TERM; while :; do sleep 0.1; done'\n",
+    );
+    const running = await settled("stubborn.service", (state) => state.activeState === "active");
+    await agent.client.applyUnit("stubborn.service", {
+      desiredState: "loaded",
+      hash: running.hash,
+    });
+    await settled("stubborn.service", (state) => state.activeState === "inactive");
+    const log = await (await agent.client.logs("stubborn.service")).text();
+    assert.match(log, /did not stop in time; sending SIGKILL/);
+  });
+
+  test("Requires= with After= starts the dependency first; Wants= pulls a unit in", async () => {
+    const ready = join(workDir, "db-ready");
+    const db = unit(
+      `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.3; touch ${ready}'\n`,
+    );
+    const helper = unit("[Service]\nExecStart=/bin/sleep 1000\n");
+    await agent.client.applyUnit("db.service", { desiredState: "loaded", ...db });
+    await agent.client.applyUnit("helper.service", { desiredState: "loaded", ...helper });
+    await launch(
+      "app.service",
+      `[Unit]\nRequires=db.service\nAfter=db.service\nWants=helper.service\n[Service]\nExecStart=/bin/sh -c 'test -e ${ready} && exec sleep 1000'\n`,
+    );
+    await settled(
+      "app.service",
+      (state) => state.activeState === "active" && state.subState === "running",
+    );
+    await settled(
+      "db.service",
+      (state) => state.activeState === "active" && state.subState === "exited",
+    );
+    await settled("helper.service", (state) => state.activeState === "active");
+    const app = await agent.client.getUnit("app.service");
+    await agent.client.applyUnit("app.service", { desiredState: "inactive", hash: app!.hash });
+  });
+
+  test("docker run flags reach the container; docker verbs run through the engine", async () => {
+    const name = `flotilla-flags-${agent.machineId.slice(0, 8)}`;
+    const envFile = join(workDir, "docker.env");
+    await writeFile(envFile, "FROM_FILE=yes\n");
+    await launch(
+      "flags.service",
+      [
+        "[Service]",
+        "Environment=LEVEL=debug",
+        `ExecStartPre=-/usr/bin/docker rm -f ${name}`,
+        `ExecStart=/usr/bin/docker run --name ${name} -p 127.0.0.12:18080:80 -p 127.0.0.12::81/udp -e MODE=test -e LEVEL --env-file ${envFile} -v ${workDir}:/data:ro --label team=web -w /data --hostname flagged --add-host db:127.0.0.1 --memory 64m --cpus 0.5 -u 0 --restart no flotilla/busybox sleep 1000`,
+        `ExecStop=/usr/bin/docker stop -t 1 ${name}`,
+        "",
+      ].join("\n"),
+    );
+    await settled(
+      "flags.service",
+      (state) => state.activeState === "active" && state.subState === "running",
+    );
+    const info = await waitUntil("the container", () =>
+      docker
+        .getContainer(name)
+        .inspect()
+        .catch(() => undefined),
+    );
+    assert.deepEqual(info.Config.Cmd, ["sleep", "1000"]);
+    assert.ok(info.Config.Env.includes("MODE=test"));
+    assert.ok(info.Config.Env.includes("LEVEL=debug"), "-e NAME takes the unit's value");
+    assert.ok(info.Config.Env.includes("FROM_FILE=yes"));
+    assert.equal(info.Config.Labels.team, "web");
+    assert.equal(info.Config.Labels["flotilla.unit"], "flags.service");
+    assert.equal(info.Config.WorkingDir, "/data");
+    assert.equal(info.Config.Hostname, "flagged");
+    assert.equal(info.Config.User, "0");
+    assert.deepEqual(info.HostConfig.PortBindings["80/tcp"], [
+      { HostIp: "127.0.0.12", HostPort: "18080" },
+    ]);
+    assert.deepEqual(info.HostConfig.PortBindings["81/udp"], [
+      { HostIp: "127.0.0.12", HostPort: "" },
+    ]);
+    assert.deepEqual(info.HostConfig.Binds, [`${workDir}:/data:ro`]);
+    assert.deepEqual(info.HostConfig.ExtraHosts, ["db:127.0.0.1"]);
+    assert.equal(info.HostConfig.Memory, 64 * 1024 * 1024);
+    assert.equal(info.HostConfig.NanoCpus, 500_000_000);
+
+    const running = await agent.client.getUnit("flags.service");
+    await agent.client.applyUnit("flags.service", { desiredState: "loaded", hash: running!.hash });
+    await settled("flags.service", (state) => state.activeState === "inactive");
+
+    await launch(
+      "verbs.service",
+      [
+        "[Service]",
+        "Type=oneshot",
+        `ExecStart=/usr/bin/docker create --name ${name}-v flotilla/busybox sleep 1000`,
+        `ExecStart=/usr/bin/docker start ${name}-v`,
+        `ExecStart=/usr/bin/docker restart -t 1 ${name}-v`,
+        `ExecStart=/usr/bin/docker kill ${name}-v`,
+        `ExecStart=/usr/bin/docker rm ${name}-v`,
+        "",
+      ].join("\n"),
+    );
+    const done = await settled("verbs.service", (state) => state.activeState !== "activating");
+    assert.equal(done.activeState, "inactive", done.error);
+    await assert.rejects(docker.getContainer(`${name}-v`).inspect(), /no such container/i);
+  });
+
+  test("logs can be followed as they are written", async () => {
+    await launch(
+      "ticker.service",
+      "[Service]\nExecStart=/bin/sh -c 'i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.2; done'\n",
+    );
+    const controller = new AbortController();
+    const body = await agent.client.logs("ticker.service", {
+      lines: 0,
+      follow: true,
+      signal: controller.signal,
+    });
+    let seen = "";
+    try {
+      for await (const chunk of body) {
+        seen += chunk.toString();
+        if (/tick 3\b/.test(seen)) break;
+      }
+    } finally {
+      controller.abort();
+    }
+    assert.match(seen, /tick \d+\n/);
+    const ticker = await agent.client.getUnit("ticker.service");
+    await agent.client.applyUnit("ticker.service", {
+      desiredState: "inactive",
+      hash: ticker!.hash,
+    });
   });
 
   test("unit states are in etcd under the agent's lease", async () => {
