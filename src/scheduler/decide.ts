@@ -1,0 +1,482 @@
+// Placement decisions: pure functions of a ClusterIndex snapshot and one unit's [X-Fleet]
+// requirements, with an explanation for every machine that cannot take the unit.
+//
+// Semantics follow fleet's engine (leastLoadedScheduler.Decide over AgentState.AbleToRun):
+// - least loaded eligible machine (fewest placed units, Global ones included), ties by id;
+// - MachineID: the machine with that id, or whose id the value is an 8+ character prefix of
+//   (fleet accepted the full id or its first 8 characters);
+// - MachineOf: each target must be placed on the machine; a glob target (fleet only had names)
+//   needs at least one matching unit there;
+// - Conflicts: globs, checked both ways (the unit's patterns against the units on the machine,
+//   and theirs against the unit's name), as fleet's HasConflict;
+// - MachineMetadata: see metadataMismatch;
+// - Replaces: a unit never shares a machine with a unit it replaces or that replaces it. When
+//   a machine holding units it replaces can otherwise take it, it goes there (the least loaded
+//   such machine) and displaces them, together with their MachineOf dependents there that
+//   would be stranded; the engine unplaces and reschedules those (with all their constraints),
+//   and they cannot come back to this machine. fleet instead let the replacer land on any
+//   least-loaded machine; only if it met the replaced unit there did a later reconcile move
+//   the replaced unit to the least loaded other machine, without checking its constraints.
+// - Circular Replaces (A replaces B and B replaces A): fleet's hasReplace skipped such a pair
+//   ("could result in an infinite loop"), so neither displaced the other and, with no other
+//   rule between them, fleet launched both, side by side if need be. Its
+//   TestScheduleCircularReplace expects one launched unit, but on two machines, and it reads
+//   the launched states from a snapshot taken before starting the second unit, so it never
+//   observed that. Here neither displaces the other either, but they never share a machine:
+//   the one placed first keeps its machine and the other goes elsewhere or, where no other
+//   machine fits (one machine, or both restricted to the same one), stays unscheduled with a
+//   reason, giving exactly one launched unit where they would otherwise collide.
+// A unit's own current placement is ignored throughout, so re-deciding a placed unit neither
+// conflicts with nor waits for itself, and its current machine counts one unit lighter.
+
+import type { ClusterIndex, PlacedByPattern, SchedulerUnit } from "./cluster-index.ts";
+import { failingRequirement, metadataValue, mismatchReason } from "./metadata.ts";
+import { compilePattern, SortedNames } from "./pattern.ts";
+
+export interface Rejection {
+  machineId: string;
+  reason: string;
+}
+
+export type Decision =
+  | {
+      ok: true;
+      machineId: string;
+      /** Units this one displaces through Replaces= (then their stranded MachineOf dependents
+       * on that machine); the engine unplaces and reschedules them. */
+      displaces: string[];
+    }
+  | {
+      ok: false;
+      /** One sentence summarising why no machine fits. */
+      reason: string;
+      rejected: Rejection[];
+    };
+
+export interface GlobalDecision {
+  machineIds: string[];
+  rejected: Rejection[];
+}
+
+export interface GlobalPlacement extends GlobalDecision {
+  ok: true;
+  global: true;
+}
+
+export interface BatchEntry {
+  unit: string;
+  decision: Decision | GlobalPlacement;
+}
+
+interface Target {
+  text: string;
+  placed: PlacedByPattern | undefined;
+}
+
+// A narrowed candidate list from metadata is used when it is at most this long; beyond that,
+// walking machines in load order and stopping at the first eligible one is cheaper.
+const METADATA_NARROWING = 32;
+
+/** The per-unit view of the index that every machine is checked against. */
+class Check {
+  readonly self: string;
+  readonly machineOf: Target[];
+  readonly conflicts: Target[];
+  readonly replaces: Target[];
+  readonly conflictedBy: readonly PlacedByPattern[];
+  readonly replacedBy: readonly PlacedByPattern[];
+  readonly idMachines: ReadonlySet<string> | undefined;
+  readonly #metadataReasons = new Map<string, string>();
+
+  constructor(
+    readonly index: ClusterIndex,
+    readonly unit: SchedulerUnit,
+  ) {
+    const { requirements } = unit;
+    const target = (text: string): Target => ({ text, placed: index.placedMatching(text) });
+    this.self = unit.name;
+    this.machineOf = requirements.machineOf.map(target);
+    this.conflicts = requirements.conflicts.map(target);
+    this.replaces = requirements.replaces.map(target);
+    this.conflictedBy = index.declaring("conflicts", unit.name);
+    this.replacedBy = index.declaring("replaces", unit.name);
+    this.idMachines =
+      requirements.machineId === undefined
+        ? undefined
+        : new Set(index.machinesWithId(requirements.machineId));
+  }
+
+  /** Why the unit cannot run on `machineId` once the units in `leaving` have left it. */
+  reject(machineId: string, leaving?: ReadonlySet<string>): string | undefined {
+    const machine = this.index.machine(machineId);
+    if (machine === undefined) return "is not a machine of the cluster";
+    const { requirements } = this.unit;
+    if (this.idMachines !== undefined && !this.idMachines.has(machineId)) {
+      return `is not the machine MachineID=${requirements.machineId} names`;
+    }
+    if (requirements.metadata.length > 0) {
+      const failing = failingRequirement(requirements.metadata, machine.metadata);
+      if (failing !== undefined) {
+        // Machines share few distinct values, so each reason is built once per decision.
+        const value = metadataValue(machine.metadata, failing.key);
+        const key = `${requirements.metadata.indexOf(failing)}\u0000${value ?? "\u0001"}`;
+        let reason = this.#metadataReasons.get(key);
+        if (reason === undefined) {
+          reason = mismatchReason(failing, value);
+          this.#metadataReasons.set(key, reason);
+        }
+        return reason;
+      }
+    }
+    for (const { text, placed } of this.machineOf) {
+      if (this.#other(placed?.byMachine.get(machineId), leaving) === undefined) {
+        return `waits for ${describeTarget(this.index, text)} (MachineOf=${text}), which is not on this machine`;
+      }
+    }
+    for (const { text, placed } of this.conflicts) {
+      const other = this.#other(placed?.byMachine.get(machineId), leaving);
+      if (other !== undefined) return `conflicts with ${other} (Conflicts=${text})`;
+    }
+    for (const declared of this.conflictedBy) {
+      const other = this.#other(declared.byMachine.get(machineId), leaving);
+      if (other !== undefined) {
+        return `conflicts with ${other} (${other} has Conflicts=${declared.pattern.text})`;
+      }
+    }
+    for (const { text, placed } of this.replaces) {
+      const other = this.#other(placed?.byMachine.get(machineId), leaving);
+      if (other === undefined) continue;
+      if (this.isReplacedBy(other)) return circular(other);
+      return `would share the machine with ${other}, which it replaces (Replaces=${text})`;
+    }
+    for (const declared of this.replacedBy) {
+      const other = this.#other(declared.byMachine.get(machineId), leaving);
+      if (other === undefined) continue;
+      if (this.replacesUnit(other)) return circular(other);
+      return `${other} replaces it and runs here (${other} has Replaces=${declared.pattern.text})`;
+    }
+    return undefined;
+  }
+
+  /** Whether the placed unit `name` declares a Replaces pattern matching this unit. */
+  isReplacedBy(name: string): boolean {
+    const replaces = this.index.requirementsOf(name)?.replaces ?? [];
+    return replaces.some((text) => this.index.pattern(text).test(this.self));
+  }
+
+  /** Whether this unit declares a Replaces pattern matching `name`. */
+  replacesUnit(name: string): boolean {
+    return this.replaces.some(({ text }) => this.index.pattern(text).test(name));
+  }
+
+  /**
+   * Per machine, the placed units this unit would displace there: those it replaces (unless
+   * they replace it too), then their MachineOf dependents there that would be left waiting.
+   */
+  displacements(): Map<string, Set<string>> {
+    const found = new Map<string, Set<string>>();
+    if (this.replaces.length === 0) return found;
+    for (const { placed } of this.replaces) {
+      for (const [machineId, names] of placed?.byMachine ?? []) {
+        for (const name of names) {
+          if (name === this.self || this.isReplacedBy(name)) continue;
+          let leaving = found.get(machineId);
+          if (leaving === undefined) {
+            leaving = new Set();
+            found.set(machineId, leaving);
+          }
+          leaving.add(name);
+        }
+      }
+    }
+    for (const [machineId, leaving] of found) {
+      const replaced = [...leaving].sort();
+      leaving.clear();
+      for (const name of replaced) leaving.add(name);
+      this.#addStranded(machineId, leaving);
+    }
+    return found;
+  }
+
+  #addStranded(machineId: string, leaving: Set<string>): void {
+    const units = [...this.index.unitsOn(machineId)].sort();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const name of units) {
+        if (name === this.self || leaving.has(name)) continue;
+        const targets = this.index.requirementsOf(name)?.machineOf ?? [];
+        const stranded = targets.some((text) => {
+          const there = this.index.placedMatching(text)?.byMachine.get(machineId);
+          for (const held of there ?? []) if (held !== name && !leaving.has(held)) return false;
+          return true;
+        });
+        if (stranded) {
+          leaving.add(name);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /** The first unit by name (so that reasons do not depend on history) in `names`, other than
+   * this one and those leaving. */
+  #other(
+    names: ReadonlySet<string> | undefined,
+    leaving?: ReadonlySet<string>,
+  ): string | undefined {
+    if (names === undefined) return undefined;
+    let first: string | undefined;
+    for (const name of names) {
+      if (name === this.self || leaving?.has(name) === true) continue;
+      if (first === undefined || name < first) first = name;
+    }
+    return first;
+  }
+}
+
+function circular(other: string): string {
+  return `replaces ${other} and is replaced by it: circular Replaces never share a machine, and neither displaces the other`;
+}
+
+function describeTarget(index: ClusterIndex, text: string): string {
+  return index.pattern(text).kind === "literal" ? text : `a unit matching ${text}`;
+}
+
+/**
+ * Where one (non-global) unit should run. The least loaded eligible machine, ties broken by id;
+ * when machines holding units it replaces are eligible, the least loaded of those, displacing.
+ */
+export function decide(index: ClusterIndex, unit: SchedulerUnit): Decision {
+  const check = new Check(index, unit);
+  const selfOn = index.placementsOf(unit.name);
+  const load = (id: string) => index.load(id) - (selfOn.has(id) ? 1 : 0);
+  let best: string | undefined;
+  let bestLoad = 0;
+  const consider = (id: string) => {
+    const l = load(id);
+    if (best === undefined || l < bestLoad || (l === bestLoad && id < best)) {
+      best = id;
+      bestLoad = l;
+    }
+  };
+
+  const displace = check.displacements();
+  for (const [id, leaving] of displace) {
+    if (check.reject(id, leaving) === undefined) consider(id);
+  }
+  if (best !== undefined) {
+    return { ok: true, machineId: best, displaces: [...(displace.get(best) ?? [])] };
+  }
+
+  const narrowed = candidates(check);
+  if (narrowed !== undefined || selfOn.size > 0) {
+    const ids = narrowed ?? index.machines().map((m) => m.id);
+    for (const id of ids) {
+      if (!displace.has(id) && check.reject(id) === undefined) consider(id);
+    }
+  } else {
+    scan: for (const ids of index.byLoad()) {
+      for (const id of ids) {
+        if (!displace.has(id) && check.reject(id) === undefined) {
+          best = id;
+          break scan;
+        }
+      }
+    }
+  }
+  if (best !== undefined) return { ok: true, machineId: best, displaces: [] };
+
+  const rejected: Rejection[] = [];
+  for (const { id } of index.machines()) {
+    const reason = check.reject(id, displace.get(id));
+    if (reason === undefined) consider(id);
+    else rejected.push({ machineId: id, reason });
+  }
+  // Only reached if narrowing missed an eligible machine; the full check is authoritative.
+  if (best !== undefined) {
+    return { ok: true, machineId: best, displaces: [...(displace.get(best) ?? [])] };
+  }
+  return { ok: false, reason: summarise(check, rejected), rejected };
+}
+
+/** The only machines that can take the unit, when its requirements name few; else undefined. */
+function candidates(check: Check): readonly string[] | undefined {
+  const { index } = check;
+  let smallest: readonly string[] | undefined =
+    check.idMachines === undefined ? undefined : [...check.idMachines];
+  for (const { placed } of check.machineOf) {
+    const ids = placed === undefined ? [] : [...placed.byMachine.keys()];
+    if (smallest === undefined || ids.length < smallest.length) smallest = ids;
+  }
+  const limit = Math.min(smallest?.length ?? Number.POSITIVE_INFINITY, METADATA_NARROWING + 1);
+  for (const { key, op, values } of check.unit.requirements.metadata) {
+    if (op !== "=") continue;
+    let size = 0;
+    for (const value of values) size += index.machinesWithMetadata(key, value).size;
+    if (size >= limit) continue;
+    const ids = new Set<string>();
+    for (const value of values)
+      for (const id of index.machinesWithMetadata(key, value)) ids.add(id);
+    if (smallest === undefined || ids.size < smallest.length) smallest = [...ids];
+  }
+  return smallest;
+}
+
+function summarise(check: Check, rejected: readonly Rejection[]): string {
+  const { index, unit } = check;
+  const { requirements } = unit;
+  if (rejected.length === 0) return `no machine can run ${unit.name}: the cluster has no machines`;
+  if (check.idMachines?.size === 0) {
+    return `no machine has ID ${requirements.machineId} (MachineID=${requirements.machineId})`;
+  }
+  for (const { text, placed } of check.machineOf) {
+    const anywhere = [...(placed?.byMachine.values() ?? [])].some((names) =>
+      [...names].some((name) => name !== unit.name),
+    );
+    if (!anywhere) {
+      return `waits for ${describeTarget(index, text)}, which is not placed on any machine (MachineOf=${text})`;
+    }
+  }
+  const groups = new Map<string, string[]>();
+  for (const { machineId, reason } of rejected) {
+    const ids = groups.get(reason);
+    if (ids === undefined) groups.set(reason, [machineId]);
+    else ids.push(machineId);
+  }
+  const shown = [...groups].slice(0, 3).map(([reason, ids]) => {
+    const where =
+      ids.length === rejected.length && ids.length > 1
+        ? `all ${ids.length} machines`
+        : ids.length <= 3
+          ? ids.join(", ")
+          : `${ids.slice(0, 3).join(", ")} and ${ids.length - 3} more`;
+    return `${reason} on ${where}`;
+  });
+  if (groups.size > 3) shown.push(`${groups.size - 3} other reasons elsewhere`);
+  return `no machine can run ${unit.name}: ${shown.join("; ")}`;
+}
+
+/**
+ * For Global=true units: every machine that matches its metadata and where it has no conflict
+ * (either way) and no Replaces relation with a unit there. Two Globals that conflict: the one
+ * placed first keeps every machine and the other gets none of them. (fleet's agents resolved
+ * this per machine in unit-name order, which its TestScheduleGlobalConflicts could not tell
+ * apart, since the unit started first also sorts first.)
+ */
+export function decideGlobal(index: ClusterIndex, unit: SchedulerUnit): GlobalDecision {
+  const check = new Check(index, unit);
+  const machineIds: string[] = [];
+  const rejected: Rejection[] = [];
+  for (const { id } of index.machines()) {
+    const reason = check.reject(id);
+    if (reason === undefined) machineIds.push(id);
+    else rejected.push({ machineId: id, reason });
+  }
+  return { machineIds, rejected };
+}
+
+/**
+ * Why `unit` could not be placed on `machineId` now, ignoring its own placement (undefined when
+ * it could): for re-checking placed units after a machine's metadata or its units change.
+ */
+export function checkPlacement(
+  index: ClusterIndex,
+  unit: SchedulerUnit,
+  machineId: string,
+): string | undefined {
+  return new Check(index, unit).reject(machineId);
+}
+
+/**
+ * The batch in decision order: input order, except that a unit comes after the units of the
+ * batch its MachineOf names (or matches), so sidekicks follow their targets. Cycles keep
+ * input order.
+ */
+export function orderBatch(units: readonly SchedulerUnit[]): SchedulerUnit[] {
+  const position = new Map<string, number>();
+  const names = new SortedNames();
+  units.forEach((unit, i) => {
+    position.set(unit.name, i);
+    names.add(unit.name);
+  });
+  const dependencies = (i: number): number[] => {
+    const found = new Set<number>();
+    for (const text of (units[i] as SchedulerUnit).requirements.machineOf) {
+      const pattern = compilePattern(text);
+      if (pattern.kind === "invalid") continue;
+      names.forEachWithPrefix(pattern.prefix, (name) => {
+        if (pattern.test(name)) found.add(position.get(name) as number);
+      });
+    }
+    found.delete(i);
+    return [...found].sort((a, b) => a - b);
+  };
+  const state = new Uint8Array(units.length); // 0 new, 1 in progress, 2 done
+  const order: SchedulerUnit[] = [];
+  for (let start = 0; start < units.length; start++) {
+    if (state[start] !== 0) continue;
+    state[start] = 1;
+    const stack = [{ at: start, deps: dependencies(start), next: 0 }];
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      const dep = top.deps[top.next++];
+      if (dep === undefined) {
+        stack.pop();
+        state[top.at] = 2;
+        order.push(units[top.at] as SchedulerUnit);
+      } else if (state[dep] === 0) {
+        state[dep] = 1;
+        stack.push({ at: dep, deps: dependencies(dep), next: 0 });
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Decides a batch (for POST /v1/plan and the engine's batches), placing each decision into the
+ * index as it goes so that later units see earlier ones. Units are taken in orderBatch order;
+ * one already placed is unplaced first and decided afresh. A Global unit yields one entry
+ * with all its machines. A decision that displaces units through Replaces unplaces them from
+ * that machine, and each displaced non-global unit is decided again at the end of the batch
+ * (a second entry for it), unless it is still to come in the batch anyway; a unit displaced
+ * twice in one batch (a Replaces chain that comes back round) is left unplaced with an entry
+ * saying so. Entries come in decision order.
+ */
+export function planBatch(index: ClusterIndex, units: SchedulerUnit[]): BatchEntry[] {
+  const queue = orderBatch(units);
+  const pending = new Map<string, number>();
+  for (const unit of queue) pending.set(unit.name, (pending.get(unit.name) ?? 0) + 1);
+  const displacedBefore = new Set<string>();
+  const entries: BatchEntry[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const unit = queue[i] as SchedulerUnit;
+    const left = (pending.get(unit.name) ?? 1) - 1;
+    if (left > 0) pending.set(unit.name, left);
+    else pending.delete(unit.name);
+    index.unplace(unit.name);
+    if (unit.requirements.global) {
+      const placement = decideGlobal(index, unit);
+      for (const id of placement.machineIds) index.place(unit, id);
+      entries.push({ unit: unit.name, decision: { ok: true, global: true, ...placement } });
+      continue;
+    }
+    const decision = decide(index, unit);
+    entries.push({ unit: unit.name, decision });
+    if (!decision.ok) continue;
+    for (const name of decision.displaces) {
+      const requirements = index.requirementsOf(name);
+      index.unplace(name, decision.machineId);
+      if (requirements === undefined || requirements.global || pending.has(name)) continue;
+      if (displacedBefore.has(name)) {
+        const reason = `displaced a second time in this batch (by ${unit.name}); left unplaced, as its Replaces come back round`;
+        entries.push({ unit: name, decision: { ok: false, reason, rejected: [] } });
+        continue;
+      }
+      displacedBefore.add(name);
+      pending.set(name, 1);
+      queue.push({ name, requirements });
+    }
+    index.place(unit, decision.machineId);
+  }
+  return entries;
+}
