@@ -3,7 +3,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, normalisePrefix, parseEndpoints, parseListen } from "../config/parse.ts";
+import {
+  ConfigError,
+  normalisePrefix,
+  parseEndpoints,
+  parseListen,
+  parseSeconds,
+} from "../config/parse.ts";
 
 export interface AgentConfig {
   machineId: string;
@@ -56,12 +62,12 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
   const { host, port } = parseListen(listen);
   const stateDir = values["state-dir"] ?? env.FLOTILLA_STATE_DIR ?? defaultStateDir();
   const publicIP = values["public-ip"] ?? env.FLOTILLA_PUBLIC_IP ?? defaultAddress(host);
-  const ttl = Number(
-    values["presence-ttl"] ?? env.FLOTILLA_PRESENCE_TTL ?? AGENT_DEFAULTS.presenceTtlSeconds,
+  const ttl = parseSeconds(
+    "--presence-ttl",
+    values["presence-ttl"] ??
+      env.FLOTILLA_PRESENCE_TTL ??
+      String(AGENT_DEFAULTS.presenceTtlSeconds),
   );
-  if (!Number.isInteger(ttl) || ttl < 2 || ttl > 3600) {
-    throw new ConfigError("--presence-ttl: expected whole seconds between 2 and 3600");
-  }
   const metadataList =
     values.metadata ?? (env.FLOTILLA_METADATA ? env.FLOTILLA_METADATA.split(",") : []);
   return {

@@ -12,7 +12,8 @@ import { CommandRunner } from "./commands.ts";
 import { agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
-import { type AgentUnitView, UnitManager } from "./unit-manager.ts";
+import { StateReporter } from "./state-reporter.ts";
+import { UnitManager } from "./unit-manager.ts";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -51,21 +52,7 @@ export async function runAgent(argv: string[]): Promise<void> {
     app
       ? app.log.warn({ err: error }, message)
       : console.error(`flotilla agent: ${message}`, error ?? "");
-  const report = (unit: AgentUnitView) => {
-    if (!presence) return;
-    void registry
-      .reportUnitState(presence, {
-        name: unit.name,
-        machineId: machine.id,
-        hash: unit.hash,
-        loadState: unit.loadState,
-        activeState: unit.activeState,
-        subState: unit.subState,
-        since: unit.since,
-        ...(unit.error ? { error: unit.error } : {}),
-      })
-      .catch((error: unknown) => log(`cannot report ${unit.name}`, error));
-  };
+  const reporter = new StateReporter(registry, machine.id, log);
   const manager = new UnitManager({
     machine,
     commands: new CommandRunner(
@@ -80,12 +67,8 @@ export async function runAgent(argv: string[]): Promise<void> {
       HOME: process.env.HOME ?? "/",
     },
     fetchText: (hash) => registry.getUnitText(hash),
-    report,
-    withdraw: (name) => {
-      void registry
-        .withdrawUnitState(name, machine.id)
-        .catch((error: unknown) => log(`cannot withdraw ${name}`, error));
-    },
+    report: (unit) => reporter.report(unit),
+    withdraw: (name) => reporter.withdraw(name),
   });
 
   app = await buildAgentApi({
@@ -98,8 +81,11 @@ export async function runAgent(argv: string[]): Promise<void> {
 
   // Presence: announced once (a second agent with this id is refused), renewed whenever the lease is
   // lost, for example after etcd was unreachable for longer than the TTL; units keep running meanwhile.
+  // An announcement with our own address is a predecessor's that was killed before its lease
+  // ran out: we hold that address now, so it is dead, and we take over its machine id.
+  const ownPredecessor = (existing: MachineRecord) => existing.agentURL === record().agentURL;
   presence = await registry
-    .announceMachine(record(), config.presenceTtlSeconds)
+    .announceMachine(record(), config.presenceTtlSeconds, ownPredecessor)
     .catch(async (error: unknown) => {
       await app?.close();
       etcd.close();
@@ -108,15 +94,21 @@ export async function runAgent(argv: string[]): Promise<void> {
       }
       throw error;
     });
+  reporter.presence = presence;
   app.log.info({ machineId: machine.id, publicIP: machine.publicIP }, "flotilla agent present");
   let stopping = false;
   const keepPresent = async (current: Presence): Promise<void> => {
     await current.lost;
     while (!stopping) {
       try {
-        presence = await registry.announceMachine(record(), config.presenceTtlSeconds);
+        presence = await registry.announceMachine(
+          record(),
+          config.presenceTtlSeconds,
+          ownPredecessor,
+        );
+        reporter.presence = presence;
         app?.log.warn("presence lease was lost; announced the machine again");
-        for (const unit of manager.list()) report(unit);
+        for (const unit of manager.list()) reporter.report(unit);
         void keepPresent(presence);
         return;
       } catch (error) {

@@ -21,6 +21,8 @@ export function decodeChange(
       return { kind: "unit", name: ref.name, value: parseJson(value) };
     case "placement":
       return { kind: "placement", name: ref.name, value: parseJson(value) };
+    case "schedule":
+      return { kind: "schedule", name: ref.name, value: parseJson(value) };
     case "machine":
       return { kind: "machine", id: ref.id, value: parseJson(value) };
     case "machine-metadata":

@@ -5,6 +5,8 @@ import type {
   AnnouncementRecord,
   MachineRecord,
   MetadataOverrides,
+  PlacementRecord,
+  ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
 } from "./records.ts";
@@ -12,6 +14,7 @@ import type {
   Announcement,
   AnnouncementStatus,
   Change,
+  Leadership,
   Presence,
   Registry,
   Revision,
@@ -109,6 +112,7 @@ export class EtcdRegistry implements Registry {
       .then(
         this.client.delete().key(key),
         this.client.delete().key(this.keys.placement(name)),
+        this.client.delete().key(this.keys.schedule(name)),
         this.client.delete().key(this.keys.unitFileRef(hash, name)),
       )
       .commit();
@@ -159,15 +163,37 @@ export class EtcdRegistry implements Registry {
     return writeResult(result);
   }
 
-  async announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence> {
+  async announceMachine(
+    machine: MachineRecord,
+    ttlSeconds: number,
+    takeOver?: (existing: MachineRecord) => boolean,
+  ): Promise<Presence> {
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true });
     const lost = new Promise<void>((resolve) => lease.on("lost", () => resolve()));
     const leaseId = await lease.grant();
     const key = this.keys.machine(machine.id);
-    const result = await this.client
-      .if(key, "Create", "==", 0)
-      .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
-      .commit();
+    const create = () =>
+      this.client
+        .if(key, "Create", "==", 0)
+        .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+        .commit();
+    let result = await create();
+    if (!result.succeeded) {
+      const existing = (await this.client.get(key).exec()).kvs[0];
+      const record = existing
+        ? (JSON.parse(existing.value.toString()) as MachineRecord)
+        : undefined;
+      if (existing && record && takeOver?.(record)) {
+        // Moving the key to our lease in one step: it never disappears, so the engine never
+        // sees the machine leave. Revoking the predecessor's lease then takes its unit states.
+        result = await this.client
+          .if(key, "Lease", "==", existing.lease)
+          .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+          .commit();
+        if (result.succeeded)
+          await this.client.leaseClient.leaseRevoke({ ID: existing.lease }).catch(() => {});
+      }
+    }
     if (!result.succeeded) {
       await lease.revoke();
       throw new MachineIdInUseError(machine.id);
@@ -179,6 +205,57 @@ export class EtcdRegistry implements Registry {
         if (!lease.revoked()) await lease.revoke();
       },
     };
+  }
+
+  async place(name: string, machineId: string): Promise<WriteResult> {
+    const key = this.keys.placement(name);
+    const placement: PlacementRecord = { machineId, placedAt: new Date().toISOString() };
+    const result = await this.client
+      .if(key, "Create", "==", 0)
+      .then(
+        this.client.put(key).value(JSON.stringify(placement)),
+        this.client.delete().key(this.keys.schedule(name)),
+      )
+      .commit();
+    return writeResult(result);
+  }
+
+  async unplace(name: string, machineId: string): Promise<WriteResult> {
+    const key = this.keys.placement(name);
+    const kv = (await this.client.get(key).exec()).kvs[0];
+    if (!kv || (JSON.parse(kv.value.toString()) as PlacementRecord).machineId !== machineId) {
+      return { ok: false, reason: "conflict" };
+    }
+    const result = await this.client
+      .if(key, "Mod", "==", kv.mod_revision)
+      .then(this.client.delete().key(key))
+      .commit();
+    return writeResult(result);
+  }
+
+  async setScheduleStatus(name: string, reason: string | undefined): Promise<void> {
+    const key = this.keys.schedule(name);
+    if (reason === undefined) {
+      await this.client.delete().key(key).exec();
+      return;
+    }
+    const status: ScheduleStatusRecord = { reason, since: new Date().toISOString() };
+    // Only for a unit that exists and is not placed, so that a late write cannot outlive either.
+    await this.client
+      .if(this.keys.unit(name), "Create", ">", 0)
+      .and(this.keys.placement(name), "Create", "==", 0)
+      .then(this.client.put(key).value(JSON.stringify(status)))
+      .commit();
+  }
+
+  async campaign(candidate: string, ttlSeconds: number): Promise<Leadership> {
+    const campaign = this.client.election(this.keys.election(), ttlSeconds).campaign(candidate);
+    const lost = new Promise<void>((resolve) => campaign.on("error", () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      campaign.on("elected", () => resolve());
+      campaign.on("error", reject);
+    });
+    return { lost, resign: () => campaign.resign() };
   }
 
   async refreshMachine(presence: Presence, machine: MachineRecord): Promise<void> {

@@ -5,6 +5,7 @@
  *   <prefix>unit-file-refs/<sha1>/<name>    one per unit using that content, for collection
  *   <prefix>units/<name>                    UnitRecord
  *   <prefix>placements/<name>               PlacementRecord (create-only)
+ *   <prefix>schedule/<name>                 ScheduleStatusRecord, while a unit cannot be placed
  *   <prefix>machines/<id>                   MachineRecord (presence lease)
  *   <prefix>machine-metadata/<id>           MetadataOverrides
  *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
@@ -17,6 +18,7 @@ export type KeyRef =
   | { kind: "unit-file-ref"; hash: string; name: string }
   | { kind: "unit"; name: string }
   | { kind: "placement"; name: string }
+  | { kind: "schedule"; name: string }
   | { kind: "machine"; id: string }
   | { kind: "machine-metadata"; id: string }
   | { kind: "state"; name: string; machineId: string };
@@ -42,6 +44,9 @@ export class Keys {
   }
   placement(name: string): string {
     return `${this.prefix}placements/${name}`;
+  }
+  schedule(name: string): string {
+    return `${this.prefix}schedule/${name}`;
   }
   machine(id: string): string {
     return `${this.prefix}machines/${id}`;
@@ -85,6 +90,8 @@ export class Keys {
         return { kind: "unit", name: tail };
       case "placements":
         return { kind: "placement", name: tail };
+      case "schedule":
+        return { kind: "schedule", name: tail };
       case "machines":
         return { kind: "machine", id: tail };
       case "machine-metadata":

@@ -40,6 +40,8 @@ export interface UnitStateRecord {
   name: string;
   machineId: string;
   hash: string;
+  /** What the control plane last asked of the agent for this unit. */
+  desiredState: DesiredState;
   loadState: string;
   activeState: string;
   subState: string;
@@ -58,5 +60,11 @@ export interface AnnouncementRecord {
   unit: string;
   machineId: string;
   ttlSeconds: number;
+  since: string;
+}
+
+/** Why the engine could not place a unit; absent once it is placed. */
+export interface ScheduleStatusRecord {
+  reason: string;
   since: string;
 }

@@ -3,6 +3,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
 } from "./records.ts";
@@ -22,6 +23,7 @@ export type Change =
   | { kind: "unit-file"; hash: string; text?: string }
   | { kind: "unit"; name: string; value?: UnitRecord }
   | { kind: "placement"; name: string; value?: PlacementRecord }
+  | { kind: "schedule"; name: string; value?: ScheduleStatusRecord }
   | { kind: "machine"; id: string; value?: MachineRecord }
   | { kind: "machine-metadata"; id: string; value?: MetadataOverrides }
   | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord };
@@ -53,6 +55,12 @@ export interface Presence {
   /** Resolves when the lease is lost for good (etcd unreachable past its TTL, or revoked). */
   readonly lost: Promise<void>;
   revoke(): Promise<void>;
+}
+
+export interface Leadership {
+  /** Resolves when leadership is lost (its lease expired or was revoked). */
+  readonly lost: Promise<void>;
+  resign(): Promise<void>;
 }
 
 export interface Announcement {
@@ -89,6 +97,16 @@ export interface Registry {
   /** Deletes a unit read at `expected`, with its placement, and its content when unused. */
   deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult>;
 
+  /** Places a unit on a machine, only if it has no placement; clears its schedule status. */
+  place(name: string, machineId: string): Promise<WriteResult>;
+  /** Removes a unit's placement, only if it is still on `machineId`. */
+  unplace(name: string, machineId: string): Promise<WriteResult>;
+  /** Records why a unit cannot be placed (undefined clears it). */
+  setScheduleStatus(name: string, reason: string | undefined): Promise<void>;
+
+  /** Campaigns for the engine's leadership; the promise resolves once elected. */
+  campaign(candidate: string, ttlSeconds: number): Promise<Leadership>;
+
   getMachine(id: string): Promise<MachineRecord | undefined>;
   getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined>;
   setMetadataOverrides(
@@ -97,8 +115,16 @@ export interface Registry {
     expected: Versioned<MetadataOverrides> | undefined,
   ): Promise<WriteResult>;
 
-  /** Announces a machine under a new lease kept alive until revoked or lost. */
-  announceMachine(machine: MachineRecord, ttlSeconds: number): Promise<Presence>;
+  /**
+   * Announces a machine under a new lease kept alive until revoked or lost. When the id is
+   * already announced, `takeOver` decides whether that announcement is a dead predecessor
+   * (its lease is then revoked) or another live agent (MachineIdInUseError).
+   */
+  announceMachine(
+    machine: MachineRecord,
+    ttlSeconds: number,
+    takeOver?: (existing: MachineRecord) => boolean,
+  ): Promise<Presence>;
   /** Rewrites the machine's record (its heartbeat) under its presence lease. */
   refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;
   reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;

@@ -2,6 +2,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
 } from "./records.ts";
@@ -25,6 +26,7 @@ export class ClusterView {
   readonly unitTexts = new Map<string, string>();
   readonly placements = new Map<string, PlacementRecord>();
   readonly unitsByMachine = new Map<string, Set<string>>();
+  readonly scheduleStatus = new Map<string, ScheduleStatusRecord>();
   readonly machines = new Map<string, MachineRecord>();
   readonly metadataOverrides = new Map<string, MetadataOverrides>();
   readonly states = new Map<string, Map<string, UnitStateRecord>>();
@@ -89,6 +91,7 @@ export class ClusterView {
     this.unitTexts.clear();
     this.placements.clear();
     this.unitsByMachine.clear();
+    this.scheduleStatus.clear();
     this.machines.clear();
     this.metadataOverrides.clear();
     this.states.clear();
@@ -129,6 +132,9 @@ export class ClusterView {
         }
         break;
       }
+      case "schedule":
+        setOrDelete(this.scheduleStatus, change.name, change.value);
+        break;
       case "machine":
         setOrDelete(this.machines, change.id, change.value);
         break;

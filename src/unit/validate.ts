@@ -55,7 +55,9 @@ export function checkUnitFile(text: string, unitName: string): UnitFileCheckResu
 
   errors.push(...checkServiceCommands(file, lines, unitName));
 
-  const fleet = fleetRequirements(file, unitName, lines);
+  // A template's requirements are checked as its instance "1" would have them: %i in
+  // MachineMetadata=slot=%i must expand to something.
+  const fleet = fleetRequirements(file, templateAsInstance(unitName), lines);
   errors.push(...fleet.errors);
   warnings.push(...fleet.warnings);
   byLine(errors);

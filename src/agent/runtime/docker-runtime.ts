@@ -153,6 +153,9 @@ export class DockerRuntime {
       Labels: { ...spec.labels, ...context.labels },
       ExposedPorts: exposed,
       HostConfig: {
+        // An init process as PID 1 (docker run --init): a main process that installs no
+        // SIGTERM handler still stops on SIGTERM, in milliseconds instead of a stop timeout.
+        Init: true,
         PortBindings: bindings,
         Binds: spec.volumes,
         AutoRemove: spec.remove,
