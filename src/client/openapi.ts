@@ -236,6 +236,26 @@ export interface paths {
         patch: operations["patchMachineMetadata"];
         trace?: never;
     };
+    "/v1/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run: where these units would be placed, and why every other machine would not do
+         * @description Nothing is written. Units are planned in the order given, each seeing the ones before it.
+         */
+        post: operations["plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/unit-files": {
         parameters: {
             query?: never;
@@ -420,6 +440,28 @@ export interface components {
         MetadataPatch: {
             [key: string]: string | null;
         };
+        Plan: {
+            units: components["schemas"]["PlannedUnit"][];
+        };
+        PlannedUnit: {
+            /** @description True when the unit already runs there */
+            alreadyPlaced: boolean;
+            /** @description Units it would move elsewhere (Replaces=) */
+            displaces: string[];
+            /** @description Where it would run */
+            machineId?: string;
+            /** @description For a global unit: every machine */
+            machineIds?: string[];
+            /** @description Why no machine fits */
+            reason?: string;
+            /** @description Every other machine, and why not */
+            rejected: components["schemas"]["Rejection"][];
+            unit: string;
+        };
+        PlanRequest: {
+            /** @description Submitted units, or instances of submitted templates, in the order they would be started */
+            units: string[];
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             detail?: string;
@@ -435,6 +477,10 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        Rejection: {
+            machineId: string;
+            reason: string;
         };
         SetDesiredStateBody: {
             desiredState: components["schemas"]["DesiredState"];
@@ -1034,6 +1080,57 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

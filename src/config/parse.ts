@@ -30,3 +30,12 @@ export function normalisePrefix(prefix: string): string {
   }
   return prefix.endsWith("/") ? prefix : `${prefix}/`;
 }
+
+/** Whole seconds between 2 and 3600, for TTLs. */
+export function parseSeconds(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 2 || seconds > 3600) {
+    throw new ConfigError(`${flag} ${value}: expected whole seconds between 2 and 3600`);
+  }
+  return seconds;
+}

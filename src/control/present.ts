@@ -53,7 +53,7 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     unit.activeState = state.activeState;
     unit.subState = state.subState;
   }
-  const reason = reasonOf(view, record.desiredState, machineId, state?.error);
+  const reason = reasonOf(view, name, record.desiredState, machineId, state?.error);
   if (reason) unit.reason = reason;
   return unit;
 }
@@ -72,13 +72,15 @@ export function currentStateOf(
 
 function reasonOf(
   view: ClusterView,
+  name: string,
   desiredState: string,
   machineId: string | undefined,
   error: string | undefined,
 ): string | undefined {
   if (error) return error;
   if (desiredState === "inactive") return undefined;
-  if (!machineId) return "not placed on a machine yet";
+  if (!machineId)
+    return view.scheduleStatus.get(name)?.reason ?? "waiting to be placed on a machine";
   if (!view.machines.has(machineId)) return `machine ${machineId} is not present`;
   return undefined;
 }

@@ -13,6 +13,7 @@ import { Problem } from "../schema/common.ts";
 import { ClusterEvent } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
+import { Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
 import * as unitSchemas from "../schema/units.ts";
 import type { ServerContext } from "./context.ts";
 import { fleetApi } from "./fleet/plugin.ts";
@@ -21,6 +22,7 @@ import { announcementRoutes } from "./routes/announcements.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { Health, healthRoutes } from "./routes/health.ts";
 import { machineRoutes } from "./routes/machines.ts";
+import { planRoutes } from "./routes/plan.ts";
 import { unitFileRoutes } from "./routes/unit-files.ts";
 import { unitRoutes } from "./routes/units.ts";
 
@@ -37,6 +39,10 @@ const sharedSchemas: TSchema[] = [
   ClusterEvent,
   Announcement,
   AnnouncementList,
+  PlanRequest,
+  Rejection,
+  PlannedUnit,
+  Plan,
   Machine,
   MachineList,
   MetadataPatch,
@@ -143,6 +149,7 @@ export async function buildApp(
   await app.register(machineRoutes(context));
   await app.register(eventRoutes(context));
   await app.register(announcementRoutes(context));
+  await app.register(planRoutes(context));
   await app.register(fleetApi(context), { prefix: "/fleet/v1" });
   await app.register(fleetApi(context, { hidden: true }), { prefix: "/v1-alpha" });
 

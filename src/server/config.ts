@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { normalisePrefix, parseEndpoints, parseListen } from "../config/parse.ts";
+import { normalisePrefix, parseEndpoints, parseListen, parseSeconds } from "../config/parse.ts";
 
 export interface ServerConfig {
   host: string;
@@ -7,6 +7,9 @@ export interface ServerConfig {
   etcdEndpoints: string[];
   prefix: string;
   logLevel: string;
+  /** The bearer token agents require of the engine. */
+  agentToken?: string;
+  leaderTtlSeconds: number;
 }
 
 export const SERVER_DEFAULTS = {
@@ -25,6 +28,8 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       etcd: { type: "string" },
       prefix: { type: "string" },
       "log-level": { type: "string" },
+      "agent-token": { type: "string" },
+      "leader-ttl": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -37,5 +42,10 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
     etcdEndpoints: parseEndpoints(values.etcd ?? env.FLOTILLA_ETCD ?? SERVER_DEFAULTS.etcd),
     prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? SERVER_DEFAULTS.prefix),
     logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? SERVER_DEFAULTS.logLevel,
+    agentToken: values["agent-token"] ?? env.FLOTILLA_AGENT_TOKEN,
+    leaderTtlSeconds: parseSeconds(
+      "--leader-ttl",
+      values["leader-ttl"] ?? env.FLOTILLA_LEADER_TTL ?? "10",
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { UnitCommands } from "../control/unit-commands.ts";
+import { Engine } from "../engine/engine.ts";
 import { connectEtcd } from "../registry/etcd-client.ts";
 import { EtcdRegistry } from "../registry/etcd-registry.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -13,6 +14,12 @@ export interface ControlPlaneOptions {
   etcdEndpoints: string[];
   prefix: string;
   logger?: FastifyServerOptions["logger"];
+  /** Names this server in the engine's leader election. */
+  candidate: string;
+  agentToken?: string;
+  leaderTtlSeconds?: number;
+  /** false for a server that only serves the API and never leads the engine. */
+  runEngine?: boolean;
 }
 
 /**
@@ -24,6 +31,7 @@ export class ControlPlane {
   readonly view = new ClusterView();
   readonly registry: Registry;
   app!: FastifyInstance;
+  engine!: Engine;
   private synced = false;
   private stopped = false;
 
@@ -50,6 +58,20 @@ export class ControlPlane {
     metrics.gauge("flotilla_etcd_connected", () => (this.synced && this.view.connected ? 1 : 0));
     metrics.gauge("flotilla_event_subscribers", () => context.events.subscribers);
     this.app = await buildApp(context, { logger: this.options.logger });
+    const log = this.app.log;
+    this.engine = new Engine({
+      registry: this.registry,
+      view: this.view,
+      isSynced: () => this.synced,
+      candidate: this.options.candidate,
+      agentToken: this.options.agentToken,
+      leaderTtlSeconds: this.options.leaderTtlSeconds,
+      log: {
+        info: (message, details) => log.info(details ?? {}, message),
+        warn: (message, details) => log.warn(details ?? {}, message),
+      },
+    });
+    metrics.gauge("flotilla_engine_leader", () => (this.engine.isLeader ? 1 : 0));
     return this.app;
   }
 
@@ -60,6 +82,7 @@ export class ControlPlane {
       try {
         await this.view.start(this.registry);
         this.synced = true;
+        if (this.options.runEngine !== false) await this.engine.start();
         return;
       } catch (error) {
         this.app?.log.warn({ err: error }, "cannot read cluster state from etcd yet; retrying");
@@ -71,6 +94,7 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     this.stopped = true;
+    await this.engine?.stop();
     await this.app?.close();
     await this.view.stop();
     await this.registry.close();

@@ -54,6 +54,7 @@ export class EventHub {
           units.add(change.name);
           break;
         case "placement":
+        case "schedule":
         case "state":
           units.add(change.name);
           break;

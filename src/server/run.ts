@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { serverConfig } from "./config.ts";
 import { ControlPlane } from "./control-plane.ts";
 
@@ -8,6 +9,9 @@ export async function runServer(argv: string[]): Promise<void> {
     etcdEndpoints: config.etcdEndpoints,
     prefix: config.prefix,
     logger: { level: config.logLevel },
+    candidate: `${hostname()}/${process.pid}/${config.host}:${config.port}`,
+    agentToken: config.agentToken,
+    leaderTtlSeconds: config.leaderTtlSeconds,
   });
   const app = await controlPlane.build();
   await app.listen({ host: config.host, port: config.port });

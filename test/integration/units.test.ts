@@ -34,7 +34,7 @@ describe("units", () => {
     assert.equal(unit.currentState, "inactive");
     assert.equal(unit.kind, "instance");
     assert.equal(unit.machineId, undefined);
-    assert.match(unit.reason, /not placed/);
+    assert.match(unit.reason, /waiting to be placed/);
     assert.ok(
       !list.json.units.some((candidate: any) => candidate.name === "apache@.service"),
       "templates are unit files, not units",

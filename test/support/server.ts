@@ -10,12 +10,17 @@ export interface TestServer {
 
 /** A real control-plane server on a free loopback port, in sync with the test etcd. */
 export async function startServer(
-  options: { prefix?: string; etcd?: string[] } = {},
+  options: { prefix?: string; etcd?: string[]; agentToken?: string; engine?: boolean } = {},
 ): Promise<TestServer> {
   const prefix = options.prefix ?? freshPrefix();
   const controlPlane = new ControlPlane({
     etcdEndpoints: options.etcd ?? [testEtcdEndpoint()],
     prefix,
+    candidate: `test-${process.pid}-${Math.random().toString(16).slice(2)}`,
+    agentToken: options.agentToken,
+    leaderTtlSeconds: 3,
+    // API tests announce machines that have no agent behind them: no engine unless asked.
+    runEngine: options.engine ?? false,
   });
   const app = await controlPlane.build();
   await app.listen({ host: "127.0.0.1", port: 0 });

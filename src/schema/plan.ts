@@ -1,0 +1,41 @@
+import { Type } from "typebox";
+import { ref } from "./ref.ts";
+
+export const PlanRequest = Type.Object(
+  {
+    units: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+      minItems: 1,
+      maxItems: 1000,
+      description:
+        "Submitted units, or instances of submitted templates, in the order they would be started",
+    }),
+  },
+  { $id: "PlanRequest", additionalProperties: false },
+);
+
+export const Rejection = Type.Object(
+  { machineId: Type.String(), reason: Type.String() },
+  { $id: "Rejection", additionalProperties: false },
+);
+
+export const PlannedUnit = Type.Object(
+  {
+    unit: Type.String(),
+    machineId: Type.Optional(Type.String({ description: "Where it would run" })),
+    machineIds: Type.Optional(
+      Type.Array(Type.String(), { description: "For a global unit: every machine" }),
+    ),
+    alreadyPlaced: Type.Boolean({ description: "True when the unit already runs there" }),
+    displaces: Type.Array(Type.String(), {
+      description: "Units it would move elsewhere (Replaces=)",
+    }),
+    reason: Type.Optional(Type.String({ description: "Why no machine fits" })),
+    rejected: Type.Array(ref(Rejection), { description: "Every other machine, and why not" }),
+  },
+  { $id: "PlannedUnit", additionalProperties: false },
+);
+
+export const Plan = Type.Object(
+  { units: Type.Array(ref(PlannedUnit)) },
+  { $id: "Plan", additionalProperties: false },
+);
