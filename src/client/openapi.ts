@@ -497,6 +497,8 @@ export interface components {
             loadState?: string;
             /** @description The machine the unit is placed on */
             machineId?: string;
+            /** @description For a global unit: the machines that report it */
+            machineIds?: string[];
             name: string;
             /** @description Why the unit is not placed or not running */
             reason?: string;

@@ -35,7 +35,10 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
   if (parsed.ok && parsed.value.kind === "template") return undefined;
   const template = parsed.ok ? parsed.value.template : undefined;
   const machineId = view.placements.get(name)?.machineId;
-  const state = machineId ? view.states.get(name)?.get(machineId) : undefined;
+  const reports = view.states.get(name);
+  // A global unit has no placement: it is where agents report it.
+  const reportedOn = machineId ?? (reports ? [...reports.keys()].sort()[0] : undefined);
+  const state = reportedOn ? reports?.get(reportedOn) : undefined;
   const unit: UnitView = {
     name,
     kind: template ? "instance" : "unit",
@@ -43,17 +46,18 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     hash: record.hash,
     shortHash: shortHash(record.hash),
     desiredState: record.desiredState,
-    currentState: currentStateOf(state?.activeState, machineId),
+    currentState: currentStateOf(state?.activeState, reportedOn),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
   if (machineId) unit.machineId = machineId;
+  else if (reports && reports.size > 0) unit.machineIds = [...reports.keys()].sort();
   if (state) {
     unit.loadState = state.loadState;
     unit.activeState = state.activeState;
     unit.subState = state.subState;
   }
-  const reason = reasonOf(view, name, record.desiredState, machineId, state?.error);
+  const reason = reasonOf(view, name, record.desiredState, reportedOn, state?.error);
   if (reason) unit.reason = reason;
   return unit;
 }

@@ -90,6 +90,9 @@ export const Unit = Type.Object(
     desiredState: ref(DesiredState),
     currentState: ref(CurrentState),
     machineId: Type.Optional(Type.String({ description: "The machine the unit is placed on" })),
+    machineIds: Type.Optional(
+      Type.Array(Type.String(), { description: "For a global unit: the machines that report it" }),
+    ),
     loadState: Type.Optional(Type.String({ description: "As the machine's agent reports it" })),
     activeState: Type.Optional(Type.String()),
     subState: Type.Optional(Type.String()),

@@ -85,6 +85,28 @@ describe("the engine when things fail", () => {
     }
   });
 
+  test("an agent that restarts is given its units again", async () => {
+    const cluster = await new TestCluster({ ips: ["127.0.0.31"], presenceTtl: 30 }).start();
+    try {
+      await cluster.submit("again.service", sleeper);
+      await cluster.setState("again.service", "launched");
+      const running = await cluster.launched("again.service");
+      const [agent] = cluster.agents;
+      assert.ok(agent);
+      await agent.daemon.stop("SIGKILL");
+      // The same machine, restarted well within its 30 s presence TTL: it takes over its id.
+      const restarted = await cluster.startAgentOn("127.0.0.31", [], agent.machineId);
+      cluster.agents = [restarted];
+      await waitUntil(
+        "the unit running on the restarted agent",
+        async () => (await restarted.client.getUnit("again.service"))?.activeState === "active",
+      );
+      assert.equal((await cluster.unit("again.service")).machineId, running.machineId);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   test("leader failover: another server leads, no unit is stopped", async () => {
     const cluster = await new TestCluster({
       ips: ["127.0.0.31", "127.0.0.32"],

@@ -108,6 +108,12 @@ describe("scheduling with the engine and real agents", () => {
     );
     await launch("everywhere.service");
     await launch("ssd-only.service");
+    const everywhere = await cluster.waitFor(
+      "everywhere.service",
+      (unit) => unit.machineIds?.length === 3,
+      "on all three machines",
+    );
+    assert.equal(everywhere.currentState, "launched");
     for (const agent of cluster.agents) {
       await waitUntil(
         `everywhere.service on ${agent.ip}`,
@@ -137,6 +143,68 @@ describe("scheduling with the engine and real agents", () => {
       (unit) => unit.currentState === "launched" && unit.machineId !== old.machineId,
     );
     assert.notEqual(moved.machineId, replacement.machineId);
+  });
+
+  test("multi-value Conflicts keeps a unit away from each unit it names", async () => {
+    const [first, second] = cluster.agents;
+    assert.ok(first && second);
+    await cluster.submit("pin-a.service", sleeper(`[X-Fleet]\nMachineID=${first.machineId}\n`));
+    await cluster.submit("pin-b.service", sleeper(`[X-Fleet]\nMachineID=${second.machineId}\n`));
+    await cluster.submit(
+      "picky.service",
+      sleeper("[X-Fleet]\nConflicts=pin-a.service pin-b.service\n"),
+    );
+    await launch("pin-a.service");
+    await launch("pin-b.service");
+    await cluster.launched("pin-a.service");
+    await cluster.launched("pin-b.service");
+    await launch("picky.service");
+    const picky = await cluster.launched("picky.service");
+    assert.equal(picky.machineId, cluster.agents[2]?.machineId);
+  });
+
+  test("circular Replaces on a machine both need: exactly one is launched", async () => {
+    await cluster.submit(
+      "circle-a.service",
+      sleeper("[X-Fleet]\nMachineMetadata=role=db\nReplaces=circle-b.service\n"),
+    );
+    await cluster.submit(
+      "circle-b.service",
+      sleeper("[X-Fleet]\nMachineMetadata=role=db\nReplaces=circle-a.service\n"),
+    );
+    await launch("circle-a.service");
+    await launch("circle-b.service");
+    await waitUntil("one launched, one refused", async () => {
+      const units = await Promise.all(
+        ["circle-a.service", "circle-b.service"].map((name) => cluster.unit(name)),
+      );
+      const launched = units.filter((unit) => unit.currentState === "launched");
+      const refused = units.filter(
+        (unit) => unit.machineId === undefined && /replace/i.test(unit.reason ?? ""),
+      );
+      return launched.length === 1 && refused.length === 1;
+    });
+  });
+
+  test("conflicting global units: the second runs nowhere the first runs", async () => {
+    await cluster.submit("global-a.service", sleeper("[X-Fleet]\nGlobal=true\n"));
+    await cluster.submit(
+      "global-b.service",
+      sleeper("[X-Fleet]\nGlobal=true\nConflicts=global-a.service\n"),
+    );
+    await launch("global-a.service");
+    await cluster.waitFor(
+      "global-a.service",
+      (unit) => unit.machineIds?.length === 3,
+      "on all three machines",
+    );
+    await launch("global-b.service");
+    const refused = await cluster.waitFor("global-b.service", (unit) =>
+      /no machine/.test(unit.reason ?? ""),
+    );
+    assert.equal(refused.machineIds, undefined);
+    for (const agent of cluster.agents)
+      assert.equal(await agent.client.getUnit("global-b.service"), undefined);
   });
 
   test("POST /v1/plan shows where units would go and why other machines would not do", async () => {

@@ -30,8 +30,9 @@ export async function startAgent(options: {
   presenceTtl?: number;
   metadata?: string[];
   extraArgs?: string[];
+  machineId?: string;
 }): Promise<TestAgent> {
-  const machineId = randomBytes(16).toString("hex");
+  const machineId = options.machineId ?? randomBytes(16).toString("hex");
   const port = options.port ?? 7601;
   const stateDir = await mkdtemp(join(tmpdir(), "flotilla-agent-"));
   const url = `http://${options.ip}:${port}`;

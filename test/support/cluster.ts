@@ -59,9 +59,10 @@ export class TestCluster {
     return this;
   }
 
-  startAgentOn(ip: string, metadata?: string[]): Promise<TestAgent> {
+  startAgentOn(ip: string, metadata?: string[], machineId?: string): Promise<TestAgent> {
     return startAgent({
       ip,
+      machineId,
       etcd: this.options.etcd ?? testEtcdEndpoint(),
       prefix: this.prefix,
       presenceTtl: this.options.presenceTtl ?? 3,
