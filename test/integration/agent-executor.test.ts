@@ -33,7 +33,7 @@ describe("the agent's executor", () => {
   const prefix = freshPrefix();
 
   before(async () => {
-    agent = await startAgent({ ip: "127.0.0.12", etcd: testEtcdEndpoint(), prefix });
+    agent = await startAgent({ ip: "127.0.1.12", etcd: testEtcdEndpoint(), prefix });
     workDir = await mkdtemp(join(tmpdir(), "flotilla-executor-"));
   });
   after(async () => {
@@ -132,7 +132,7 @@ describe("the agent's executor", () => {
     );
     await settled("env.service", (state) => state.activeState === "inactive");
     const { readFile } = await import("node:fs/promises");
-    assert.equal((await readFile(out, "utf8")).trim(), "hello from a file, flotilla x 127.0.0.12");
+    assert.equal((await readFile(out, "utf8")).trim(), "hello from a file, flotilla x 127.0.1.12");
 
     await launch(
       "env-missing.service",
@@ -250,7 +250,7 @@ describe("the agent's executor", () => {
         "[Service]",
         "Environment=LEVEL=debug",
         `ExecStartPre=-/usr/bin/docker rm -f ${name}`,
-        `ExecStart=/usr/bin/docker run --name ${name} -p 127.0.0.12:18080:80 -p 127.0.0.12::81/udp -e MODE=test -e LEVEL --env-file ${envFile} -v ${workDir}:/data:ro --label team=web -w /data --hostname flagged --add-host db:127.0.0.1 --memory 64m --cpus 0.5 -u 0 --restart no flotilla/busybox sleep 1000`,
+        `ExecStart=/usr/bin/docker run --name ${name} -p 127.0.1.12:18080:80 -p 127.0.1.12::81/udp -e MODE=test -e LEVEL --env-file ${envFile} -v ${workDir}:/data:ro --label team=web -w /data --hostname flagged --add-host db:127.0.1.1 --memory 64m --cpus 0.5 -u 0 --restart no flotilla/busybox sleep 1000`,
         `ExecStop=/usr/bin/docker stop -t 1 ${name}`,
         "",
       ].join("\n"),
@@ -275,13 +275,13 @@ describe("the agent's executor", () => {
     assert.equal(info.Config.Hostname, "flagged");
     assert.equal(info.Config.User, "0");
     assert.deepEqual(info.HostConfig.PortBindings["80/tcp"], [
-      { HostIp: "127.0.0.12", HostPort: "18080" },
+      { HostIp: "127.0.1.12", HostPort: "18080" },
     ]);
     assert.deepEqual(info.HostConfig.PortBindings["81/udp"], [
-      { HostIp: "127.0.0.12", HostPort: "" },
+      { HostIp: "127.0.1.12", HostPort: "" },
     ]);
     assert.deepEqual(info.HostConfig.Binds, [`${workDir}:/data:ro`]);
-    assert.deepEqual(info.HostConfig.ExtraHosts, ["db:127.0.0.1"]);
+    assert.deepEqual(info.HostConfig.ExtraHosts, ["db:127.0.1.1"]);
     assert.equal(info.HostConfig.Memory, 64 * 1024 * 1024);
     assert.equal(info.HostConfig.NanoCpus, 500_000_000);
 

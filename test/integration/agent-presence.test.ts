@@ -25,7 +25,7 @@ describe("agent presence", () => {
   test("a SIGKILLed agent's machine and announcements vanish within their TTLs", async () => {
     const prefix = freshPrefix();
     const agent = await startAgent({
-      ip: "127.0.0.13",
+      ip: "127.0.1.13",
       etcd: testEtcdEndpoint(),
       prefix,
       presenceTtl: 3,
@@ -34,7 +34,7 @@ describe("agent presence", () => {
     const key = `/flotilla-test-announce/${agent.machineId}`;
     try {
       const machine = await etcd.get(`${prefix}machines/${agent.machineId}`).json();
-      assert.equal((machine as any).publicIP, "127.0.0.13");
+      assert.equal((machine as any).publicIP, "127.0.1.13");
       await agent.client.applyUnit("beacon.service", {
         desiredState: "launched",
         ...unit(
@@ -70,7 +70,7 @@ describe("agent presence", () => {
   test("SIGTERM stops the units and withdraws the machine at once", async () => {
     const prefix = freshPrefix();
     const agent = await startAgent({
-      ip: "127.0.0.13",
+      ip: "127.0.1.13",
       etcd: testEtcdEndpoint(),
       prefix,
       presenceTtl: 60,
@@ -101,7 +101,7 @@ describe("agent presence", () => {
   test("with --leave-running, SIGTERM leaves the containers running", async () => {
     const prefix = freshPrefix();
     const agent = await startAgent({
-      ip: "127.0.0.13",
+      ip: "127.0.1.13",
       etcd: testEtcdEndpoint(),
       prefix,
       extraArgs: ["--leave-running"],
@@ -138,14 +138,14 @@ describe("agent presence", () => {
 
   test("a second agent with the same machine id is refused", async () => {
     const prefix = freshPrefix();
-    const agent = await startAgent({ ip: "127.0.0.13", etcd: testEtcdEndpoint(), prefix });
+    const agent = await startAgent({ ip: "127.0.1.13", etcd: testEtcdEndpoint(), prefix });
     try {
       const duplicate = await runFlotilla([
         "agent",
         "--machine-id",
         agent.machineId,
         "--listen",
-        "127.0.0.14:7601",
+        "127.0.1.14:7601",
         "--etcd",
         testEtcdEndpoint(),
         "--prefix",
@@ -165,7 +165,7 @@ describe("agent presence", () => {
 
   test("the agent's API requires the shared token", async () => {
     const prefix = freshPrefix();
-    const agent = await startAgent({ ip: "127.0.0.13", etcd: testEtcdEndpoint(), prefix });
+    const agent = await startAgent({ ip: "127.0.1.13", etcd: testEtcdEndpoint(), prefix });
     try {
       assert.equal((await http("GET", `${agent.url}/v1/units`)).status, 401);
       assert.equal(

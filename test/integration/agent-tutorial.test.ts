@@ -35,7 +35,7 @@ describe("an agent runs the tutorial's units unmodified", () => {
   const sidekick = canonical(specUnit("apache-discovery@.service"));
 
   before(async () => {
-    agent = await startAgent({ ip: "127.0.0.11", etcd: testEtcdEndpoint(), prefix });
+    agent = await startAgent({ ip: "127.0.1.11", etcd: testEtcdEndpoint(), prefix });
   });
   after(async () => {
     await stopAgent(agent);
@@ -72,15 +72,15 @@ describe("an agent runs the tutorial's units unmodified", () => {
       "Requires= started it; nobody asked to launch it",
     );
 
-    const page = await waitUntil("the page on 127.0.0.11:80", async () => {
-      const response = await http("GET", "http://127.0.0.11:80/").catch(() => undefined);
+    const page = await waitUntil("the page on 127.0.1.11:80", async () => {
+      const response = await http("GET", "http://127.0.1.11:80/").catch(() => undefined);
       return response?.status === 200 ? response : undefined;
     });
     assert.equal(page.text.trim(), "<h1>Running from Docker on CoreOS</h1>");
 
     assert.equal(
       await etcdctl("get", "/announce/services/apache80", "--print-value-only"),
-      "127.0.0.11:80",
+      "127.0.1.11:80",
     );
     const withLease = await etcdctl("get", "/announce/services/apache80", "-w", "json");
     const leaseId = BigInt(/"lease":(\d+)/.exec(withLease)?.[1] ?? "0").toString(16);
@@ -99,7 +99,7 @@ describe("an agent runs the tutorial's units unmodified", () => {
       assert.equal(listed.status, 200);
       const [announcement] = listed.json.announcements;
       assert.equal(announcement.key, "/announce/services/apache80");
-      assert.equal(announcement.value, "127.0.0.11:80");
+      assert.equal(announcement.value, "127.0.1.11:80");
       assert.equal(announcement.unit, "apache-discovery@80.service");
       assert.equal(announcement.machineId, agent.machineId);
       assert.equal(announcement.ttlSeconds, 60);

@@ -12,7 +12,7 @@ const RESCHEDULE_SLACK_MS = 20_000;
 describe("the engine when things fail", () => {
   test("a killed agent's units run elsewhere; units on other machines are untouched", async () => {
     const cluster = await new TestCluster({
-      ips: ["127.0.0.31", "127.0.0.32", "127.0.0.33"],
+      ips: ["127.0.1.31", "127.0.1.32", "127.0.1.33"],
     }).start();
     try {
       await cluster.submit("pair@.service", `${sleeper}[X-Fleet]\nConflicts=pair@*.service\n`);
@@ -55,7 +55,7 @@ describe("the engine when things fail", () => {
 
   test("3 conflicting units on 4 machines: stopping one machine moves only its unit", async () => {
     const cluster = await new TestCluster({
-      ips: ["127.0.0.31", "127.0.0.32", "127.0.0.33", "127.0.0.34"],
+      ips: ["127.0.1.31", "127.0.1.32", "127.0.1.33", "127.0.1.34"],
     }).start();
     try {
       await cluster.submit("spread@.service", `${sleeper}[X-Fleet]\nConflicts=spread@*.service\n`);
@@ -86,7 +86,7 @@ describe("the engine when things fail", () => {
   });
 
   test("an agent that restarts is given its units again", async () => {
-    const cluster = await new TestCluster({ ips: ["127.0.0.31"], presenceTtl: 30 }).start();
+    const cluster = await new TestCluster({ ips: ["127.0.1.31"], presenceTtl: 30 }).start();
     try {
       await cluster.submit("again.service", sleeper);
       await cluster.setState("again.service", "launched");
@@ -95,7 +95,7 @@ describe("the engine when things fail", () => {
       assert.ok(agent);
       await agent.daemon.stop("SIGKILL");
       // The same machine, restarted well within its 30 s presence TTL: it takes over its id.
-      const restarted = await cluster.startAgentOn("127.0.0.31", [], agent.machineId);
+      const restarted = await cluster.startAgentOn("127.0.1.31", [], agent.machineId);
       cluster.agents = [restarted];
       await waitUntil(
         "the unit running on the restarted agent",
@@ -109,7 +109,7 @@ describe("the engine when things fail", () => {
 
   test("leader failover: another server leads, no unit is stopped", async () => {
     const cluster = await new TestCluster({
-      ips: ["127.0.0.31", "127.0.0.32"],
+      ips: ["127.0.1.31", "127.0.1.32"],
       servers: 2,
     }).start();
     try {
@@ -147,7 +147,7 @@ describe("the engine when things fail", () => {
     const etcd = new EtcdProcess();
     await etcd.start();
     const cluster = await new TestCluster({
-      ips: ["127.0.0.31", "127.0.0.32"],
+      ips: ["127.0.1.31", "127.0.1.32"],
       etcd: etcd.endpoint,
       presenceTtl: 5,
     }).start();

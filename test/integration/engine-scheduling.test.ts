@@ -8,7 +8,7 @@ const sleeper = (extra = "") => `[Service]\nExecStart=/bin/sleep 100000\n${extra
 
 describe("scheduling with the engine and real agents", () => {
   const cluster = new TestCluster({
-    ips: ["127.0.0.21", "127.0.0.22", "127.0.0.23"],
+    ips: ["127.0.1.21", "127.0.1.22", "127.0.1.23"],
     metadata: [
       ["role=db", "slot=1", "disk=ssd"],
       ["slot=2", "disk=hdd"],
