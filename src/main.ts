@@ -1,43 +1,46 @@
-import { runEtcdctlCommand } from "./agent/etcdctl-tool.ts";
-import { runAgent } from "./agent/run.ts";
 import { ConfigError } from "./config/parse.ts";
-import { runServer } from "./server/run.ts";
 
-const USAGE = `Usage: flotilla <command> [flags]
-
-Daemons:
-  server    Run a control-plane server (--listen, --etcd, --prefix)
-  agent     Run the node agent of this machine (--machine-id, --public-ip, --etcd, --listen, ...)
-
-Tools:
-  etcdctl   etcdctl v2 command lines (set, mk, update, get, rm, ls) against etcd v3
-
-Run 'flotilla help' for this text.`;
-
+/**
+ * One binary, installed as `flotilla` and as `fleetctl`: the daemons and the etcdctl tool by
+ * name, and every other argument list goes to the CLI. The daemons are imported only when
+ * run, so that a CLI command does not load the server's and the agent's dependencies.
+ */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "server":
+    case "server": {
+      const { runServer } = await import("./server/run.ts");
       await runServer(rest);
       return -1;
-    case "agent":
+    }
+    case "agent": {
+      const { runAgent } = await import("./agent/run.ts");
       await runAgent(rest);
       return -1;
-    case "etcdctl":
+    }
+    case "etcdctl": {
+      const { runEtcdctlCommand } = await import("./agent/etcdctl-tool.ts");
       return runEtcdctlCommand(rest);
-    case "help":
-    case "--help":
-    case "-h":
-      console.log(USAGE);
-      return 0;
-    case "version":
-    case "--version":
-      console.log("flotilla 0.1.0");
-      return 0;
-    default:
-      console.error(command ? `flotilla: unknown command ${command}\n\n${USAGE}` : USAGE);
-      return 2;
+    }
+    default: {
+      const { runCli } = await import("./cli/run.ts");
+      const { programName } = await import("./cli/program.ts");
+      return exitAfterOutput(await runCli(argv, programName(process.argv[1])));
+    }
   }
+}
+
+/**
+ * A CLI command is over once its output is written; idle keep-alive connections to the API
+ * must not hold the process open for seconds after it.
+ */
+async function exitAfterOutput(code: number): Promise<never> {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise((resolve) => stream.write("", resolve)),
+    ),
+  );
+  process.exit(code);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,39 @@
+import type { Command } from "../command.ts";
+import { catCommand } from "./cat.ts";
+import { destroyCommand } from "./destroy.ts";
+import { journalCommand } from "./journal.ts";
+import { listMachinesCommand } from "./list-machines.ts";
+import { listUnitFilesCommand } from "./list-unit-files.ts";
+import { listUnitsCommand } from "./list-units.ts";
+import { loadCommand } from "./load.ts";
+import { planCommand } from "./plan.ts";
+import { restartCommand } from "./restart.ts";
+import { startCommand } from "./start.ts";
+import { statusCommand } from "./status.ts";
+import { stopCommand } from "./stop.ts";
+import { submitCommand } from "./submit.ts";
+import { unloadCommand } from "./unload.ts";
+import { versionCommand } from "./version.ts";
+
+/** Every CLI command, in the order help lists them (`help` itself is run.ts's). */
+export const commands: readonly Command[] = [
+  catCommand,
+  destroyCommand,
+  journalCommand,
+  listMachinesCommand,
+  listUnitFilesCommand,
+  listUnitsCommand,
+  loadCommand,
+  planCommand,
+  restartCommand,
+  startCommand,
+  statusCommand,
+  stopCommand,
+  submitCommand,
+  unloadCommand,
+  versionCommand,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((command) => command.name === name);
+}

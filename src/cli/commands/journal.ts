@@ -1,0 +1,54 @@
+import { defineCommand } from "../command.ts";
+import { getUnit } from "../desired-states.ts";
+import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { integerFlag } from "../flags.ts";
+import { fetchLog, followLog } from "../unit-logs.ts";
+import { unitNameOf } from "../unit-names.ts";
+
+export const journalCommand = defineCommand({
+  name: "journal",
+  summary: "Print the log of a unit in the cluster",
+  usage: "[--lines=N] [-f|--follow] UNIT",
+  description: `Prints the unit's recent output, read from its machine's agent through the API:
+no SSH. With --follow, keeps printing new lines until interrupted. With -o json, a document
+{unit, lines}; with --follow, one JSON object {unit, line} per line.`,
+  options: { lines: { type: "string" }, follow: { type: "boolean", short: "f" } },
+  flagHelp: [
+    ["--lines=N", "How many recent lines (default 10)"],
+    ["-f, --follow", "Keep printing lines as the unit writes them"],
+  ],
+  // fleetctl handed --output to journalctl; its text modes print the lines as they are.
+  outputAliases: { short: "table", cat: "table" },
+  arguments: "unit",
+  async run(context, { values, positionals }) {
+    const name = unitNameOf(positionals[0] as string);
+    const lines = integerFlag(values.lines, "--lines", 10);
+    const unit = await getUnit(context.api, name);
+    if (!unit) {
+      context.out.note(`Unit ${name} does not exist.`);
+      return EXIT_FAILURE;
+    }
+    if (unit.currentState === "inactive") {
+      context.out.note(`Unit ${name} does not appear to be running.`);
+      return EXIT_FAILURE;
+    }
+    if (!values.follow) {
+      const text = await fetchLog(context, name, lines);
+      if (context.out.json) context.out.document({ unit: name, lines: splitLines(text) });
+      else context.out.raw(text);
+      return EXIT_OK;
+    }
+    let partial = "";
+    await followLog(context, name, lines, (text) => {
+      if (!context.out.json) return context.out.raw(text);
+      const complete = (partial + text).split("\n");
+      partial = complete.pop() ?? "";
+      for (const line of complete) context.out.line(JSON.stringify({ unit: name, line }));
+    });
+    return EXIT_OK;
+  },
+});
+
+function splitLines(text: string): string[] {
+  return text === "" ? [] : text.replace(/\n$/, "").split("\n");
+}

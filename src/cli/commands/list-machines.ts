@@ -1,0 +1,50 @@
+import type { Machine } from "../api-types.ts";
+import {
+  type Columns,
+  listFlagHelp,
+  listOptions,
+  renderColumns,
+  selectColumns,
+} from "../columns.ts";
+import { defineCommand } from "../command.ts";
+import { EXIT_OK } from "../errors.ts";
+import { machineIdLegend } from "../machines.ts";
+
+const columns: Columns<Machine> = {
+  machine: (machine, full) => machineIdLegend(machine.id, full),
+  ip: (machine) => machine.publicIP,
+  // fleetctl's form: keys sorted, `k=v` joined by commas.
+  metadata: (machine) =>
+    Object.keys(machine.metadata)
+      .sort()
+      .map((key) => `${key}=${machine.metadata[key]}`)
+      .join(","),
+};
+
+const DEFAULT_FIELDS = "machine,ip,metadata";
+
+export const listMachinesCommand = defineCommand({
+  name: "list-machines",
+  summary: "Enumerate the machines in the cluster",
+  usage: "[--no-legend] [-l|--full] [--fields=LIST]",
+  description: `Lists the machines whose agents are present. With -o json, the machines as the
+API shows them (GET /v1/machines).`,
+  options: { ...listOptions },
+  flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),
+  arguments: "none",
+  async run(context, { values }) {
+    const names = selectColumns(columns, values.fields, DEFAULT_FIELDS, "list-machines");
+    const machines = await context.machines.list();
+    if (context.out.json) {
+      context.out.document(machines);
+      return EXIT_OK;
+    }
+    context.out.raw(
+      renderColumns(columns, names, machines, {
+        full: values.full === true,
+        noLegend: values["no-legend"] === true,
+      }),
+    );
+    return EXIT_OK;
+  },
+});

@@ -1,0 +1,72 @@
+import { expectData } from "../api.ts";
+import type { Machine, Unit } from "../api-types.ts";
+import {
+  type Columns,
+  listFlagHelp,
+  listOptions,
+  renderColumns,
+  selectColumns,
+} from "../columns.ts";
+import { defineCommand } from "../command.ts";
+import { EXIT_OK } from "../errors.ts";
+import { machineLegend } from "../machines.ts";
+
+/** One row per unit and machine it is on; a global unit has several. */
+interface Row {
+  unit: Unit;
+  machineId: string;
+  machine: Machine | undefined;
+}
+
+const columns: Columns<Row> = {
+  unit: (row) => row.unit.name,
+  machine: (row, full) => machineLegend(row.machineId, row.machine, full),
+  active: (row) => row.unit.activeState ?? "",
+  sub: (row) => row.unit.subState ?? "",
+  load: (row) => row.unit.loadState ?? "",
+  hash: (row, full) => (full ? row.unit.hash : row.unit.shortHash),
+};
+
+const DEFAULT_FIELDS = "unit,machine,active,sub";
+
+export const listUnitsCommand = defineCommand({
+  name: "list-units",
+  summary: "List the current state of units in the cluster",
+  usage: "[--no-legend] [-l|--full] [--fields=LIST]",
+  description: `Lists the units placed on machines, with the state their machines report.
+With -o json, the units as the API shows them (GET /v1/units), placed ones only.`,
+  options: { ...listOptions },
+  flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),
+  arguments: "none",
+  async run(context, { values }) {
+    const names = selectColumns(columns, values.fields, DEFAULT_FIELDS, "list-units");
+    const { api } = context;
+    const { units } = await expectData(api, api.client.GET("/v1/units"));
+    const placed = units.filter((unit) => unitMachines(unit).length > 0);
+    if (context.out.json) {
+      context.out.document(placed);
+      return EXIT_OK;
+    }
+    // Addresses only decorate the machine column: without them, ids still identify machines.
+    const known = placed.length > 0 ? await context.machines.list().catch(() => []) : [];
+    const machines = new Map(known.map((machine) => [machine.id, machine]));
+    const rows = placed.flatMap((unit) =>
+      unitMachines(unit).map((machineId) => ({
+        unit,
+        machineId,
+        machine: machines.get(machineId),
+      })),
+    );
+    context.out.raw(
+      renderColumns(columns, names, rows, {
+        full: values.full === true,
+        noLegend: values["no-legend"] === true,
+      }),
+    );
+    return EXIT_OK;
+  },
+});
+
+function unitMachines(unit: Unit): string[] {
+  return unit.machineId ? [unit.machineId] : (unit.machineIds ?? []);
+}

@@ -1,0 +1,21 @@
+import { blockFlagHelp, blockingOf, blockOptions } from "../blocking.ts";
+import { defineCommand } from "../command.ts";
+import { schedule } from "./schedule.ts";
+
+export const loadCommand = defineCommand({
+  name: "load",
+  summary: "Schedule one or more units in the cluster, first submitting them if necessary",
+  usage: "[--no-block|--block-attempts=N] [--replace] UNIT...",
+  description: `Places units on machines without starting them, and waits until each machine
+reports its unit loaded: "Unit apache@80.service loaded on 2c2a7f0e.../10.0.0.1".
+Global units are not waited for.`,
+  options: { ...blockOptions, replace: { type: "boolean" } },
+  flagHelp: [...blockFlagHelp, ["--replace", "Replace submitted units whose local file differs"]],
+  arguments: "units",
+  run(context, { values, positionals }) {
+    return schedule(context, positionals, "load", {
+      replace: values.replace === true,
+      blocking: blockingOf(values),
+    });
+  },
+});

@@ -1,0 +1,47 @@
+import { blockFlagHelp, blockingOf } from "../blocking.ts";
+import { defineCommand } from "../command.ts";
+import { putDesiredState } from "../desired-states.ts";
+import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { findUnits } from "../find-units.ts";
+import { finishStateChange } from "../state-change.ts";
+import { fleetStateOf } from "../unit-states.ts";
+
+export const restartCommand = defineCommand({
+  name: "restart",
+  summary: "Restart one or more units in the cluster, one after the other",
+  usage: "[--block-attempts=N] UNIT...",
+  description: `Stops each running unit and starts it again, waiting for each step before the
+next unit; a unit that is loaded but stopped is started.`,
+  options: { "block-attempts": { type: "string" } },
+  flagHelp: blockFlagHelp.filter(([flag]) => flag.startsWith("--block-attempts")),
+  arguments: "units",
+  async run(context, { values, positionals }) {
+    const blocking = blockingOf(values);
+    const { found, missing } = await findUnits(context, positionals);
+    for (const name of missing) context.out.note(`Unit ${name} does not exist.`);
+    let code = missing.length > 0 ? EXIT_FAILURE : EXIT_OK;
+    for (const { unit, global } of found) {
+      if (!global && unit.currentState === "inactive") {
+        context.out.note(`Unable to restart unit ${unit.name} in state inactive`);
+        code = EXIT_FAILURE;
+        continue;
+      }
+      const names = [unit.name];
+      let before = unit;
+      if (global || fleetStateOf(unit) === "launched") {
+        const stopped = await putDesiredState(context.api, unit.name, "loaded");
+        const triggered = [{ name: unit.name, global, before, after: stopped }];
+        if ((await finishStateChange(context, "stop", names, triggered, blocking)) !== EXIT_OK) {
+          return EXIT_FAILURE;
+        }
+        before = stopped;
+      }
+      const started = await putDesiredState(context.api, unit.name, "launched");
+      const triggered = [{ name: unit.name, global, before, after: started }];
+      if ((await finishStateChange(context, "start", names, triggered, blocking)) !== EXIT_OK) {
+        return EXIT_FAILURE;
+      }
+    }
+    return code;
+  },
+});

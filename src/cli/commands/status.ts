@@ -1,0 +1,81 @@
+import { ApiFailure } from "../api.ts";
+import type { Unit } from "../api-types.ts";
+import type { CliContext } from "../command.ts";
+import { defineCommand } from "../command.ts";
+import { getUnit, optionsOf } from "../desired-states.ts";
+import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { fetchLog } from "../unit-logs.ts";
+import { unitNameOf } from "../unit-names.ts";
+import { descriptionOf } from "../unit-options.ts";
+import { activeSummary } from "../unit-states.ts";
+
+/** systemctl status shows the last ten lines of the unit's journal. */
+const STATUS_LOG_LINES = 10;
+
+export const statusCommand = defineCommand({
+  name: "status",
+  summary: "Output the status of one or more units in the cluster",
+  usage: "UNIT...",
+  description: `Shows each unit as systemctl status would on its machine: description, load and
+active state, where it runs, why it does not, and its last log lines; from the API, no SSH.
+With -o json, one object per unit: {unit, description, log}.`,
+  options: {},
+  arguments: "units",
+  async run(context, { positionals }) {
+    const reports = [];
+    for (const [index, arg] of positionals.entries()) {
+      const name = unitNameOf(arg);
+      const unit = await getUnit(context.api, name);
+      if (!unit) {
+        context.out.note(`Unit ${name} does not exist.`);
+        return EXIT_FAILURE;
+      }
+      if (unit.currentState === "inactive") {
+        context.out.note(`Unit ${name} does not appear to be loaded.`);
+        return EXIT_FAILURE;
+      }
+      const description = descriptionOf(await optionsOf(context.api, name), name);
+      const log = await logOf(context, name);
+      reports.push({ unit, ...(description === undefined ? {} : { description }), log });
+      if (context.out.json) continue;
+      // As systemctl status separates units.
+      if (index > 0) context.out.line("");
+      context.out.raw(await render(context, unit, description, log));
+    }
+    if (context.out.json) context.out.document(reports);
+    return EXIT_OK;
+  },
+});
+
+async function render(
+  context: CliContext,
+  unit: Unit,
+  description: string | undefined,
+  log: string[],
+): Promise<string> {
+  const machines = unit.machineId ? [unit.machineId] : (unit.machineIds ?? []);
+  const where = await Promise.all(machines.map((id) => context.machines.legend(id)));
+  const template = unit.template ? `; instance of ${unit.template}` : "";
+  const lines = [
+    `● ${unit.name}${description ? ` - ${description}` : ""}`,
+    `   Loaded: ${unit.loadState ?? "-"} (${unit.name}${template}; hash ${unit.shortHash})`,
+    `   Active: ${activeSummary(unit)}`,
+    `  Desired: ${unit.desiredState}`,
+    `  Machine: ${where.join(", ") || "-"}`,
+    ...(unit.reason ? [`   Reason: ${unit.reason}`] : []),
+    ...(log.length > 0 ? ["", ...log] : []),
+  ];
+  return lines.map((line) => `${line}\n`).join("");
+}
+
+/** The last lines, or none when the agent cannot give them: status still shows the state. */
+async function logOf(context: CliContext, name: string): Promise<string[]> {
+  try {
+    const text = await fetchLog(context, name, STATUS_LOG_LINES);
+    return text === "" ? [] : text.replace(/\n$/, "").split("\n");
+  } catch (error) {
+    if (!(error instanceof ApiFailure) || error.status === 404) return [];
+    context.out.note(`${context.program}: no log for ${name}: ${error.message}`);
+    return [];
+  }
+}

@@ -1,0 +1,105 @@
+import { connectApi } from "./api.ts";
+import type { CliContext, Command } from "./command.ts";
+import { findCommand } from "./commands/index.ts";
+import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
+import { parseCommandLine, resolveGlobals, splitCommand } from "./flags.ts";
+import { commandHelp, generalHelp } from "./help.ts";
+import { MachineBook } from "./machines.ts";
+import { Output } from "./output.ts";
+import type { ProgramName } from "./program.ts";
+
+/**
+ * Runs one CLI command and resolves to its exit status: 0 success, 1 failure, 2 usage
+ * error. Every error ends as one line on stderr, never a stack trace.
+ */
+export async function runCli(argv: readonly string[], program: ProgramName): Promise<number> {
+  const fallbackOutput = new Output("table");
+  let commandName: string | undefined;
+  try {
+    // fleetctl answered `fleetctl --version` and `fleetctl -v` as `fleetctl version`.
+    const words =
+      argv[0] === "--version" || argv[0] === "-v" ? ["version", ...argv.slice(1)] : argv;
+    const { command: name, rest } = splitCommand(words);
+    commandName = name;
+    if (name === undefined || name === "help") {
+      return showHelp(program, parseCommandLine(rest, {}, "help").positionals, fallbackOutput);
+    }
+    const command = findCommand(name);
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const { values, positionals } = parseCommandLine(rest, command.options, command.name);
+    if ((values as { help?: boolean }).help) {
+      fallbackOutput.raw(commandHelp(program, command));
+      return EXIT_OK;
+    }
+    checkArguments(command, positionals);
+    const settings = resolveGlobals(values, process.env, command.outputAliases);
+    const api = connectApi(settings);
+    const context: CliContext = {
+      program,
+      out: new Output(settings.output),
+      api,
+      machines: new MachineBook(api),
+      cwd: process.cwd(),
+    };
+    try {
+      return await command.run(context, { values, positionals });
+    } finally {
+      context.out.clearProgress();
+    }
+  } catch (error) {
+    return reportError(program, error, commandName, fallbackOutput);
+  }
+}
+
+function showHelp(program: ProgramName, topics: string[], out: Output): number {
+  const [topic, ...extra] = topics;
+  if (extra.length > 0) throw new UsageError("help takes one command at most", "help");
+  if (topic === undefined || topic === "help") {
+    out.raw(generalHelp(program));
+    return EXIT_OK;
+  }
+  const command = findCommand(topic);
+  if (!command) throw new UsageError(`unknown command "${topic}"`);
+  out.raw(commandHelp(program, command));
+  return EXIT_OK;
+}
+
+function checkArguments(command: Command, positionals: readonly string[]): void {
+  const count = positionals.length;
+  switch (command.arguments) {
+    case "units":
+      if (count === 0) throw new UsageError("no units given", command.name);
+      return;
+    case "unit":
+      if (count !== 1) throw new UsageError("one unit must be given", command.name);
+      return;
+    case "none":
+      if (count > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, command.name);
+      return;
+    case "any":
+      return;
+  }
+}
+
+function reportError(
+  program: ProgramName,
+  error: unknown,
+  commandName: string | undefined,
+  out: Output,
+): number {
+  if (error instanceof UsageError) {
+    const topic = error.command && error.command !== "help" ? ` ${error.command}` : "";
+    const where = error.command && error.command !== "help" ? `${error.command}: ` : "";
+    out.note(`${program}: ${where}${error.message} (see '${program} help${topic}')`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof CommandFailure) {
+    out.note(`${program}: ${error.message}`);
+    return EXIT_FAILURE;
+  }
+  // A bug, not the user's doing: still one line, with the details behind a variable.
+  const message = error instanceof Error ? error.message : String(error);
+  out.note(`${program}: ${commandName ?? "command"} failed unexpectedly: ${message}`);
+  if (process.env.FLOTILLA_DEBUG && error instanceof Error) out.note(error.stack ?? "");
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,41 @@
+import type { Unit } from "./api-types.ts";
+
+/** The states fleetctl waited for, one per command. */
+export type TargetState = "inactive" | "loaded" | "launched";
+
+/**
+ * The current state as fleet reported it: `launched` while the unit's machine keeps it
+ * launched, whether it is running or has failed; `loaded` for a unit only loaded there, even
+ * when it runs because another unit Requires= it. The API's currentState says whether it
+ * runs; fleetctl's messages and its stop and restart decisions went by this one.
+ */
+export function fleetStateOf(unit: Unit): TargetState {
+  if (unit.currentState === "inactive") return "inactive";
+  return unit.desiredState === "launched" ? "launched" : "loaded";
+}
+
+/** What each command waits for, on the API's fields. */
+export function hasReached(unit: Unit, target: TargetState): boolean {
+  switch (target) {
+    case "launched":
+      return unit.currentState === "launched" && unit.activeState === "active";
+    case "loaded":
+      // Placed and reported: loaded, or already running because another unit requires it.
+      return unit.currentState !== "inactive" && !TRANSITIONS.has(unit.activeState ?? "");
+    case "inactive":
+      return unit.currentState === "inactive";
+  }
+}
+
+/** Stopping is only over once the unit's processes are gone. */
+export function hasStopped(unit: Unit): boolean {
+  return unit.currentState === "loaded" && !TRANSITIONS.has(unit.activeState ?? "");
+}
+
+const TRANSITIONS = new Set(["activating", "deactivating", "reloading"]);
+
+/** `active (running)`, `inactive (dead)`; `-` parts for a unit no machine reported. */
+export function activeSummary(unit: Unit): string {
+  const active = unit.activeState ?? "-";
+  return unit.subState ? `${active} (${unit.subState})` : active;
+}
