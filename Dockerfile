@@ -1,13 +1,30 @@
-# Flotilla's image: one binary for `flotilla server` and, later, `flotilla agent`.
-FROM node:20-bookworm-slim AS build
+# Flotilla's image: one binary for `flotilla server`, `flotilla agent` and `flotilla
+# etcdctl`, with etcd and etcdctl beside it so that the same image runs the etcd members
+# of docker-compose.yml. Needs to pull its base images; where nothing can be pulled,
+# Dockerfile.local builds the same image on a locally assembled base
+# (scripts/images/build-flotilla.sh).
+#   BASE        the runtime image's base (Node 20)
+#   BUILD_BASE  where `npm ci` and the TypeScript build run (Node 20 with npm)
+#   ETCD_IMAGE  where etcd and etcdctl are copied from (in /usr/local/bin)
+ARG BASE=node:20-bookworm-slim
+ARG BUILD_BASE=node:20-bookworm-slim
+ARG ETCD_IMAGE=quay.io/coreos/etcd:v3.5.17
+
+FROM ${ETCD_IMAGE} AS etcd
+
+FROM ${BUILD_BASE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# tsc compiles only TypeScript: the dashboard's static files are copied beside it.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+  && if [ -d src/server/dashboard ]; then cp -R src/server/dashboard dist/server/; fi
 
-FROM node:20-bookworm-slim
+FROM ${BASE}
+COPY --from=etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/bin/
+ENV ETCDCTL_API=3
 WORKDIR /opt/flotilla
 COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
