@@ -7,12 +7,20 @@ import { runEtcdctl } from "./runtime/etcdctl-runtime.ts";
 import { startProcess } from "./runtime/process-runtime.ts";
 import type { CommandContext, ExitStatus, MainProcess } from "./runtime/types.ts";
 
+/** What a unit's service runner needs: runs its command lines and starts its main process. */
+export interface CommandExecutor {
+  /** Runs to completion (ExecStartPre, ExecStop, a oneshot's ExecStart, ...). */
+  run(argv: string[], context: CommandContext): Promise<ExitStatus>;
+  /** Starts the unit's main process (ExecStart of a simple service). */
+  start(argv: string[], context: CommandContext): Promise<MainProcess>;
+}
+
 /**
  * Runs one command line of a unit by what it is: docker lines through the Engine API,
  * etcdctl lines and sidekick announce loops natively against etcd, anything else as a
  * child process.
  */
-export class CommandRunner {
+export class CommandRunner implements CommandExecutor {
   constructor(
     private readonly docker: DockerRuntime,
     private readonly keys: UserKeys,

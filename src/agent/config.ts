@@ -26,6 +26,11 @@ export interface AgentConfig {
   stateDir: string;
   leaveRunning: boolean;
   logLevel: string;
+  /**
+   * Scale tests only: units run in a simulated runtime (no Docker, no processes) while the
+   * presence lease, state reports and HTTP API stay real. Never the default.
+   */
+  simulate: boolean;
 }
 
 export const AGENT_DEFAULTS = {
@@ -54,6 +59,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       "state-dir": { type: "string" },
       "leave-running": { type: "boolean" },
       "log-level": { type: "string" },
+      simulate: { type: "boolean" },
     },
     strict: true,
     allowPositionals: false,
@@ -89,6 +95,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
     stateDir,
     leaveRunning: values["leave-running"] ?? env.FLOTILLA_LEAVE_RUNNING === "true",
     logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? "info",
+    simulate: values.simulate ?? env.FLOTILLA_SIMULATE === "true",
   };
 }
 

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import Dockerode from "dockerode";
+import type { Etcd3 } from "etcd3";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ConfigError } from "../config/parse.ts";
 import { connectEtcd } from "../registry/etcd-client.ts";
 import { EtcdRegistry, MachineIdInUseError } from "../registry/etcd-registry.ts";
@@ -8,10 +10,11 @@ import type { MachineRecord } from "../registry/records.ts";
 import type { Presence } from "../registry/registry.ts";
 import { UserKeys } from "../registry/user-keys.ts";
 import { buildAgentApi } from "./api.ts";
-import { CommandRunner } from "./commands.ts";
-import { agentConfig } from "./config.ts";
+import { type CommandExecutor, CommandRunner } from "./commands.ts";
+import { type AgentConfig, agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
+import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
 import { UnitManager } from "./unit-manager.ts";
 
@@ -23,10 +26,63 @@ const HEARTBEAT_MS = 30_000;
 /** `flotilla agent`: runs this machine's units until SIGTERM or SIGINT. */
 export async function runAgent(argv: string[]): Promise<void> {
   const config = agentConfig(argv, process.env);
-  const etcd = connectEtcd({ endpoints: config.etcdEndpoints });
+  const agent = await startAgentInstance(config);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    agent.app.log.info({ signal, leaveRunning: config.leaveRunning }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 120_000);
+    force.unref();
+    try {
+      await agent.stop();
+      process.exit(0);
+    } catch (error) {
+      agent.app.log.warn({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+export interface AgentInstanceOptions {
+  /** Runs the units' command lines instead of the runtime the configuration chooses. */
+  runtime?: CommandExecutor;
+  /** An etcd client shared with other agents in this process; the agent leaves it open. */
+  etcd?: Etcd3;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** One machine's agent, running in this process: its API, its presence and its units. */
+export interface AgentInstance {
+  readonly machineId: string;
+  /** Where the control plane reaches its API, as announced. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly manager: UnitManager;
+  /** Stops its units (unless configured to leave them running), withdraws the machine, closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an agent: its HTTP API, then the machine's presence under a lease, renewed whenever
+ * it is lost. `flotilla agent` runs one per process; scale benchmarks run many simulated ones
+ * in one process, sharing an etcd client.
+ */
+export async function startAgentInstance(
+  config: AgentConfig,
+  options: AgentInstanceOptions = {},
+): Promise<AgentInstance> {
+  const etcd = options.etcd ?? connectEtcd({ endpoints: config.etcdEndpoints });
+  const closeEtcd = () => {
+    if (!options.etcd) etcd.close();
+  };
   const registry = new EtcdRegistry(etcd, { prefix: config.prefix });
-  const docker = new Dockerode(dockerConnection(config.dockerHost));
-  const shimDir = await writeEtcdctlShim(config.stateDir, config.etcdEndpoints);
+  const simulated = options.runtime !== undefined || config.simulate;
+  const shimDir = simulated
+    ? undefined
+    : await writeEtcdctlShim(config.stateDir, config.etcdEndpoints);
   const machine = {
     id: config.machineId,
     publicIP: config.publicIP,
@@ -35,34 +91,42 @@ export async function runAgent(argv: string[]): Promise<void> {
     bootId: (await readFile("/proc/sys/kernel/random/boot_id", "utf8").catch(() => "")).trim(),
   };
   const startedAt = new Date().toISOString();
+  let port = config.port;
+  const agentURL = () =>
+    `http://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${port}`;
   const record = (): MachineRecord => ({
     id: machine.id,
     publicIP: machine.publicIP,
     privateIP: machine.privateIP,
     metadata: config.metadata,
-    agentURL: `http://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${config.port}`,
+    agentURL: agentURL(),
     version: AGENT_VERSION,
     startedAt,
     heartbeatAt: new Date().toISOString(),
   });
 
   let presence: Presence | undefined;
-  let app: Awaited<ReturnType<typeof buildAgentApi>> | undefined;
+  let app: FastifyInstance | undefined;
   const log = (message: string, error?: unknown) =>
     app
       ? app.log.warn({ err: error }, message)
       : console.error(`flotilla agent: ${message}`, error ?? "");
   const reporter = new StateReporter(registry, machine.id, log);
+  const runtime =
+    options.runtime ??
+    (config.simulate
+      ? new SimulatedRuntime()
+      : new CommandRunner(
+          new DockerRuntime(new Dockerode(dockerConnection(config.dockerHost))),
+          new UserKeys(etcd),
+          registry,
+          machine.id,
+        ));
   const manager = new UnitManager({
     machine,
-    commands: new CommandRunner(
-      new DockerRuntime(docker),
-      new UserKeys(etcd),
-      registry,
-      machine.id,
-    ),
+    commands: runtime,
     baseEnv: {
-      PATH: `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      PATH: `${shimDir ? `${shimDir}:` : ""}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       LANG: "C.UTF-8",
       HOME: process.env.HOME ?? "/",
     },
@@ -71,31 +135,37 @@ export async function runAgent(argv: string[]): Promise<void> {
     withdraw: (name) => reporter.withdraw(name),
   });
 
-  app = await buildAgentApi({
+  const api = await buildAgentApi({
     manager,
     token: config.token,
-    logger: { level: config.logLevel },
+    logger: options.logger ?? { level: config.logLevel },
     machineId: machine.id,
   });
-  await app.listen({ host: config.host, port: config.port });
+  app = api;
+  await api.listen({ host: config.host, port: config.port });
+  const address = api.server.address();
+  if (address !== null && typeof address === "object") port = address.port;
 
   // Presence: announced once (a second agent with this id is refused), renewed whenever the lease is
   // lost, for example after etcd was unreachable for longer than the TTL; units keep running meanwhile.
   // An announcement with our own address is a predecessor's that was killed before its lease
   // ran out: we hold that address now, so it is dead, and we take over its machine id.
-  const ownPredecessor = (existing: MachineRecord) => existing.agentURL === record().agentURL;
+  const ownPredecessor = (existing: MachineRecord) => existing.agentURL === agentURL();
   presence = await registry
     .announceMachine(record(), config.presenceTtlSeconds, ownPredecessor)
     .catch(async (error: unknown) => {
-      await app?.close();
-      etcd.close();
+      await api.close();
+      closeEtcd();
       if (error instanceof MachineIdInUseError) {
         throw new ConfigError(`${error.message}; give each agent its own --machine-id`);
       }
       throw error;
     });
   reporter.presence = presence;
-  app.log.info({ machineId: machine.id, publicIP: machine.publicIP }, "flotilla agent present");
+  api.log.info(
+    { machineId: machine.id, publicIP: machine.publicIP, simulate: simulated },
+    "flotilla agent present",
+  );
   let stopping = false;
   const keepPresent = async (current: Presence): Promise<void> => {
     await current.lost;
@@ -107,7 +177,7 @@ export async function runAgent(argv: string[]): Promise<void> {
           ownPredecessor,
         );
         reporter.presence = presence;
-        app?.log.warn("presence lease was lost; announced the machine again");
+        api.log.warn("presence lease was lost; announced the machine again");
         for (const unit of manager.list()) reporter.report(unit);
         void keepPresent(presence);
         return;
@@ -125,26 +195,21 @@ export async function runAgent(argv: string[]): Promise<void> {
         .catch((error: unknown) => log("heartbeat failed", error));
   }, HEARTBEAT_MS);
 
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(heartbeat);
-    app?.log.info({ signal, leaveRunning: config.leaveRunning }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 120_000);
-    force.unref();
-    try {
+  return {
+    machineId: machine.id,
+    url: agentURL(),
+    app: api,
+    manager,
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(heartbeat);
       if (!config.leaveRunning) await manager.stopAll();
       await presence?.revoke();
-      await app?.close();
-      etcd.close();
-      process.exit(0);
-    } catch (error) {
-      log("shutdown failed", error);
-      process.exit(1);
-    }
+      await api.close();
+      closeEtcd();
+    },
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 function dockerConnection(dockerHost: string): Dockerode.DockerOptions {

@@ -1,6 +1,6 @@
 import { parseExecLine } from "../unit/exec-line.ts";
 import type { ServiceDefinition } from "../unit/service.ts";
-import type { CommandRunner } from "./commands.ts";
+import type { CommandExecutor } from "./commands.ts";
 import { describeStatus, type ExitStatus, type MainProcess, succeeded } from "./runtime/types.ts";
 import type { UnitLog } from "./unit-log.ts";
 
@@ -16,7 +16,7 @@ export interface ServiceStatus {
 }
 
 export interface ServiceRunnerOptions {
-  commands: CommandRunner;
+  commands: CommandExecutor;
   log: UnitLog;
   labels: Readonly<Record<string, string>>;
   /** Resolves the unit's environment at each start; rejects with a reason a user can act on. */

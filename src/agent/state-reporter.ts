@@ -1,16 +1,22 @@
+import type { UnitStateRecord } from "../registry/records.ts";
 import type { Presence, Registry } from "../registry/registry.ts";
 import type { AgentUnitView } from "./unit-manager.ts";
 
 type Pending = { kind: "report"; unit: AgentUnitView } | { kind: "withdraw" };
 
+/** Units written per transaction; more wait for the next one. */
+const BATCH = 100;
+
 /**
- * Writes unit states to etcd under the machine's presence lease, one write at a time per
- * unit and only the latest: concurrent puts could land out of order and leave a stale
- * state behind.
+ * Writes unit states to etcd under the machine's presence lease. One write is in flight at a
+ * time for the whole machine, and it carries the latest state of every unit that changed
+ * meanwhile (up to BATCH, in one transaction): concurrent puts could land out of order and
+ * leave a stale state behind, and a machine starting many units pays one write per batch
+ * instead of one per unit and state.
  */
 export class StateReporter {
   private readonly pending = new Map<string, Pending>();
-  private readonly busy = new Set<string>();
+  private busy = false;
   presence: Presence | undefined;
 
   constructor(
@@ -28,41 +34,59 @@ export class StateReporter {
   }
 
   private enqueue(name: string, next: Pending): void {
+    // Re-inserted at the end, so that a unit changing all the time does not starve the others.
+    this.pending.delete(name);
     this.pending.set(name, next);
-    if (!this.busy.has(name)) void this.flush(name);
+    if (!this.busy) void this.flush();
   }
 
-  private async flush(name: string): Promise<void> {
-    this.busy.add(name);
+  private async flush(): Promise<void> {
+    this.busy = true;
     try {
-      for (let next = this.pending.get(name); next; next = this.pending.get(name)) {
-        this.pending.delete(name);
-        await this.write(name, next).catch((error: unknown) =>
-          this.onError(`cannot report ${name}`, error),
+      while (this.pending.size > 0) {
+        const batch: [string, Pending][] = [];
+        for (const entry of this.pending) {
+          batch.push(entry);
+          if (batch.length === BATCH) break;
+        }
+        for (const [name] of batch) this.pending.delete(name);
+        await this.write(batch).catch((error: unknown) =>
+          this.onError(`cannot report ${batch.map(([name]) => name).join(", ")}`, error),
         );
       }
     } finally {
-      this.busy.delete(name);
+      this.busy = false;
     }
   }
 
-  private async write(name: string, next: Pending): Promise<void> {
-    if (next.kind === "withdraw") {
-      await this.registry.withdrawUnitState(name, this.machineId);
+  private async write(batch: [string, Pending][]): Promise<void> {
+    const withdrawals = batch.filter(([, next]) => next.kind === "withdraw").map(([name]) => name);
+    const presence = this.presence;
+    const reports: UnitStateRecord[] = [];
+    for (const [name, next] of batch) {
+      if (next.kind !== "report") continue;
+      const { unit } = next;
+      reports.push({
+        name,
+        machineId: this.machineId,
+        hash: unit.hash,
+        desiredState: unit.desiredState,
+        loadState: unit.loadState,
+        activeState: unit.activeState,
+        subState: unit.subState,
+        since: unit.since,
+        ...(unit.error ? { error: unit.error } : {}),
+      });
+    }
+    if (!presence) {
+      // Not announced yet: states are reported once the machine is (see run.ts).
+      for (const name of withdrawals) await this.registry.withdrawUnitState(name, this.machineId);
       return;
     }
-    if (!this.presence) return;
-    const { unit } = next;
-    await this.registry.reportUnitState(this.presence, {
-      name,
-      machineId: this.machineId,
-      hash: unit.hash,
-      desiredState: unit.desiredState,
-      loadState: unit.loadState,
-      activeState: unit.activeState,
-      subState: unit.subState,
-      since: unit.since,
-      ...(unit.error ? { error: unit.error } : {}),
-    });
+    if (reports.length === 1 && withdrawals.length === 0) {
+      await this.registry.reportUnitState(presence, reports[0] as UnitStateRecord);
+    } else {
+      await this.registry.reportUnitStates(presence, this.machineId, reports, withdrawals);
+    }
   }
 }

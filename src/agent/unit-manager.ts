@@ -3,7 +3,7 @@ import type { AgentUnit } from "../schema/agent.ts";
 import { unitHash } from "../unit/hash.ts";
 import { parseUnitFile } from "../unit/parse.ts";
 import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
-import type { CommandRunner } from "./commands.ts";
+import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
 import { ServiceRunner } from "./service-runner.ts";
 import { UnitLog } from "./unit-log.ts";
@@ -21,7 +21,7 @@ export interface MachineIdentity {
 
 export interface UnitManagerOptions {
   machine: MachineIdentity;
-  commands: CommandRunner;
+  commands: CommandExecutor;
   /** The environment every unit starts from (PATH with the etcdctl shim, ...). */
   baseEnv: Readonly<Record<string, string>>;
   /** Reads a unit's text by content hash when the control plane sent only the hash. */

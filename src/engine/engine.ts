@@ -3,6 +3,7 @@ import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { type Actions, type AgentTask, computeActions } from "./actions.ts";
 import { Limiter } from "./limiter.ts";
+import { PlacementIndex } from "./placement-index.ts";
 import { UnitSpecs } from "./unit-specs.ts";
 
 export interface EngineLog {
@@ -28,6 +29,14 @@ const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 /** A call that succeeded is not repeated until its report has had this long to arrive. */
 const REPORT_GRACE_MS = 10_000;
+/** Placements written per call of placeAll, several such calls in flight at once. */
+const PLACEMENT_BATCH = 50;
+/**
+ * After a pass whose computation took t ms, the next one waits t ms (at most this), so that
+ * under a stream of changes the engine takes at most half the process's time and each pass
+ * sees many changes at once; an idle cluster's passes take well under a millisecond.
+ */
+const MAX_PASS_SPACING_MS = 250;
 
 /**
  * The reconciler. Every server runs one; the one elected through etcd leads: on each
@@ -36,6 +45,9 @@ const REPORT_GRACE_MS = 10_000;
  */
 export class Engine {
   private readonly specs: UnitSpecs;
+  private readonly placements: PlacementIndex;
+  private unfollow: (() => void) | undefined;
+  private computeMs = 0;
   private readonly limiter = new Limiter(64, 4);
   private readonly agents = new Map<string, AgentClient>();
   private readonly backoff = new Map<string, { attempts: number; nextAt: number }>();
@@ -50,6 +62,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.specs = new UnitSpecs(options.view);
+    this.placements = new PlacementIndex(options.view, this.specs);
   }
 
   get isLeader(): boolean {
@@ -94,6 +107,7 @@ export class Engine {
 
   private startLeading(): void {
     this.leading = true;
+    this.unfollow = this.placements.follow();
     this.unsubscribe = this.options.view.onChange(() => this.trigger());
     this.timer = setInterval(() => this.trigger(), this.options.periodMs ?? 2000);
     this.trigger();
@@ -103,6 +117,8 @@ export class Engine {
     this.leading = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unfollow?.();
+    this.unfollow = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -115,10 +131,17 @@ export class Engine {
       return;
     }
     this.running = this.pass().finally(() => {
-      this.running = undefined;
       if (this.dirty && this.leading) {
         this.dirty = false;
-        setImmediate(() => this.trigger());
+        const spacing = Math.min(this.computeMs, MAX_PASS_SPACING_MS);
+        const next = () => {
+          this.running = undefined;
+          this.trigger();
+        };
+        if (spacing < 1) setImmediate(next);
+        else setTimeout(next, spacing);
+      } else {
+        this.running = undefined;
       }
     });
   }
@@ -127,11 +150,14 @@ export class Engine {
     const { view, registry } = this.options;
     if (!this.options.isSynced() || !view.connected) return;
     let actions: Actions;
+    const started = performance.now();
     try {
-      actions = computeActions(view, this.specs);
+      actions = computeActions(view, this.specs, this.placements);
     } catch (error) {
       this.options.log.warn("reconciliation failed", { err: String(error) });
       return;
+    } finally {
+      this.computeMs = performance.now() - started;
     }
     let revision = 0;
     const note = (result: { ok: boolean; revision?: number }) => {
@@ -148,9 +174,12 @@ export class Engine {
           note(await registry.unplace(entry.unit, entry.machineId));
         }),
       ),
-      ...actions.place.map((entry) =>
+      ...chunks(actions.place, PLACEMENT_BATCH).map((batch) =>
         this.limiter.run("etcd", async () => {
-          note(await registry.place(entry.unit, entry.machineId));
+          const results = await registry.placeAll(
+            batch.map((entry) => ({ name: entry.unit, machineId: entry.machineId })),
+          );
+          for (const result of results) note(result);
         }),
       ),
       ...actions.status.map((entry) =>
@@ -159,24 +188,32 @@ export class Engine {
     ]).catch((error: unknown) =>
       this.options.log.warn("writing placements failed", { err: String(error) }),
     );
-    void Promise.all(actions.agent.map((task) => this.callAgent(task)));
+    // Most tasks of a pass are calls already made whose reports have not arrived yet: they are
+    // skipped here without allocating anything, which matters when thousands are pending.
+    const now = Date.now();
+    for (const task of actions.agent) if (this.due(task, now)) void this.callAgent(task);
     if (revision > 0) await view.waitFor(revision);
     this.specs.prune();
+  }
+
+  /** Whether an agent call for this task is due: not backing off, and not made recently. */
+  private due(task: AgentTask, now: number): boolean {
+    const key = `${task.unit}@${task.machineId}`;
+    const backoff = this.backoff.get(key);
+    if (backoff && now < backoff.nextAt) return false;
+    const sent = this.sent.get(key);
+    return !(
+      sent &&
+      sent.desiredState === task.desiredState &&
+      sent.hash === task.hash &&
+      now - sent.at < REPORT_GRACE_MS
+    );
   }
 
   private async callAgent(task: AgentTask): Promise<void> {
     const key = `${task.unit}@${task.machineId}`;
     const now = Date.now();
     const backoff = this.backoff.get(key);
-    if (backoff && now < backoff.nextAt) return;
-    const sent = this.sent.get(key);
-    if (
-      sent &&
-      sent.desiredState === task.desiredState &&
-      sent.hash === task.hash &&
-      now - sent.at < REPORT_GRACE_MS
-    )
-      return;
     const machine = this.options.view.machines.get(task.machineId);
     if (!machine) return;
     this.sent.set(key, { desiredState: task.desiredState, hash: task.hash, at: now });
@@ -222,6 +259,12 @@ export class Engine {
 function textOf(view: ClusterView, hash: string): { text?: string } {
   const text = view.unitTexts.get(hash);
   return text === undefined ? {} : { text };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const found: T[][] = [];
+  for (let at = 0; at < items.length; at += size) found.push(items.slice(at, at + size));
+  return found;
 }
 
 function delay(milliseconds: number): Promise<void> {

@@ -27,6 +27,13 @@ import type {
 
 /** Keys read per range call while taking a snapshot, to stay far below gRPC's message limit. */
 const SNAPSHOT_PAGE = 2000;
+/**
+ * Placements written per transaction by placeAll: each is a compare, a put and a delete, and
+ * etcd refuses more than 128 compares or operations in one transaction (--max-txn-ops).
+ */
+const PLACEMENTS_PER_TXN = 50;
+/** Unit states written or deleted per transaction by reportUnitStates (etcd allows 128). */
+const STATES_PER_TXN = 100;
 
 export class MachineIdInUseError extends Error {
   constructor(readonly machineId: string) {
@@ -220,6 +227,35 @@ export class EtcdRegistry implements Registry {
     return writeResult(result);
   }
 
+  async placeAll(entries: readonly { name: string; machineId: string }[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    for (let at = 0; at < entries.length; at += PLACEMENTS_PER_TXN) {
+      const chunk = entries.slice(at, at + PLACEMENTS_PER_TXN);
+      const [first, ...rest] = chunk;
+      if (!first) break;
+      const placedAt = new Date().toISOString();
+      const builder = this.client.if(this.keys.placement(first.name), "Create", "==", 0);
+      for (const entry of rest) builder.and(this.keys.placement(entry.name), "Create", "==", 0);
+      const result = await builder
+        .then(
+          ...chunk.flatMap((entry) => [
+            this.client
+              .put(this.keys.placement(entry.name))
+              .value(JSON.stringify({ machineId: entry.machineId, placedAt })),
+            this.client.delete().key(this.keys.schedule(entry.name)),
+          ]),
+        )
+        .commit();
+      if (result.succeeded) {
+        for (const _ of chunk) results.push(writeResult(result));
+      } else {
+        // One of them is placed already (another leader got there): each on its own, then.
+        for (const entry of chunk) results.push(await this.place(entry.name, entry.machineId));
+      }
+    }
+    return results;
+  }
+
   async unplace(name: string, machineId: string): Promise<WriteResult> {
     const key = this.keys.placement(name);
     const kv = (await this.client.get(key).exec()).kvs[0];
@@ -276,6 +312,30 @@ export class EtcdRegistry implements Registry {
 
   async withdrawUnitState(name: string, machineId: string): Promise<void> {
     await this.client.delete().key(this.keys.state(name, machineId)).exec();
+  }
+
+  async reportUnitStates(
+    presence: Presence,
+    machineId: string,
+    reports: readonly UnitStateRecord[],
+    withdrawals: readonly string[],
+  ): Promise<void> {
+    const operations = [
+      ...reports.map((state) =>
+        this.client
+          .put(this.keys.state(state.name, machineId))
+          .value(JSON.stringify(state))
+          .lease(presence.leaseId),
+      ),
+      ...withdrawals.map((name) => this.client.delete().key(this.keys.state(name, machineId))),
+    ];
+    for (let at = 0; at < operations.length; at += STATES_PER_TXN) {
+      const chunk = operations.slice(at, at + STATES_PER_TXN);
+      await this.client
+        .if(this.keys.machine(machineId), "Version", ">", -1) // always true: the builder needs one
+        .then(...chunk)
+        .commit();
+    }
   }
 
   async announce(record: AnnouncementRecord): Promise<Announcement> {

@@ -99,6 +99,11 @@ export interface Registry {
 
   /** Places a unit on a machine, only if it has no placement; clears its schedule status. */
   place(name: string, machineId: string): Promise<WriteResult>;
+  /**
+   * Places several units, each only if it has no placement, in as few transactions as etcd's
+   * limits allow; the results are in the order of `entries`, each as `place` would give it.
+   */
+  placeAll(entries: readonly { name: string; machineId: string }[]): Promise<WriteResult[]>;
   /** Removes a unit's placement, only if it is still on `machineId`. */
   unplace(name: string, machineId: string): Promise<WriteResult>;
   /** Records why a unit cannot be placed (undefined clears it). */
@@ -129,6 +134,17 @@ export interface Registry {
   refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;
   reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;
   withdrawUnitState(name: string, machineId: string): Promise<void>;
+  /**
+   * One machine's unit states written (under its presence lease) and withdrawn together, in
+   * as few transactions as etcd's limits allow; an agent reporting many units at once pays
+   * one write instead of one each.
+   */
+  reportUnitStates(
+    presence: Presence,
+    machineId: string,
+    reports: readonly UnitStateRecord[],
+    withdrawals: readonly string[],
+  ): Promise<void>;
 
   /**
    * Puts a unit's announced key and Flotilla's record of it under one lease of the

@@ -18,6 +18,12 @@ export type ViewListener = (revision: Revision, changes: readonly Change[]) => v
  */
 export class ClusterView {
   revision: Revision = 0;
+  /**
+   * How many times the view was reset to a fresh snapshot (at start, and when the watch was
+   * cancelled and re-listed): listeners that keep derived state rebuild it when this changes,
+   * since a reset does not list what was deleted meanwhile.
+   */
+  resets = 0;
   /** False while the watch has lost etcd; reads may then be stale. */
   connected = false;
 
@@ -86,6 +92,7 @@ export class ClusterView {
   }
 
   private reset(snapshot: Snapshot): void {
+    this.resets++;
     this.units.clear();
     this.unitNames.clear();
     this.unitTexts.clear();
