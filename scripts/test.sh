@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 ensure_etcd
 ensure_docker
 ensure_tutorial_image
+ensure_chromium
 ensure_node_modules
 
 echo "== typecheck" && npx tsc --noEmit
 echo "== lint and format" && npx biome check --error-on-warnings .
 echo "== openapi" && npx tsx scripts/generate-openapi.ts --check && npx redocly lint --format=stylish openapi/openapi.json openapi/agent.json
+echo "== docker-compose.yml" && ensure_compose && docker-compose -f docker-compose.yml config -q
 
 trap stop_test_etcd EXIT
 start_test_etcd

@@ -30,6 +30,17 @@ ensure_etcd() {
   fi
 }
 
+# docker-compose (Debian's 1.29): checks docker-compose.yml in CI, runs it in
+# scripts/compose-*.sh.
+ensure_compose() {
+  if ! command -v docker-compose >/dev/null; then apt_install docker-compose; fi
+}
+
+# Debian's Chromium, which the dashboard's browser tests drive headless (playwright-core).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+}
+
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "flotilla: npm ci" >&2

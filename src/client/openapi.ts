@@ -331,6 +331,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/units/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's recent output, from the agent of its machine; streamed with follow
+         * @description Plain text, one line per output line. With follow=true the response stays open and new lines arrive as the unit writes them.
+         */
+        get: operations["unitLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -589,7 +609,10 @@ export interface operations {
     };
     fleetListMachines: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -645,7 +668,10 @@ export interface operations {
     };
     fleetListUnitStates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -714,7 +740,10 @@ export interface operations {
     };
     fleetListUnits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -974,6 +1003,33 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -987,6 +1043,8 @@ export interface operations {
     streamEvents: {
         parameters: {
             query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
                 after?: string;
             };
             header?: {
@@ -1004,6 +1062,33 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": components["schemas"]["ClusterEvent"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1024,6 +1109,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MachineList"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1063,6 +1175,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1073,6 +1203,15 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1123,6 +1262,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1133,6 +1290,15 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1158,6 +1324,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitFileList"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1194,7 +1387,34 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1252,6 +1472,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1271,6 +1509,15 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1321,6 +1568,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1331,6 +1596,15 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1352,6 +1626,8 @@ export interface operations {
     listUnits: {
         parameters: {
             query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
                 /** @description Page size, 1 to 10000 (default: all) */
                 limit?: string;
                 /** @description Only units on this machine */
@@ -1375,6 +1651,33 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1415,7 +1718,34 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1469,6 +1799,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1488,6 +1836,15 @@ export interface operations {
             };
             /** @description An RFC 9457 problem document. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1535,6 +1892,24 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1544,7 +1919,102 @@ export interface operations {
                 };
             };
             /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unitLogs: {
+        parameters: {
+            query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
+                /** @description true or false */
+                follow?: "true" | "false";
+                /** @description How many recent lines (default 100) */
+                lines?: string;
+                /** @description For a global unit: the machine whose log to read (default: the first) */
+                machineId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem document. */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

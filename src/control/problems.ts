@@ -7,6 +7,8 @@ export const problemKinds = {
   "invalid-unit-name": { status: 400, title: "The unit name is not valid" },
   "invalid-unit-file": { status: 400, title: "The unit file is not valid" },
   "template-not-loadable": { status: 400, title: "A template cannot be loaded or launched" },
+  unauthorized: { status: 401, title: "Authentication required" },
+  forbidden: { status: 403, title: "Not allowed with this token" },
   "unit-not-found": { status: 404, title: "No such unit" },
   "unit-file-not-found": { status: 404, title: "No such unit file" },
   "machine-not-found": { status: 404, title: "No such machine" },
@@ -20,9 +22,11 @@ export const problemKinds = {
   "template-in-use": { status: 409, title: "Instances of this template exist" },
   "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
   "body-too-large": { status: 413, title: "The request body is too large" },
+  "too-many-requests": { status: 429, title: "Too many requests; retry after the given delay" },
   "unsupported-media-type": { status: 415, title: "Unsupported content type" },
   "registry-unavailable": { status: 503, title: "etcd is unreachable" },
   internal: { status: 500, title: "Internal error" },
+  "agent-unavailable": { status: 502, title: "The unit's machine agent could not be reached" },
 } as const;
 
 export type ProblemKind = keyof typeof problemKinds;

@@ -5,12 +5,21 @@ export interface EtcdOptions {
   endpoints: string[];
   /** Deadline of each unary call, so that an unreachable etcd fails a request instead of hanging it. */
   callTimeoutMs?: number;
+  /** For https:// endpoints: the CA that signs etcd's certificate, and a client certificate. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** etcd's own user and password authentication. */
+  auth?: { username: string; password: string };
 }
 
 export function connectEtcd(options: EtcdOptions): Etcd3 {
   const callTimeoutMs = options.callTimeoutMs ?? 5000;
+  const { tls, auth } = options;
   return new Etcd3({
     hosts: options.endpoints,
+    ...(tls?.ca
+      ? { credentials: { rootCertificate: tls.ca, privateKey: tls.key, certChain: tls.cert } }
+      : {}),
+    ...(auth ? { auth } : {}),
     dialTimeout: callTimeoutMs,
     defaultCallOptions: (context) =>
       context.isStream ? {} : { deadline: Date.now() + callTimeoutMs },

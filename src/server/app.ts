@@ -14,13 +14,18 @@ import { ClusterEvent } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
 import { Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
+import { ref } from "../schema/ref.ts";
 import * as unitSchemas from "../schema/units.ts";
+import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate } from "./auth.ts";
 import type { ServerContext } from "./context.ts";
 import { fleetApi } from "./fleet/plugin.ts";
 import { problemErrorHandler } from "./problem-reply.ts";
+import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
 import { announcementRoutes } from "./routes/announcements.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { Health, healthRoutes } from "./routes/health.ts";
+import { logRoutes } from "./routes/logs.ts";
 import { machineRoutes } from "./routes/machines.ts";
 import { planRoutes } from "./routes/plan.ts";
 import { unitFileRoutes } from "./routes/unit-files.ts";
@@ -30,6 +35,13 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Largest request body in bytes; a unit file is far smaller. */
   bodyLimit?: number;
+  /** API tokens; with none configured, the API is open. */
+  tokens?: ApiTokens;
+  rateLimit?: RateLimit;
+  /** Event streams (GET /v1/events) one client may hold open at once. */
+  maxEventStreams?: number;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** Schemas shared by reference; each becomes a named OpenAPI component. */
@@ -66,6 +78,8 @@ export async function buildApp(
     routerOptions: { maxParamLength: 1024 },
     // Event streams and idle keep-alive connections must not hold a shutdown open.
     forceCloseConnections: true,
+    // Fastify's types tie the instance to the server kind; the routes do not depend on it.
+    ...((options.tls ? { https: options.tls } : {}) as object),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const schema of sharedSchemas) app.addSchema(schema);
@@ -111,13 +125,25 @@ export async function buildApp(
   );
 
   app.addHook("onRoute", (route) => {
-    const body = route.schema?.body as { content?: unknown } | undefined;
-    if (!body || body.content !== undefined) return;
-    // A text/plain body would otherwise reach a JSON-only route and fail validation as a 400.
+    // Every API route may answer these, from the hooks below; the document says so once here.
+    const responses = route.schema?.response as Record<string, unknown> | undefined;
+    if (responses && route.url.startsWith("/v1/")) {
+      responses[401] ??= ref(Problem);
+      responses[403] ??= ref(Problem);
+      responses[429] ??= ref(Problem);
+    }
+    const query = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
+    if (query?.properties && route.method === "GET")
+      query.properties.access_token ??= ACCESS_TOKEN_PARAMETER;
+    // A body of a type the route does not take would otherwise reach it unvalidated (or fail
+    // validation as a 400): refuse it with 415. fleet's routes check their own content type.
+    const body = route.schema?.body as { content?: Record<string, unknown> } | undefined;
+    if (!body || !route.url.startsWith("/v1/")) return;
+    const accepted = body.content ? Object.keys(body.content) : ["application/json"];
     const existing = route.preValidation;
     route.preValidation = [
       ...(Array.isArray(existing) ? existing : existing ? [existing] : []),
-      requireJsonBody,
+      requireMediaType(accepted),
     ];
   });
 
@@ -129,6 +155,8 @@ export async function buildApp(
     );
   });
 
+  app.addHook("onRequest", rateLimit(options.rateLimit ?? { perSecond: 0, burst: 0 }));
+  app.addHook("onRequest", authenticate(options.tokens ?? { read: [], write: [] }));
   app.addHook("onResponse", async (request, reply) => {
     context.metrics.countRequest(
       request.method,
@@ -146,10 +174,12 @@ export async function buildApp(
   await app.register(healthRoutes(context));
   await app.register(unitFileRoutes(context));
   await app.register(unitRoutes(context));
+  await app.register(logRoutes(context));
   await app.register(machineRoutes(context));
-  await app.register(eventRoutes(context));
+  await app.register(eventRoutes(context, new StreamLimit(options.maxEventStreams ?? 16)));
   await app.register(announcementRoutes(context));
   await app.register(planRoutes(context));
+  await app.register(dashboardRoutes());
   await app.register(fleetApi(context), { prefix: "/fleet/v1" });
   await app.register(fleetApi(context, { hidden: true }), { prefix: "/v1-alpha" });
 
@@ -157,14 +187,19 @@ export async function buildApp(
   return app;
 }
 
-async function requireJsonBody(request: FastifyRequest): Promise<void> {
-  const mediaType =
-    (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (mediaType === "application/json" || mediaType.endsWith("+json")) return;
-  throw new ProblemError(
-    "unsupported-media-type",
-    `this resource takes application/json, not ${mediaType === "" ? "a body without a content type" : mediaType}`,
-  );
+/** Refuses a body whose media type is not one of `accepted` (a JSON route also takes +json types). */
+function requireMediaType(accepted: readonly string[]) {
+  const takesJson = accepted.includes("application/json") && accepted.length === 1;
+  return async (request: FastifyRequest): Promise<void> => {
+    const mediaType =
+      (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (accepted.includes(mediaType) || (takesJson && mediaType.endsWith("+json"))) return;
+    const given = mediaType === "" ? "a body without a content type" : mediaType;
+    throw new ProblemError(
+      "unsupported-media-type",
+      `this resource takes ${accepted.join(" or ")}, not ${given}`,
+    );
+  };
 }
 
 function isApiPath(path: string): boolean {

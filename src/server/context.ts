@@ -11,6 +11,8 @@ export interface ServerContext {
   commands: UnitCommands;
   events: EventHub;
   metrics: Metrics;
+  /** The bearer token agents expect; routes that proxy to an agent present it. */
+  agentToken?: string;
   /** True once the view holds a full snapshot; until then the API answers 503. */
   isSynced(): boolean;
 }

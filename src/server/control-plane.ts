@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { UnitCommands } from "../control/unit-commands.ts";
 import { Engine } from "../engine/engine.ts";
-import { connectEtcd } from "../registry/etcd-client.ts";
+import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
 import { EtcdRegistry } from "../registry/etcd-registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import { ClusterView } from "../registry/view.ts";
-import { buildApp } from "./app.ts";
+import { type AppOptions, buildApp } from "./app.ts";
 import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
 import { Metrics } from "./metrics.ts";
 
 export interface ControlPlaneOptions {
   etcdEndpoints: string[];
+  etcdSecurity?: Pick<EtcdOptions, "tls" | "auth">;
   prefix: string;
   logger?: FastifyServerOptions["logger"];
   /** Names this server in the engine's leader election. */
@@ -20,6 +21,7 @@ export interface ControlPlaneOptions {
   leaderTtlSeconds?: number;
   /** false for a server that only serves the API and never leads the engine. */
   runEngine?: boolean;
+  app?: Pick<AppOptions, "tokens" | "rateLimit" | "maxEventStreams" | "tls">;
 }
 
 /**
@@ -36,10 +38,13 @@ export class ControlPlane {
   private stopped = false;
 
   constructor(private readonly options: ControlPlaneOptions) {
-    this.registry = new EtcdRegistry(connectEtcd({ endpoints: options.etcdEndpoints }), {
-      prefix: options.prefix,
-      onError: (error, context) => this.app?.log.warn({ err: error }, context),
-    });
+    this.registry = new EtcdRegistry(
+      connectEtcd({ endpoints: options.etcdEndpoints, ...options.etcdSecurity }),
+      {
+        prefix: options.prefix,
+        onError: (error, context) => this.app?.log.warn({ err: error }, context),
+      },
+    );
   }
 
   async build(): Promise<FastifyInstance> {
@@ -50,6 +55,7 @@ export class ControlPlane {
       commands: new UnitCommands(this.registry),
       events: new EventHub(this.view),
       metrics,
+      agentToken: this.options.agentToken,
       isSynced: () => this.synced,
     };
     metrics.gauge("flotilla_view_revision", () => this.view.revision);
@@ -57,7 +63,7 @@ export class ControlPlane {
     metrics.gauge("flotilla_machines", () => this.view.machines.size);
     metrics.gauge("flotilla_etcd_connected", () => (this.synced && this.view.connected ? 1 : 0));
     metrics.gauge("flotilla_event_subscribers", () => context.events.subscribers);
-    this.app = await buildApp(context, { logger: this.options.logger });
+    this.app = await buildApp(context, { logger: this.options.logger, ...this.options.app });
     const log = this.app.log;
     this.engine = new Engine({
       registry: this.registry,

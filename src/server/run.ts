@@ -6,16 +6,23 @@ import { ControlPlane } from "./control-plane.ts";
 export async function runServer(argv: string[]): Promise<void> {
   const config = serverConfig(argv, process.env);
   const controlPlane = new ControlPlane({
-    etcdEndpoints: config.etcdEndpoints,
+    etcdEndpoints: config.etcd.endpoints,
+    etcdSecurity: { tls: config.etcd.tls, auth: config.etcd.auth },
     prefix: config.prefix,
     logger: { level: config.logLevel },
     candidate: `${hostname()}/${process.pid}/${config.host}:${config.port}`,
     agentToken: config.agentToken,
     leaderTtlSeconds: config.leaderTtlSeconds,
+    app: {
+      tokens: config.tokens,
+      rateLimit: config.rateLimit,
+      maxEventStreams: config.maxEventStreams,
+      tls: config.tls,
+    },
   });
   const app = await controlPlane.build();
   await app.listen({ host: config.host, port: config.port });
-  app.log.info({ etcd: config.etcdEndpoints, prefix: config.prefix }, "flotilla server started");
+  app.log.info({ etcd: config.etcd.endpoints, prefix: config.prefix }, "flotilla server started");
   void controlPlane
     .sync()
     .then(() => app.log.info({ revision: controlPlane.view.revision }, "in sync with etcd"));

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TestCluster } from "../support/cluster.ts";
+import { testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
+import { TcpProxy } from "../support/tcp-proxy.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const sleeper = "[Service]\nExecStart=/bin/sleep 100000\n";
@@ -104,6 +106,114 @@ describe("the engine when things fail", () => {
       assert.equal((await cluster.unit("again.service")).machineId, running.machineId);
     } finally {
       await cluster.stop();
+    }
+  });
+
+  test("an agent cut off from etcd keeps its units running and rejoins without duplicates", async () => {
+    const proxies = [TcpProxy.forUrl(testEtcdEndpoint()), TcpProxy.forUrl(testEtcdEndpoint())];
+    await Promise.all(proxies.map((proxy) => proxy.start()));
+    const cluster = await new TestCluster({
+      ips: ["127.0.1.35", "127.0.1.36"],
+      agentEtcd: proxies.map((proxy) => proxy.url),
+    }).start();
+    try {
+      await cluster.submit("isolated.service", sleeper);
+      await cluster.setState("isolated.service", "launched");
+      const first = await cluster.launched("isolated.service");
+      const cutIndex = cluster.agents.findIndex((agent) => agent.machineId === first.machineId);
+      const cutAgent = cluster.agents[cutIndex];
+      const proxy = proxies[cutIndex];
+      assert.ok(cutAgent && proxy);
+      proxy.cut();
+      const moved = await cluster.waitFor(
+        "isolated.service",
+        (unit) => unit.currentState === "launched" && unit.machineId !== cutAgent.machineId,
+        "running on the other machine",
+        3_000 + RESCHEDULE_SLACK_MS,
+      );
+      assert.equal(
+        (await cutAgent.client.getUnit("isolated.service"))?.activeState,
+        "active",
+        "kept running while cut off",
+      );
+      proxy.restore();
+      await waitUntil(
+        "the cut-off machine back and its copy stopped",
+        async () => {
+          const machines = await cluster.machines();
+          const copy = await cutAgent.client.getUnit("isolated.service");
+          return machines.length === 2 && (copy === undefined || copy.activeState === "inactive");
+        },
+        30_000,
+      );
+      const unit = await cluster.unit("isolated.service");
+      assert.equal(unit.machineId, moved.machineId, "it stays where it moved");
+      assert.equal(unit.currentState, "launched");
+    } finally {
+      await cluster.stop();
+      await Promise.all(proxies.map((proxy) => proxy.stop()));
+    }
+  });
+
+  test("the leader stopping in the middle of a batch of starts: no unit lost or started twice", async () => {
+    const cluster = await new TestCluster({
+      ips: ["127.0.1.31", "127.0.1.32", "127.0.1.33"],
+      servers: 2,
+    }).start();
+    try {
+      await cluster.submit("batch@.service", sleeper);
+      const names = Array.from({ length: 24 }, (_, i) => `batch@${i}.service`);
+      const leaderIndex = await waitUntil("a leader", () => {
+        const index = cluster.servers.findIndex((server) => server.controlPlane.engine.isLeader);
+        return index >= 0 ? index : undefined;
+      });
+      const follower = cluster.servers[1 - leaderIndex];
+      assert.ok(follower);
+      await Promise.all(names.map((name) => cluster.setState(name, "launched")));
+      const [leader] = cluster.servers.splice(leaderIndex, 1);
+      await leader?.close();
+      for (const name of names) await cluster.launched(name);
+      for (const name of names) {
+        const unit = await cluster.unit(name);
+        const holders = await Promise.all(
+          cluster.agents.map((agent) => agent.client.getUnit(name)),
+        );
+        const running = holders.filter((report) => report?.activeState === "active");
+        assert.equal(running.length, 1, `${name} runs exactly once`);
+        assert.equal(running[0]?.restarts, 0);
+        assert.equal(
+          holders.findIndex((report) => report?.activeState === "active"),
+          cluster.agents.findIndex((agent) => agent.machineId === unit.machineId),
+        );
+      }
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  test("a three-member etcd losing one member while units start", async () => {
+    const etcd = new EtcdProcess(undefined, 3);
+    await etcd.start();
+    const cluster = await new TestCluster({
+      ips: ["127.0.1.37", "127.0.1.38"],
+      etcd: etcd.endpoints.join(","),
+    }).start();
+    try {
+      await cluster.submit("quorum@.service", sleeper);
+      const names = Array.from({ length: 10 }, (_, i) => `quorum@${i}.service`);
+      for (const name of names.slice(0, 5)) await cluster.setState(name, "launched");
+      await etcd.stopMember("member0");
+      for (const name of names.slice(5)) {
+        await waitUntil(`${name} accepted with one member down`, async () => {
+          const response = await cluster.setState(name, "launched").catch(() => undefined);
+          return response !== undefined;
+        });
+      }
+      for (const name of names) await cluster.launched(name);
+      await etcd.startMember("member0");
+    } finally {
+      await cluster.stop();
+      await etcd.destroy();
     }
   });
 

@@ -219,6 +219,11 @@ describe("scheduling with the engine and real agents", () => {
     const [first, second, third] = plan.json.units;
     assert.ok(first.machineId && second.machineId);
     assert.notEqual(first.machineId, second.machineId);
+    assert.equal(first.rejected.length, 2, "every other machine is explained");
+    const firstHdd = first.rejected.find(
+      (entry: any) => entry.machineId === cluster.agents[1]?.machineId,
+    );
+    assert.match(firstHdd.reason, /disk/);
     assert.equal(third.machineId, undefined);
     assert.ok(third.reason);
     assert.equal(third.rejected.length, 3);

@@ -14,6 +14,8 @@ import { waitUntil } from "./wait.ts";
 export interface ClusterOptions {
   /** One loopback address per machine, distinct from other test files' (each agent listens on :7601). */
   ips: string[];
+  /** Per machine, the etcd endpoint its agent uses (a proxy, to cut it off); default the cluster's. */
+  agentEtcd?: (string | undefined)[];
   metadata?: string[][];
   servers?: number;
   presenceTtl?: number;
@@ -37,21 +39,38 @@ export class TestCluster {
     return server.url;
   }
 
+  /** Starts everything; if any part fails, stops what did start before failing. */
   async start(): Promise<this> {
+    try {
+      return await this.startAll();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async startAll(): Promise<this> {
     const etcd = this.options.etcd ?? testEtcdEndpoint();
     for (let i = 0; i < (this.options.servers ?? 1); i++) {
       this.servers.push(
         await startServer({
           prefix: this.prefix,
-          etcd: [etcd],
+          etcd: etcd.split(","),
           agentToken: AGENT_TOKEN,
           engine: true,
         }),
       );
     }
-    this.agents = await Promise.all(
-      this.options.ips.map((ip, i) => this.startAgentOn(ip, this.options.metadata?.[i])),
+    const started = await Promise.allSettled(
+      this.options.ips.map((ip, i) =>
+        this.startAgentOn(ip, this.options.metadata?.[i], undefined, this.options.agentEtcd?.[i]),
+      ),
     );
+    this.agents = started.flatMap((result) =>
+      result.status === "fulfilled" ? [result.value] : [],
+    );
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
     await waitUntil(
       "every machine present",
       async () => (await this.machines()).length === this.agents.length,
@@ -59,11 +78,16 @@ export class TestCluster {
     return this;
   }
 
-  startAgentOn(ip: string, metadata?: string[], machineId?: string): Promise<TestAgent> {
+  startAgentOn(
+    ip: string,
+    metadata?: string[],
+    machineId?: string,
+    etcd?: string,
+  ): Promise<TestAgent> {
     return startAgent({
       ip,
       machineId,
-      etcd: this.options.etcd ?? testEtcdEndpoint(),
+      etcd: etcd ?? this.options.etcd ?? testEtcdEndpoint(),
       prefix: this.prefix,
       presenceTtl: this.options.presenceTtl ?? 3,
       metadata,

@@ -36,6 +36,12 @@ export function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   });
 }
 
+/** Daemons still running, ended when the test process exits however it exits. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 export interface Daemon {
   child: ChildProcess;
   output(): string;
@@ -58,8 +64,12 @@ export async function startDaemon(
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
+  running.add(child);
   const exited = new Promise<number | null>((resolve) =>
-    child.on("close", (code) => resolve(code)),
+    child.on("close", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
   );
   await waitUntil(`flotilla ${args.join(" ")} to be ready`, async () => {
     if (child.exitCode !== null) throw new Error(`flotilla exited early:\n${output}`);

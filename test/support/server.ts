@@ -1,4 +1,4 @@
-import { ControlPlane } from "../../src/server/control-plane.ts";
+import { ControlPlane, type ControlPlaneOptions } from "../../src/server/control-plane.ts";
 import { freshPrefix, testEtcdEndpoint } from "./etcd.ts";
 
 export interface TestServer {
@@ -10,7 +10,14 @@ export interface TestServer {
 
 /** A real control-plane server on a free loopback port, in sync with the test etcd. */
 export async function startServer(
-  options: { prefix?: string; etcd?: string[]; agentToken?: string; engine?: boolean } = {},
+  options: {
+    prefix?: string;
+    etcd?: string[];
+    agentToken?: string;
+    engine?: boolean;
+    app?: ControlPlaneOptions["app"];
+    etcdSecurity?: ControlPlaneOptions["etcdSecurity"];
+  } = {},
 ): Promise<TestServer> {
   const prefix = options.prefix ?? freshPrefix();
   const controlPlane = new ControlPlane({
@@ -21,6 +28,8 @@ export async function startServer(
     leaderTtlSeconds: 3,
     // API tests announce machines that have no agent behind them: no engine unless asked.
     runEngine: options.engine ?? false,
+    app: options.app,
+    etcdSecurity: options.etcdSecurity,
   });
   const app = await controlPlane.build();
   await app.listen({ host: "127.0.0.1", port: 0 });

@@ -5,11 +5,15 @@ import { ClusterEvent } from "../../schema/events.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import type { ClusterEventView } from "../event-hub.ts";
+import type { StreamLimit } from "../rate-limit.ts";
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
 
-export function eventRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
+export function eventRoutes(
+  context: ServerContext,
+  streams: StreamLimit,
+): FastifyPluginAsyncTypebox {
   const { events, view } = context;
   return async (app) => {
     app.get(
@@ -46,6 +50,14 @@ export function eventRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
             "Last-Event-ID is not a revision this cluster has reached",
           );
         }
+        const release = streams.acquire(request.ip);
+        if (!release) {
+          reply.header("retry-after", "5");
+          throw new ProblemError(
+            "too-many-requests",
+            `${request.ip} already has ${streams.max} event streams open; close one first`,
+          );
+        }
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {
@@ -68,6 +80,7 @@ export function eventRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
         request.raw.on("close", () => {
           clearInterval(keepalive);
           subscription.unsubscribe();
+          release();
         });
       },
     );

@@ -4,8 +4,8 @@ import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
 import { indexPlacements } from "../../engine/actions.ts";
 import { UnitSpecs } from "../../engine/unit-specs.ts";
-import type { SchedulerUnit } from "../../scheduler/cluster-index.ts";
-import { planBatch } from "../../scheduler/decide.ts";
+import type { ClusterIndex, SchedulerUnit } from "../../scheduler/cluster-index.ts";
+import { checkPlacement, decide, decideGlobal, orderBatch } from "../../scheduler/decide.ts";
 import { Problem } from "../../schema/common.ts";
 import { Plan, type PlannedUnit, PlanRequest } from "../../schema/plan.ts";
 import { ref } from "../../schema/ref.ts";
@@ -59,23 +59,52 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
             });
           else batch.push(spec);
         }
-        for (const { unit, decision } of planBatch(index, batch)) {
+        // Decided one by one, in the engine's order, so that each placement can be explained
+        // against the cluster as it stood just before it.
+        for (const spec of orderBatch(batch)) {
           const entry: PlannedUnitView = {
-            unit,
+            unit: spec.name,
             alreadyPlaced: false,
             displaces: [],
-            rejected: "rejected" in decision ? decision.rejected : [],
+            rejected: [],
           };
-          if (!decision.ok) entry.reason = decision.reason;
-          else if ("global" in decision) entry.machineIds = decision.machineIds;
-          else {
-            entry.machineId = decision.machineId;
-            entry.displaces = decision.displaces;
+          if (spec.requirements.global) {
+            const placement = decideGlobal(index, spec);
+            entry.machineIds = placement.machineIds;
+            entry.rejected = placement.rejected;
+            for (const machineId of placement.machineIds) index.place(spec, machineId);
+          } else {
+            const decision = decide(index, spec);
+            if (!decision.ok) {
+              entry.reason = decision.reason;
+              entry.rejected = decision.rejected;
+            } else {
+              entry.machineId = decision.machineId;
+              entry.displaces = decision.displaces;
+              entry.rejected = explainOthers(index, spec, decision.machineId);
+              index.place(spec, decision.machineId);
+            }
           }
-          planned.set(unit, entry);
+          planned.set(spec.name, entry);
         }
         return { units: request.body.units.map((name) => planned.get(name) as PlannedUnitView) };
       },
     );
   };
+}
+
+/** Why each machine but the chosen one was not chosen: a constraint, or a heavier load. */
+function explainOthers(index: ClusterIndex, unit: SchedulerUnit, chosen: string) {
+  const chosenLoad = index.load(chosen);
+  return index
+    .machines()
+    .filter((machine) => machine.id !== chosen)
+    .map((machine) => ({
+      machineId: machine.id,
+      reason:
+        checkPlacement(index, unit, machine.id) ??
+        (index.load(machine.id) > chosenLoad
+          ? `more loaded: ${index.load(machine.id)} units against ${chosenLoad}`
+          : `as loaded as ${chosen.slice(0, 8)}, which sorts first`),
+    }));
 }

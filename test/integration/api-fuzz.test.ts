@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import fc from "fast-check";
+import { rawEtcd } from "../support/etcd.ts";
+import { http } from "../support/http.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+
+interface Operation {
+  method: string;
+  path: string;
+}
+
+/** Every operation in the committed OpenAPI document, event streams aside (they never end). */
+function operations(): Operation[] {
+  const document = JSON.parse(readFileSync("openapi/openapi.json", "utf8"));
+  const found: Operation[] = [];
+  for (const [path, methods] of Object.entries<Record<string, unknown>>(document.paths)) {
+    for (const method of Object.keys(methods)) {
+      if (path !== "/v1/events") found.push({ method: method.toUpperCase(), path });
+    }
+  }
+  return found;
+}
+
+const segment = fc.oneof(
+  fc.constantFrom(
+    "apache@80.service",
+    "apache@.service",
+    "a.service",
+    "@x.service",
+    "x",
+    "",
+    "%40",
+    "%2F",
+    "..",
+    "a".repeat(300),
+  ),
+  fc.string({ maxLength: 40 }).map((text) => encodeURIComponent(text)),
+);
+const contentType = fc.constantFrom(
+  "application/json",
+  "text/plain",
+  "application/merge-patch+json",
+  "application/xml",
+  "multipart/form-data",
+  "",
+);
+const jsonish = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  fc.constantFrom(
+    '{"desiredState":"launched"}',
+    '{"options":[{"section":"Service","name":"ExecStart","value":"/bin/true"}]}',
+    '{"units":[]}',
+    "[]",
+    "null",
+    "{",
+  ),
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom(
+    "[Service]\nExecStart=/bin/true\n",
+    "[X-Fleet]\nMachineID=a\nGlobal=true\n",
+    "[Unit\n",
+    "\\\n\\",
+  ),
+);
+const query = fc.oneof(
+  fc.constant(""),
+  fc.constantFrom(
+    "?replace=true",
+    "?force=yes",
+    "?limit=0",
+    "?limit=abc",
+    "?pageToken=%%%",
+    "?nextPageToken=ZAACAA==",
+    "?x=1&x=2",
+  ),
+);
+
+interface Request {
+  method: string;
+  path: string;
+  contentType: string;
+  body?: string;
+}
+
+/** Requests that are often valid, so that the random ones run against changing state. */
+const plausible: fc.Arbitrary<Request> = fc.oneof(
+  fc.record({
+    method: fc.constant("PUT"),
+    path: fc.constantFrom(
+      "/v1/unit-files/a.service",
+      "/v1/unit-files/b@.service",
+      "/v1/unit-files/c.service?replace=true",
+    ),
+    contentType: fc.constant("text/plain"),
+    body: fc.constantFrom(
+      "[Service]\nExecStart=/bin/true\n",
+      "[Service]\nExecStart=/bin/false\n[X-Fleet]\nConflicts=b@*.service\n",
+    ),
+  }),
+  fc.record({
+    method: fc.constant("PUT"),
+    path: fc.constantFrom("/v1/units/a.service", "/v1/units/b@1.service", "/v1/units/b@2.service"),
+    contentType: fc.constant("application/json"),
+    body: fc.constantFrom(
+      '{"desiredState":"loaded"}',
+      '{"desiredState":"launched"}',
+      '{"desiredState":"inactive"}',
+    ),
+  }),
+  fc.record({
+    method: fc.constant("DELETE"),
+    path: fc.constantFrom(
+      "/v1/units/a.service",
+      "/v1/units/b@1.service",
+      "/v1/unit-files/b@.service",
+      "/fleet/v1/units/c.service",
+    ),
+    contentType: fc.constant(""),
+  }),
+);
+
+describe("every route, fed generated bad input", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+    await http("PUT", `${server.url}/v1/unit-files/apache@.service`, {
+      body: "[Service]\nExecStart=/bin/sleep 1\n[X-Fleet]\nConflicts=apache@*.service\n",
+      headers: { "content-type": "text/plain" },
+    });
+  });
+  after(() => server.close());
+
+  let accepted = 0;
+
+  test("never answers 5xx and never crashes", async () => {
+    const all = operations();
+    assert.ok(all.length > 20);
+    const random: fc.Arbitrary<Request> = fc
+      .tuple(fc.constantFrom(...all), segment, query, contentType, jsonish)
+      .map(([operation, name, search, type, body]) => ({
+        method: operation.method,
+        path: `${operation.path.replace(/\{[^}]+\}/g, name)}${search}`,
+        contentType: type,
+        body: operation.method === "GET" || operation.method === "DELETE" ? undefined : body,
+      }));
+    const request = fc.oneof({ arbitrary: random, weight: 4 }, { arbitrary: plausible, weight: 1 });
+    await fc.assert(
+      fc.asyncProperty(request, async ({ method, path, contentType: type, body }) => {
+        const response = await http(method, `${server.url}${path}`, {
+          ...(body === undefined ? {} : { body }),
+          headers: body !== undefined && type ? { "content-type": type } : {},
+        });
+        if (method !== "GET" && response.status >= 200 && response.status < 300) accepted++;
+        assert.ok(
+          response.status < 500,
+          `${method} ${path} (${type}) ${JSON.stringify(body)}: ${response.status} ${response.text.slice(0, 300)}`,
+        );
+      }),
+      { numRuns: 600 },
+    );
+    assert.equal((await http("GET", `${server.url}/healthz`)).status, 200);
+    assert.ok(
+      accepted > 0,
+      "some generated writes were valid, so the etcd check below is not vacuous",
+    );
+  });
+
+  test("what was accepted is whole in etcd: no unit without content, no stray reference", async () => {
+    const etcd = rawEtcd();
+    try {
+      const entries = await etcd.getAll().prefix(server.prefix).strings();
+      const keys = Object.keys(entries).map((key) => key.slice(server.prefix.length));
+      const units = keys.filter((key) => key.startsWith("units/"));
+      assert.ok(units.length > 0 || accepted === 0, "accepted writes left units behind");
+      for (const key of units) {
+        const unit = JSON.parse(entries[server.prefix + key] as string);
+        assert.ok(keys.includes(`unit-files/${unit.hash}`), `${key} has its content`);
+        assert.ok(
+          keys.includes(`unit-file-refs/${unit.hash}/${unit.name}`),
+          `${key} has its reference`,
+        );
+      }
+      for (const key of keys.filter((candidate) => candidate.startsWith("unit-file-refs/"))) {
+        const [, hash, name] = key.split("/");
+        assert.ok(keys.includes(`units/${name}`), `${key} belongs to a unit`);
+        assert.ok(keys.includes(`unit-files/${hash}`), `${key} has content`);
+      }
+    } finally {
+      etcd.close();
+    }
+  });
+});
