@@ -1,26 +1,13 @@
 import { basename, extname } from "node:path";
+import { UNIT_TYPES } from "../unit/name.ts";
 
 /** The unit types fleet accepted; any other argument names a .service, as fleetctl assumed. */
-const UNIT_TYPES = new Set([
-  "automount",
-  "busname",
-  "device",
-  "mount",
-  "path",
-  "scope",
-  "service",
-  "slice",
-  "snapshot",
-  "socket",
-  "swap",
-  "target",
-  "timer",
-]);
+const UNIT_TYPE_SET: ReadonlySet<string> = new Set(UNIT_TYPES);
 
 /** fleetctl's reading of an argument: a path's file name, `.service` added when no type is given. */
 export function unitNameOf(arg: string): string {
   const name = basename(arg);
-  return UNIT_TYPES.has(extname(name).slice(1)) ? name : `${name}.service`;
+  return UNIT_TYPE_SET.has(extname(name).slice(1)) ? name : `${name}.service`;
 }
 
 export interface TemplatedName {
