@@ -3,13 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  ConfigError,
-  normalisePrefix,
-  parseEndpoints,
-  parseListen,
-  parseSeconds,
-} from "../config/parse.ts";
+import { ETCD_FLAGS, etcdConnection } from "../config/etcd.ts";
+import { ConfigError, normalisePrefix, parseListen, parseSeconds } from "../config/parse.ts";
+import type { EtcdOptions } from "../registry/etcd-client.ts";
 
 export interface AgentConfig {
   machineId: string;
@@ -17,6 +13,8 @@ export interface AgentConfig {
   privateIP: string;
   metadata: Record<string, string>;
   etcdEndpoints: string[];
+  /** TLS and user/password for etcd, when configured. */
+  etcdSecurity?: Pick<EtcdOptions, "tls" | "auth">;
   prefix: string;
   host: string;
   port: number;
@@ -50,7 +48,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       "public-ip": { type: "string" },
       "private-ip": { type: "string" },
       metadata: { type: "string", multiple: true },
-      etcd: { type: "string" },
+      ...ETCD_FLAGS,
       prefix: { type: "string" },
       listen: { type: "string" },
       "docker-host": { type: "string" },
@@ -74,6 +72,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       env.FLOTILLA_PRESENCE_TTL ??
       String(AGENT_DEFAULTS.presenceTtlSeconds),
   );
+  const etcd = etcdConnection(values, env, AGENT_DEFAULTS.etcd);
   const metadataList =
     values.metadata ?? (env.FLOTILLA_METADATA ? env.FLOTILLA_METADATA.split(",") : []);
   return {
@@ -81,7 +80,8 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
     publicIP,
     privateIP: values["private-ip"] ?? env.FLOTILLA_PRIVATE_IP ?? publicIP,
     metadata: parseMetadata(metadataList),
-    etcdEndpoints: parseEndpoints(values.etcd ?? env.FLOTILLA_ETCD ?? AGENT_DEFAULTS.etcd),
+    etcdEndpoints: etcd.endpoints,
+    etcdSecurity: { tls: etcd.tls, auth: etcd.auth },
     prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? AGENT_DEFAULTS.prefix),
     host,
     port,

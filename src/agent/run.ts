@@ -74,7 +74,8 @@ export async function startAgentInstance(
   config: AgentConfig,
   options: AgentInstanceOptions = {},
 ): Promise<AgentInstance> {
-  const etcd = options.etcd ?? connectEtcd({ endpoints: config.etcdEndpoints });
+  const etcd =
+    options.etcd ?? connectEtcd({ endpoints: config.etcdEndpoints, ...config.etcdSecurity });
   const closeEtcd = () => {
     if (!options.etcd) etcd.close();
   };

@@ -4,6 +4,7 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { Agent, request } from "undici";
+import { startAgent, stopAgent } from "../support/agents.ts";
 import { makePki, type TestPki } from "../support/certs.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
@@ -39,7 +40,7 @@ describe("TLS", () => {
     }
   });
 
-  test("the control plane reaches etcd over TLS with a client certificate and a password", async () => {
+  test("the control plane and an agent reach etcd over TLS with a client certificate and a password", async () => {
     const etcd = new EtcdProcess({
       certFile: pki.serverCertFile,
       keyFile: pki.serverKeyFile,
@@ -65,8 +66,9 @@ describe("TLS", () => {
         );
       await etcdctl("user", "add", "root:root-password");
       await etcdctl("auth", "enable");
+      const prefix = freshPrefix();
       const server = await startServer({
-        prefix: freshPrefix(),
+        prefix,
         etcd: [etcd.endpoint],
         etcdSecurity: {
           tls: { ca: pki.ca, cert: pki.read(pki.clientCertFile), key: pki.read(pki.clientKeyFile) },
@@ -85,6 +87,31 @@ describe("TLS", () => {
           body: "[Service]\nExecStart=/bin/true\n",
         });
         assert.equal(submitted.statusCode, 201, await submitted.body.text());
+        const agent = await startAgent({
+          ip: "127.0.1.71",
+          etcd: etcd.endpoint,
+          prefix,
+          extraArgs: [
+            "--etcd-ca",
+            pki.caFile,
+            "--etcd-cert",
+            pki.clientCertFile,
+            "--etcd-key",
+            pki.clientKeyFile,
+            "--etcd-username",
+            "root",
+          ],
+          env: { FLOTILLA_ETCD_PASSWORD: "root-password" },
+        });
+        try {
+          await waitUntil("the agent present through TLS etcd", async () => {
+            const response = await request(`${server.url}/v1/machines`);
+            const body = (await response.body.json()) as { machines: { id: string }[] };
+            return body.machines.some((machine) => machine.id === agent.machineId);
+          });
+        } finally {
+          await stopAgent(agent);
+        }
       } finally {
         await server.close();
       }

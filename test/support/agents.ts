@@ -31,6 +31,7 @@ export async function startAgent(options: {
   metadata?: string[];
   extraArgs?: string[];
   machineId?: string;
+  env?: NodeJS.ProcessEnv;
 }): Promise<TestAgent> {
   const machineId = options.machineId ?? randomBytes(16).toString("hex");
   const port = options.port ?? 7601;
@@ -57,9 +58,13 @@ export async function startAgent(options: {
     ...(options.metadata ?? []).flatMap((entry) => ["--metadata", entry]),
     ...(options.extraArgs ?? []),
   ];
-  const daemon = await startDaemon(args, { FLOTILLA_LOG_LEVEL: "warn" }, async () => {
-    return (await http("GET", `${url}/healthz`)).status === 200;
-  });
+  const daemon = await startDaemon(
+    args,
+    { FLOTILLA_LOG_LEVEL: "warn", ...options.env },
+    async () => {
+      return (await http("GET", `${url}/healthz`)).status === 200;
+    },
+  );
   return {
     machineId,
     ip: options.ip,
