@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -11,17 +10,11 @@ import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import { TestCluster } from "../support/cluster.ts";
 import { testEtcdEndpoint } from "../support/etcd.ts";
 import { http } from "../support/http.ts";
-import { FLOTILLA_BIN } from "../support/process.ts";
+import { type Typed, typeLine, userShell } from "../support/shell.ts";
 import { specUnit } from "../support/spec.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
-
-interface Typed {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Cells of a fleetctl table: tabwriter pads with tabs, so runs of tabs separate columns. */
 function rowsOf(table: string): string[][] {
@@ -65,30 +58,7 @@ describe("the tutorial, typed through the fleetctl binary against a real cluster
 
   /** A command line as a user types it in the working directory, through a shell. */
   function type(line: string, env: NodeJS.ProcessEnv = {}): Promise<Typed> {
-    const base = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|FLEETCTL)_/.test(key)),
-    );
-    return new Promise((resolve, reject) => {
-      const child = spawn("sh", ["-c", line], {
-        cwd: workDir,
-        env: {
-          ...base,
-          PATH: `${binDir}:${process.env.PATH}`,
-          FLEETCTL_ENDPOINT: cluster.url,
-          ...env,
-        },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return typeLine(line, { workDir, binDir }, { FLEETCTL_ENDPOINT: cluster.url, ...env });
   }
 
   async function succeeds(line: string): Promise<Typed> {
@@ -122,11 +92,7 @@ describe("the tutorial, typed through the fleetctl binary against a real cluster
 
   before(async () => {
     await cluster.start();
-    workDir = await mkdtemp(join(tmpdir(), "flotilla-cli-"));
-    binDir = join(workDir, ".bin");
-    await mkdir(binDir);
-    // Installed as npm installs a bin: a link named fleetctl to the one binary.
-    await symlink(FLOTILLA_BIN, join(binDir, "fleetctl"));
+    ({ workDir, binDir } = await userShell());
     for (const name of ["apache@.service", "apache-discovery@.service"]) {
       await copyFile(join(fixtures, name), join(workDir, name));
     }

@@ -1,24 +1,18 @@
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { MachineRecord, UnitStateRecord } from "../../src/registry/records.ts";
 import type { Presence } from "../../src/registry/registry.ts";
 import { http } from "../support/http.ts";
-import { FLOTILLA_BIN, runFlotilla } from "../support/process.ts";
+import { runFlotilla } from "../support/process.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { type Typed, typeLine, userShell } from "../support/shell.ts";
 import { waitUntil } from "../support/wait.ts";
-
-interface Typed {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const AGENT_TOKEN = "cli-usage-agent-token";
 
@@ -53,25 +47,7 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
 
   /** A command line typed in the working directory, with only the given Flotilla variables. */
   function type(line: string, env: NodeJS.ProcessEnv = {}): Promise<Typed> {
-    const base = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|FLEETCTL)_/.test(key)),
-    );
-    return new Promise((resolve, reject) => {
-      const child = spawn("sh", ["-c", line], {
-        cwd: workDir,
-        env: { ...base, PATH: `${binDir}:${process.env.PATH}`, ...env },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return typeLine(line, { workDir, binDir }, { ...env });
   }
 
   const atServer = () => ({ FLEETCTL_ENDPOINT: server.url });
@@ -109,10 +85,7 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
 
   before(async () => {
     server = await startServer({ agentToken: AGENT_TOKEN });
-    workDir = await mkdtemp(join(tmpdir(), "flotilla-cli-usage-"));
-    binDir = join(workDir, ".bin");
-    await mkdir(binDir);
-    await symlink(FLOTILLA_BIN, join(binDir, "fleetctl"));
+    ({ workDir, binDir } = await userShell());
   });
   after(async () => {
     await server.close();
