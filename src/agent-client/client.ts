@@ -26,7 +26,19 @@ export class AgentError extends Error {
   }
 }
 
-const shared = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+/** For agents that serve HTTPS: the CA that signs their certificates, and ours for mutual TLS. */
+export interface AgentTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/** A pool of connections to agents; every AgentClient of a control plane shares one. */
+export function agentDispatcher(tls?: AgentTls): Dispatcher {
+  return new Agent({ keepAliveTimeout: 10_000, connections: 16, ...(tls ? { connect: tls } : {}) });
+}
+
+const shared = agentDispatcher();
 
 /** The control plane's client of one agent's HTTP API: timeouts, and retries with backoff. */
 export class AgentClient {

@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from "fastify";
 import { Type } from "typebox";
+import type { TlsFiles } from "../config/tls.ts";
 import * as agentSchemas from "../schema/agent.ts";
 import {
   AgentProblem,
@@ -23,13 +24,17 @@ import { type UnitManager, UnitRequestError } from "./unit-manager.ts";
 export interface AgentApiOptions {
   manager: UnitManager;
   token?: string;
+  tls?: TlsFiles;
   logger?: FastifyServerOptions["logger"];
   machineId: string;
 }
 
 const FOLLOW_KEEPALIVE_MS = 15_000;
 
-/** The agent's HTTP API, called by the control plane; authenticated by a shared bearer token. */
+/**
+ * The agent's HTTP API, called by the control plane; authenticated by a shared bearer token and,
+ * with a client CA, by the control plane's certificate as well.
+ */
 export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyInstance> {
   const { manager } = options;
   const app = Fastify({
@@ -38,6 +43,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 1024 },
+    ...((options.tls ? { https: httpsOptions(options.tls) } : {}) as object),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const schema of Object.values(agentSchemas)) {
@@ -227,4 +233,15 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
   );
 
   return app;
+}
+
+/**
+ * With a client CA the TLS handshake itself refuses a caller without a certificate it signed,
+ * before any request is read: unauthenticated clients never reach the API's parser.
+ */
+function httpsOptions(tls: TlsFiles) {
+  const { cert, key, ca } = tls;
+  return ca === undefined
+    ? { cert, key }
+    : { cert, key, ca, requestCert: true, rejectUnauthorized: true };
 }

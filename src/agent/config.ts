@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ETCD_FLAGS, etcdConnection } from "../config/etcd.ts";
 import { ConfigError, normalisePrefix, parseListen, parseSeconds } from "../config/parse.ts";
+import { type TlsFiles, tlsFiles } from "../config/tls.ts";
 import type { EtcdOptions } from "../registry/etcd-client.ts";
 
 export interface AgentConfig {
@@ -20,6 +21,8 @@ export interface AgentConfig {
   port: number;
   dockerHost: string;
   token?: string;
+  /** The API's certificate and key; with `ca`, only clients with a certificate it signed get in. */
+  tls?: TlsFiles;
   presenceTtlSeconds: number;
   stateDir: string;
   leaveRunning: boolean;
@@ -53,6 +56,9 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       listen: { type: "string" },
       "docker-host": { type: "string" },
       token: { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-client-ca": { type: "string" },
       "presence-ttl": { type: "string" },
       "state-dir": { type: "string" },
       "leave-running": { type: "boolean" },
@@ -91,6 +97,14 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       env.DOCKER_HOST ??
       AGENT_DEFAULTS.dockerHost,
     token: values.token ?? env.FLOTILLA_TOKEN,
+    tls: tlsFiles(
+      { cert: "--tls-cert", key: "--tls-key", ca: "--tls-client-ca" },
+      {
+        cert: values["tls-cert"] ?? env.FLOTILLA_TLS_CERT,
+        key: values["tls-key"] ?? env.FLOTILLA_TLS_KEY,
+        ca: values["tls-client-ca"] ?? env.FLOTILLA_TLS_CLIENT_CA,
+      },
+    ),
     presenceTtlSeconds: ttl,
     stateDir,
     leaveRunning: values["leave-running"] ?? env.FLOTILLA_LEAVE_RUNNING === "true",

@@ -94,7 +94,7 @@ export async function startAgentInstance(
   const startedAt = new Date().toISOString();
   let port = config.port;
   const agentURL = () =>
-    `http://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${port}`;
+    `${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${port}`;
   const record = (): MachineRecord => ({
     id: machine.id,
     publicIP: machine.publicIP,
@@ -139,6 +139,7 @@ export async function startAgentInstance(
   const api = await buildAgentApi({
     manager,
     token: config.token,
+    tls: config.tls,
     logger: options.logger ?? { level: config.logLevel },
     machineId: machine.id,
   });

@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import { AgentClient } from "../agent-client/client.ts";
 import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
@@ -18,6 +19,8 @@ export interface EngineOptions {
   isSynced: () => boolean;
   candidate: string;
   agentToken?: string;
+  /** Connections to agents that serve HTTPS, with the control plane's client certificate. */
+  agentDispatcher?: Dispatcher;
   leaderTtlSeconds?: number;
   /** A pass runs on every change and at least this often, for retries. */
   periodMs?: number;
@@ -247,6 +250,7 @@ export class Engine {
       client = new AgentClient({
         url,
         token: this.options.agentToken,
+        dispatcher: this.options.agentDispatcher,
         attempts: 1,
         timeoutMs: 10_000,
       });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ETCD_FLAGS, etcdConnection } from "../config/etcd.ts";
 import { ConfigError, normalisePrefix, parseListen, parseSeconds } from "../config/parse.ts";
-import { tlsFiles } from "../config/tls.ts";
+import { type ClientTls, clientTls, tlsFiles } from "../config/tls.ts";
 import type { EtcdOptions } from "../registry/etcd-client.ts";
 import type { ApiTokens } from "./auth.ts";
 import type { RateLimit } from "./rate-limit.ts";
@@ -15,6 +15,8 @@ export interface ServerConfig {
   logLevel: string;
   /** The bearer token agents require of the engine. */
   agentToken?: string;
+  /** How the engine and the log proxy verify agents' HTTPS, and the certificate they present. */
+  agentTls?: ClientTls;
   leaderTtlSeconds: number;
   tokens: ApiTokens;
   tls?: { cert: Buffer; key: Buffer };
@@ -41,6 +43,9 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       prefix: { type: "string" },
       "log-level": { type: "string" },
       "agent-token": { type: "string" },
+      "agent-cert": { type: "string" },
+      "agent-key": { type: "string" },
+      "agent-ca": { type: "string" },
       "leader-ttl": { type: "string" },
       "read-token-file": { type: "string" },
       "write-token-file": { type: "string" },
@@ -79,6 +84,14 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
     prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? SERVER_DEFAULTS.prefix),
     logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? SERVER_DEFAULTS.logLevel,
     agentToken: values["agent-token"] ?? env.FLOTILLA_AGENT_TOKEN,
+    agentTls: clientTls(
+      { cert: "--agent-cert", key: "--agent-key", ca: "--agent-ca" },
+      {
+        cert: values["agent-cert"] ?? env.FLOTILLA_AGENT_CERT,
+        key: values["agent-key"] ?? env.FLOTILLA_AGENT_KEY,
+        ca: values["agent-ca"] ?? env.FLOTILLA_AGENT_CA,
+      },
+    ),
     leaderTtlSeconds: parseSeconds(
       "--leader-ttl",
       values["leader-ttl"] ?? env.FLOTILLA_LEADER_TTL ?? "10",

@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import type { UnitCommands } from "../control/unit-commands.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
@@ -13,6 +14,8 @@ export interface ServerContext {
   metrics: Metrics;
   /** The bearer token agents expect; routes that proxy to an agent present it. */
   agentToken?: string;
+  /** Connections to agents that serve HTTPS; undefined for plain HTTP. */
+  agentDispatcher?: Dispatcher;
   /** True once the view holds a full snapshot; until then the API answers 503. */
   isSynced(): boolean;
 }

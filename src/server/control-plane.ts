@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { Dispatcher } from "undici";
+import { type AgentTls, agentDispatcher } from "../agent-client/client.ts";
 import { UnitCommands } from "../control/unit-commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
@@ -18,6 +20,8 @@ export interface ControlPlaneOptions {
   /** Names this server in the engine's leader election. */
   candidate: string;
   agentToken?: string;
+  /** For agents that serve HTTPS: their CA, and the client certificate that mutual TLS asks for. */
+  agentTls?: AgentTls;
   leaderTtlSeconds?: number;
   /** false for a server that only serves the API and never leads the engine. */
   runEngine?: boolean;
@@ -34,6 +38,7 @@ export class ControlPlane {
   readonly registry: Registry;
   app!: FastifyInstance;
   engine!: Engine;
+  private readonly agentDispatcher: Dispatcher | undefined;
   private synced = false;
   private stopped = false;
 
@@ -45,6 +50,7 @@ export class ControlPlane {
         onError: (error, context) => this.app?.log.warn({ err: error }, context),
       },
     );
+    this.agentDispatcher = options.agentTls ? agentDispatcher(options.agentTls) : undefined;
   }
 
   async build(): Promise<FastifyInstance> {
@@ -56,6 +62,7 @@ export class ControlPlane {
       events: new EventHub(this.view),
       metrics,
       agentToken: this.options.agentToken,
+      agentDispatcher: this.agentDispatcher,
       isSynced: () => this.synced,
     };
     metrics.gauge("flotilla_view_revision", () => this.view.revision);
@@ -71,6 +78,7 @@ export class ControlPlane {
       isSynced: () => this.synced,
       candidate: this.options.candidate,
       agentToken: this.options.agentToken,
+      agentDispatcher: this.agentDispatcher,
       leaderTtlSeconds: this.options.leaderTtlSeconds,
       log: {
         info: (message, details) => log.info(details ?? {}, message),
@@ -104,5 +112,6 @@ export class ControlPlane {
     await this.app?.close();
     await this.view.stop();
     await this.registry.close();
+    await this.agentDispatcher?.close();
   }
 }

@@ -12,6 +12,7 @@ export async function runServer(argv: string[]): Promise<void> {
     logger: { level: config.logLevel },
     candidate: `${hostname()}/${process.pid}/${config.host}:${config.port}`,
     agentToken: config.agentToken,
+    agentTls: config.agentTls,
     leaderTtlSeconds: config.leaderTtlSeconds,
     app: {
       tokens: config.tokens,

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type ConnectionOptions, connect } from "node:tls";
 import { promisify } from "node:util";
 import { Agent, request } from "undici";
-import { startAgent, stopAgent } from "../support/agents.ts";
+import { AGENT_TOKEN, startAgent, stopAgent, type TestAgent } from "../support/agents.ts";
 import { makePki, type TestPki } from "../support/certs.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
+import { http } from "../support/http.ts";
+import { type Daemon, runFlotilla, startDaemon } from "../support/process.ts";
 import { startServer } from "../support/server.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -120,11 +124,170 @@ describe("TLS", () => {
     }
   });
 
+  describe("mutual TLS between the control plane and an agent", () => {
+    const ip = "127.0.1.81";
+    const serverUrl = "http://127.0.1.82:7600";
+    const prefix = freshPrefix();
+    let otherPki: TestPki;
+    let controlPlaneCert: Agent;
+    let agent: TestAgent;
+    let server: Daemon;
+
+    before(async () => {
+      otherPki = makePki();
+      controlPlaneCert = new Agent({
+        connect: {
+          ca: pki.ca,
+          cert: pki.read(pki.clientCertFile),
+          key: pki.read(pki.clientKeyFile),
+        },
+      });
+      agent = await startAgent({
+        ip,
+        etcd: testEtcdEndpoint(),
+        prefix,
+        extraArgs: [
+          "--tls-cert",
+          pki.serverCertFile,
+          "--tls-key",
+          pki.serverKeyFile,
+          "--tls-client-ca",
+          pki.caFile,
+        ],
+        https: controlPlaneCert,
+      });
+      server = await startDaemon(
+        [
+          "server",
+          "--listen",
+          "127.0.1.82:7600",
+          "--etcd",
+          testEtcdEndpoint(),
+          "--prefix",
+          prefix,
+          "--agent-token",
+          AGENT_TOKEN,
+          "--leader-ttl",
+          "3",
+        ],
+        {
+          FLOTILLA_LOG_LEVEL: "warn",
+          FLOTILLA_AGENT_CERT: pki.clientCertFile,
+          FLOTILLA_AGENT_KEY: pki.clientKeyFile,
+          FLOTILLA_AGENT_CA: pki.caFile,
+        },
+        async () => (await http("GET", `${serverUrl}/readyz`)).status === 200,
+      );
+    });
+    after(async () => {
+      await server?.stop();
+      if (agent) await stopAgent(agent);
+      await controlPlaneCert?.close();
+      if (otherPki) await rm(otherPki.dir, { recursive: true, force: true });
+    });
+
+    test("the agent's TLS handshake admits only a client with a certificate its CA signed", async () => {
+      const probe = (certificate: { cert?: Buffer; key?: Buffer } = {}) =>
+        firstAnswer({ host: ip, port: 7601, ca: pki.ca, ...certificate });
+      assert.match(await probe(), /^refused: /, "a client without a certificate");
+      assert.match(
+        await probe({
+          cert: otherPki.read(otherPki.clientCertFile),
+          key: otherPki.read(otherPki.clientKeyFile),
+        }),
+        /^refused: /,
+        "a client with a certificate from another CA",
+      );
+      assert.equal(
+        await probe({ cert: pki.read(pki.clientCertFile), key: pki.read(pki.clientKeyFile) }),
+        "HTTP/1.1 200 OK",
+        "the control plane's certificate",
+      );
+      const units = await request(`${agent.url}/v1/units`, {
+        dispatcher: controlPlaneCert,
+        headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+      });
+      assert.equal(units.statusCode, 200, await units.body.text());
+    });
+
+    test("a server process drives a unit onto the agent and reads its log, over mutual TLS", async () => {
+      const machines = await http("GET", `${serverUrl}/v1/machines`);
+      assert.deepEqual(
+        machines.json.machines.map((machine: { agentURL: string }) => machine.agentURL),
+        [`https://${ip}:7601`],
+      );
+      const submitted = await http("PUT", `${serverUrl}/v1/unit-files/mtls.service`, {
+        body: '[Service]\nExecStart=/bin/sh -c "echo serving over mutual TLS; exec sleep 1000"\n',
+        headers: { "content-type": "text/plain" },
+      });
+      assert.equal(submitted.status, 201, submitted.text);
+      const launched = await http("PUT", `${serverUrl}/v1/units/mtls.service`, {
+        json: { desiredState: "launched" },
+      });
+      assert.ok(launched.status === 200 || launched.status === 201, launched.text);
+      const active = await waitUntil("mtls.service launched and active", async () => {
+        const { json } = await http("GET", `${serverUrl}/v1/units/mtls.service`);
+        return json?.currentState === "launched" && json.activeState === "active"
+          ? json
+          : undefined;
+      });
+      assert.equal(active.machineId, agent.machineId);
+      const onAgent = await agent.client.getUnit("mtls.service");
+      assert.equal(onAgent?.activeState, "active");
+
+      const log = await waitUntil("the unit's log through the control plane", async () => {
+        const response = await http("GET", `${serverUrl}/v1/units/mtls.service/logs`);
+        assert.equal(response.status, 200, response.text);
+        return response.text.includes("serving over mutual TLS") ? response.text : undefined;
+      });
+      assert.match(log, /serving over mutual TLS/);
+    });
+  });
+
   test("an https etcd endpoint without a CA is a usage error", async () => {
-    const { runFlotilla } = await import("../support/process.ts");
     const result = await runFlotilla(["server", "--etcd", "https://127.0.0.1:2379"]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /https:\/\/ etcd endpoints need --etcd-ca/);
     assert.ok(testEtcdEndpoint());
   });
+
+  test("half-configured TLS between servers and agents is a usage error", async () => {
+    const cases: [string[], RegExp][] = [
+      [["server", "--agent-cert", pki.clientCertFile], /--agent-cert and --agent-key go together/],
+      [["server", "--agent-key", pki.clientKeyFile], /--agent-cert and --agent-key go together/],
+      [
+        ["server", "--agent-cert", pki.clientCertFile, "--agent-key", pki.clientKeyFile],
+        /--agent-cert needs --agent-ca/,
+      ],
+      [["server", "--agent-ca", join(pki.dir, "missing.pem")], /--agent-ca .*ENOENT/],
+      [["agent", "--tls-cert", pki.serverCertFile], /--tls-cert and --tls-key go together/],
+      [["agent", "--tls-client-ca", pki.caFile], /--tls-client-ca needs --tls-cert and --tls-key/],
+    ];
+    for (const [args, message] of cases) {
+      const machine = args[0] === "agent" ? ["--machine-id", "tls-usage"] : [];
+      const result = await runFlotilla([...args, ...machine]);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "a message, not a stack trace");
+    }
+  });
 });
+
+/**
+ * What a raw TLS client gets for one request: the HTTP status line, or why it got none. With
+ * TLS 1.3 the client's side of the handshake completes before the server has checked the
+ * client's certificate, so a refusal shows as an alert or a closed connection, never an answer.
+ */
+function firstAnswer(options: ConnectionOptions): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(options, () =>
+      socket.write("GET /healthz HTTP/1.1\r\nhost: agent\r\nconnection: close\r\n\r\n"),
+    );
+    socket.once("data", (chunk) => {
+      resolve(String(chunk).split("\r\n")[0] ?? "");
+      socket.destroy();
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(`refused: ${error.code}`));
+    socket.once("close", () => resolve("refused: closed"));
+  });
+}

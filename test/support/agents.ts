@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
+import { type Dispatcher, request } from "undici";
 import { AgentClient } from "../../src/agent-client/client.ts";
 import { http } from "./http.ts";
 import { type Daemon, startDaemon } from "./process.ts";
@@ -32,11 +33,13 @@ export async function startAgent(options: {
   extraArgs?: string[];
   machineId?: string;
   env?: NodeJS.ProcessEnv;
+  /** For an agent that serves HTTPS (its --tls-* flags in extraArgs): a client it accepts. */
+  https?: Dispatcher;
 }): Promise<TestAgent> {
   const machineId = options.machineId ?? randomBytes(16).toString("hex");
   const port = options.port ?? 7601;
   const stateDir = await mkdtemp(join(tmpdir(), "flotilla-agent-"));
-  const url = `http://${options.ip}:${port}`;
+  const url = `${options.https ? "https" : "http"}://${options.ip}:${port}`;
   const args = [
     "agent",
     "--machine-id",
@@ -62,14 +65,17 @@ export async function startAgent(options: {
     args,
     { FLOTILLA_LOG_LEVEL: "warn", ...options.env },
     async () => {
-      return (await http("GET", `${url}/healthz`)).status === 200;
+      if (!options.https) return (await http("GET", `${url}/healthz`)).status === 200;
+      const response = await request(`${url}/healthz`, { dispatcher: options.https });
+      await response.body.dump();
+      return response.statusCode === 200;
     },
   );
   return {
     machineId,
     ip: options.ip,
     url,
-    client: new AgentClient({ url, token: AGENT_TOKEN }),
+    client: new AgentClient({ url, token: AGENT_TOKEN, dispatcher: options.https }),
     daemon,
     stateDir,
   };

@@ -69,7 +69,7 @@ export function makePki(): TestPki {
   issue(
     "server",
     "/CN=flotilla-server",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost,IP:127.0.1.71,IP:127.0.1.72\nextendedKeyUsage=serverAuth,clientAuth\n",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost,IP:127.0.1.71,IP:127.0.1.72,IP:127.0.1.81\nextendedKeyUsage=serverAuth,clientAuth\n",
   );
   issue("client", "/CN=root", "extendedKeyUsage=clientAuth\n");
   return {

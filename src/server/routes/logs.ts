@@ -91,7 +91,11 @@ export function logRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
         // The agent's stream must end when our client goes away, or it would follow forever.
         const clientGone = new AbortController();
         reply.raw.on("close", () => clientGone.abort());
-        const agent = new AgentClient({ url: machine.agentURL, token: context.agentToken });
+        const agent = new AgentClient({
+          url: machine.agentURL,
+          token: context.agentToken,
+          dispatcher: context.agentDispatcher,
+        });
         let body: Awaited<ReturnType<AgentClient["logs"]>>;
         try {
           body = await agent.logs(name, {
