@@ -1,7 +1,9 @@
+import { etcdConnection } from "../config/etcd.ts";
 import { ConfigError, parseEndpoints } from "../config/parse.ts";
-import { connectEtcd } from "../registry/etcd-client.ts";
+import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
 import { UserKeys } from "../registry/user-keys.ts";
 import { parseEtcdctlCommand } from "../unit/etcdctl-command.ts";
+import { ETCDCTL_SETTINGS_VARIABLE, readEtcdctlSettings } from "./etcdctl-settings.ts";
 import { runEtcdctl } from "./runtime/etcdctl-runtime.ts";
 
 const ENDPOINT_FLAGS = new Set(["--endpoints", "--endpoint", "--peers", "-C"]);
@@ -13,10 +15,7 @@ const ENDPOINT_FLAGS = new Set(["--endpoints", "--endpoint", "--peers", "-C"]);
 export async function runEtcdctlCommand(argv: string[]): Promise<number> {
   const parsed = parseEtcdctlCommand(["etcdctl", ...argv]);
   if (!parsed.ok) throw new ConfigError(parsed.error);
-  const endpoints = parseEndpoints(
-    endpointFlag(argv) ?? process.env.FLOTILLA_ETCD ?? "http://127.0.0.1:2379",
-  );
-  const etcd = connectEtcd({ endpoints });
+  const etcd = connectEtcd(connection(argv, process.env));
   try {
     const status = await runEtcdctl(parsed.command, new UserKeys(etcd), (line) => {
       if (line.startsWith("Error:")) console.error(line);
@@ -26,6 +25,18 @@ export async function runEtcdctlCommand(argv: string[]): Promise<number> {
   } finally {
     etcd.close();
   }
+}
+
+/**
+ * Run by the agent's shim: the agent's own connection, from the settings file it names, with
+ * endpoints a script gives winning. Run by hand: the FLOTILLA_ETCD* variables, as for the agent.
+ */
+function connection(argv: string[], env: NodeJS.ProcessEnv): EtcdOptions {
+  const flag = endpointFlag(argv);
+  const settings = env[ETCDCTL_SETTINGS_VARIABLE];
+  if (settings === undefined) return etcdConnection({ etcd: flag }, env, "http://127.0.0.1:2379");
+  const agents = readEtcdctlSettings(settings);
+  return flag === undefined ? agents : { ...agents, endpoints: parseEndpoints(flag) };
 }
 
 function endpointFlag(argv: string[]): string | undefined {

@@ -83,7 +83,10 @@ export async function startAgentInstance(
   const simulated = options.runtime !== undefined || config.simulate;
   const shimDir = simulated
     ? undefined
-    : await writeEtcdctlShim(config.stateDir, config.etcdEndpoints);
+    : await writeEtcdctlShim(config.stateDir, {
+        endpoints: config.etcdEndpoints,
+        ...config.etcdSecurity,
+      });
   const machine = {
     id: config.machineId,
     publicIP: config.publicIP,

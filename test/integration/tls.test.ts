@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ConnectionOptions, connect } from "node:tls";
 import { promisify } from "node:util";
 import { Agent, request } from "undici";
-import { AGENT_TOKEN, startAgent, stopAgent, type TestAgent } from "../support/agents.ts";
+import {
+  AGENT_TOKEN,
+  startAgent,
+  stopAgent,
+  type TestAgent,
+  unitContent,
+} from "../support/agents.ts";
 import { makePki, type TestPki } from "../support/certs.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
@@ -44,32 +50,53 @@ describe("TLS", () => {
     }
   });
 
-  test("the control plane and an agent reach etcd over TLS with a client certificate and a password", async () => {
-    const etcd = new EtcdProcess({
-      certFile: pki.serverCertFile,
-      keyFile: pki.serverKeyFile,
-      caFile: pki.caFile,
+  describe("etcd with TLS, client certificates and a password", () => {
+    let etcd: EtcdProcess;
+    /** The flags and environment that give a Flotilla process etcd's CA, a certificate and a password. */
+    const secureEtcd = (certFile = pki.clientCertFile, keyFile = pki.clientKeyFile) => ({
+      extraArgs: [
+        "--etcd-ca",
+        pki.caFile,
+        "--etcd-cert",
+        certFile,
+        "--etcd-key",
+        keyFile,
+        "--etcd-username",
+        "root",
+      ],
+      env: { FLOTILLA_ETCD_PASSWORD: "root-password" },
     });
-    await etcd.start();
-    try {
-      const etcdctl = (...args: string[]) =>
-        run(
-          "etcdctl",
-          [
-            "--endpoints",
-            etcd.endpoint,
-            "--cacert",
-            pki.caFile,
-            "--cert",
-            pki.clientCertFile,
-            "--key",
-            pki.clientKeyFile,
-            ...args,
-          ],
-          { env: { ...process.env, ETCDCTL_API: "3" } },
-        );
+    /** The real etcdctl (v3), as an administrator with the client certificate. */
+    const etcdctl = (...args: string[]) =>
+      run(
+        "etcdctl",
+        [
+          "--endpoints",
+          etcd.endpoint,
+          "--cacert",
+          pki.caFile,
+          "--cert",
+          pki.clientCertFile,
+          "--key",
+          pki.clientKeyFile,
+          ...args,
+        ],
+        { env: { ...process.env, ETCDCTL_API: "3" } },
+      );
+
+    before(async () => {
+      etcd = new EtcdProcess({
+        certFile: pki.serverCertFile,
+        keyFile: pki.serverKeyFile,
+        caFile: pki.caFile,
+      });
+      await etcd.start();
       await etcdctl("user", "add", "root:root-password");
       await etcdctl("auth", "enable");
+    });
+    after(() => etcd.destroy());
+
+    test("the control plane and an agent reach etcd over TLS with a client certificate and a password", async () => {
       const prefix = freshPrefix();
       const server = await startServer({
         prefix,
@@ -95,17 +122,7 @@ describe("TLS", () => {
           ip: "127.0.1.71",
           etcd: etcd.endpoint,
           prefix,
-          extraArgs: [
-            "--etcd-ca",
-            pki.caFile,
-            "--etcd-cert",
-            pki.clientCertFile,
-            "--etcd-key",
-            pki.clientKeyFile,
-            "--etcd-username",
-            "root",
-          ],
-          env: { FLOTILLA_ETCD_PASSWORD: "root-password" },
+          ...secureEtcd(),
         });
         try {
           await waitUntil("the agent present through TLS etcd", async () => {
@@ -119,9 +136,43 @@ describe("TLS", () => {
       } finally {
         await server.close();
       }
-    } finally {
-      await etcd.destroy();
-    }
+    });
+
+    test("a unit's script calls etcdctl, which reaches etcd as the agent does; the password is in no script", async () => {
+      const agent = await startAgent({
+        ip: "127.0.1.72",
+        etcd: etcd.endpoint,
+        prefix: freshPrefix(),
+        // etcd takes a client certificate's CN for the user when a request has no password; this
+        // certificate's CN is no user, so only the password lets the script write.
+        ...secureEtcd(pki.serverCertFile, pki.serverKeyFile),
+      });
+      try {
+        const key = `/flotilla-test-shim/${agent.machineId}`;
+        await agent.client.applyUnit("shim.service", {
+          desiredState: "launched",
+          ...unitContent(
+            `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'etcdctl set ${key} through-the-shim'\n`,
+          ),
+        });
+        const settled = await waitUntil("shim.service to settle", async () => {
+          const found = await agent.client.getUnit("shim.service");
+          return found && found.activeState !== "activating" ? found : undefined;
+        });
+        const log = await (await agent.client.logs("shim.service")).text();
+        assert.equal(settled.activeState, "active", `${JSON.stringify(settled)}\n${log}`);
+        const { stdout } = await etcdctl("get", key, "--print-value-only");
+        assert.equal(stdout.trim(), "through-the-shim");
+
+        const shim = await readFile(join(agent.stateDir, "bin", "etcdctl"), "utf8");
+        assert.ok(!shim.includes("root-password"), shim);
+        const settings = join(agent.stateDir, "etcdctl.json");
+        assert.ok(shim.includes(settings), "the shim names the settings file");
+        assert.equal((await stat(settings)).mode & 0o777, 0o600);
+      } finally {
+        await stopAgent(agent);
+      }
+    });
   });
 
   describe("mutual TLS between the control plane and an agent", () => {

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -5,6 +6,9 @@ import { join } from "node:path";
 import Dockerode from "dockerode";
 import { type Dispatcher, request } from "undici";
 import { AgentClient } from "../../src/agent-client/client.ts";
+import { unitHash } from "../../src/unit/hash.ts";
+import { parseUnitFile } from "../../src/unit/parse.ts";
+import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import { http } from "./http.ts";
 import { type Daemon, startDaemon } from "./process.ts";
 
@@ -105,4 +109,11 @@ export async function removeContainersOf(machineId: string): Promise<void> {
         .catch(() => {}),
     ),
   );
+}
+
+/** A unit file's canonical text and hash, as the control plane sends them to an agent. */
+export function unitContent(text: string): { text: string; hash: string } {
+  const parsed = parseUnitFile(text);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
 }
