@@ -1,5 +1,5 @@
 import type { DesiredState, UnitRecord } from "../registry/records.ts";
-import type { Registry, Revision } from "../registry/registry.ts";
+import type { Registry, Revision, Versioned } from "../registry/registry.ts";
 import type { Located } from "../unit/model.ts";
 import { parseUnitName, type UnitName } from "../unit/name.ts";
 import { serializeUnitFile } from "../unit/serialize.ts";
@@ -8,6 +8,27 @@ import { ProblemError } from "./problems.ts";
 
 /** Optimistic writes retry this often before reporting a conflict to the client. */
 const MAX_ATTEMPTS = 8;
+
+/**
+ * Units and content as a watch-fed cache holds them: possibly a little behind etcd. Content
+ * is immutable by hash, so a text found is always right; a unit found may be stale.
+ */
+export interface UnitCache {
+  versionedUnit(name: string): Versioned<UnitRecord> | undefined;
+  unitText(hash: string): string | undefined;
+}
+
+/** How an attempt reads units: through the cache first, or from etcd (linearizable). */
+interface UnitReader {
+  unit(name: string): Promise<Versioned<UnitRecord> | undefined>;
+  text(hash: string): Promise<string | undefined>;
+  /**
+   * Whether what it read may be stale. A write is then still safe, since its transaction
+   * compares what was read; an answer without a write (a no-op, a 404, a conflict) is not,
+   * and the attempt returns undefined so that the next one reads from etcd.
+   */
+  mayBeStale: boolean;
+}
 
 export interface SubmitOutcome {
   name: UnitName;
@@ -35,10 +56,26 @@ export interface StateOutcome {
  * retried when another writer got there first.
  */
 export class UnitCommands {
+  private readonly etcdReader: UnitReader;
+  private readonly cachedReader: UnitReader | undefined;
+
   constructor(
     private readonly registry: Registry,
+    /** Saves most writes their reads: the first attempt reads here, retries read etcd. */
+    cache?: UnitCache,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.etcdReader = {
+      unit: (name) => registry.getUnit(name),
+      text: (hash) => registry.getUnitText(hash),
+      mayBeStale: false,
+    };
+    this.cachedReader = cache && {
+      unit: async (name) => cache.versionedUnit(name),
+      text: async (hash) => cache.unitText(hash) ?? (await registry.getUnitText(hash)),
+      mayBeStale: true,
+    };
+  }
 
   /**
    * Stores a unit file under a name. `desiredState`, when given, is set in the same
@@ -55,8 +92,8 @@ export class UnitCommands {
     const { hash } = checked;
     const canonical = serializeUnitFile(checked.file);
     const warnings = checked.check.warnings;
-    return this.retrying(async () => {
-      const existing = await this.registry.getUnit(name);
+    return this.retrying(async (read) => {
+      const existing = await read.unit(name);
       const at = this.now().toISOString();
       if (!existing) {
         const record: UnitRecord = {
@@ -79,6 +116,7 @@ export class UnitCommands {
           : undefined;
       }
       if (existing.value.hash === hash && desiredState === undefined) {
+        if (read.mayBeStale) return undefined;
         return {
           name: unitName,
           hash,
@@ -89,6 +127,7 @@ export class UnitCommands {
         };
       }
       if (existing.value.hash !== hash && !replace) {
+        if (read.mayBeStale) return undefined;
         throw new ProblemError(
           "unit-file-conflict",
           `${name} is already submitted with other content (hash ${existing.value.hash.slice(0, 7)}, this is ${hash.slice(0, 7)}); submit with replace=true to replace it`,
@@ -117,11 +156,12 @@ export class UnitCommands {
         `${name} is a template; load or launch an instance of it, such as ${unitName.prefix}@1${unitName.suffix}`,
       );
     }
-    return this.retrying(async () => {
-      const existing = await this.registry.getUnit(name);
+    return this.retrying(async (read) => {
+      const existing = await read.unit(name);
       const at = this.now().toISOString();
       if (existing) {
         if (existing.value.desiredState === desiredState) {
+          if (read.mayBeStale) return undefined;
           return { created: false, changed: false, revision: existing.version };
         }
         const result = await this.registry.updateUnit(
@@ -130,11 +170,10 @@ export class UnitCommands {
         );
         return result.ok ? { created: false, changed: true, revision: result.revision } : undefined;
       }
-      const template = unitName.template
-        ? await this.registry.getUnit(unitName.template)
-        : undefined;
-      const text = template ? await this.registry.getUnitText(template.value.hash) : undefined;
+      const template = unitName.template ? await read.unit(unitName.template) : undefined;
+      const text = template ? await read.text(template.value.hash) : undefined;
       if (!template || text === undefined) {
+        if (read.mayBeStale) return undefined;
         throw new ProblemError(
           "unit-not-found",
           unitName.template
@@ -149,7 +188,7 @@ export class UnitCommands {
         createdAt: at,
         updatedAt: at,
       };
-      const result = await this.registry.createUnit(record, text);
+      const result = await this.registry.createUnit(record, text, template);
       return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
     });
   }
@@ -201,18 +240,22 @@ export class UnitCommands {
     missing: "unit-not-found" | "unit-file-not-found",
     guard?: () => Promise<void>,
   ): Promise<Revision> {
-    return this.retrying(async () => {
-      const existing = await this.registry.getUnit(name);
-      if (!existing) throw new ProblemError(missing, `${name} does not exist`);
+    return this.retrying(async (read) => {
+      const existing = await read.unit(name);
+      if (!existing) {
+        if (read.mayBeStale) return undefined;
+        throw new ProblemError(missing, `${name} does not exist`);
+      }
       await guard?.();
       const result = await this.registry.deleteUnit(existing);
       return result.ok ? result.revision : undefined;
     });
   }
 
-  private async retrying<T>(attempt: () => Promise<T | undefined>): Promise<T> {
+  /** Runs `attempt` until it gives an outcome: undefined means it lost a race, or read stale. */
+  private async retrying<T>(attempt: (read: UnitReader) => Promise<T | undefined>): Promise<T> {
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      const outcome = await attempt();
+      const outcome = await attempt((i === 0 && this.cachedReader) || this.etcdReader);
       if (outcome !== undefined) return outcome;
     }
     throw new ProblemError(

@@ -1,14 +1,17 @@
 import type { Keys } from "./keys.ts";
-import type { Change } from "./registry.ts";
+import type { UnitRecord } from "./records.ts";
+import type { Change, Revision } from "./registry.ts";
 
 /**
- * Turns an etcd key and its value (absent for a deletion) into a typed change. A value
- * that is not valid JSON is treated as absent: one corrupt key must not stop a watch.
+ * Turns an etcd key, its value (absent for a deletion) and its modification revision into a
+ * typed change. A value that is not valid JSON is treated as absent: one corrupt key must not
+ * stop a watch.
  */
 export function decodeChange(
   keys: Keys,
   key: string,
   value: string | undefined,
+  modRevision: Revision,
 ): Change | undefined {
   const ref = keys.parse(key);
   if (!ref) return undefined;
@@ -17,8 +20,12 @@ export function decodeChange(
       return { kind: "unit-file", hash: ref.hash, text: value };
     case "unit-file-ref":
       return undefined;
-    case "unit":
-      return { kind: "unit", name: ref.name, value: parseJson(value) };
+    case "unit": {
+      const unit = parseJson<UnitRecord>(value);
+      return unit
+        ? { kind: "unit", name: ref.name, value: unit, version: modRevision }
+        : { kind: "unit", name: ref.name, value: undefined };
+    }
     case "placement":
       return { kind: "placement", name: ref.name, value: parseJson(value) };
     case "schedule":

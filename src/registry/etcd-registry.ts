@@ -75,10 +75,15 @@ export class EtcdRegistry implements Registry {
     return found.map((key) => key.slice(base.length));
   }
 
-  async createUnit(unit: UnitRecord, text: string): Promise<WriteResult> {
+  async createUnit(
+    unit: UnitRecord,
+    text: string,
+    template?: Versioned<UnitRecord>,
+  ): Promise<WriteResult> {
     const key = this.keys.unit(unit.name);
-    const result = await this.client
-      .if(key, "Create", "==", 0)
+    const builder = this.client.if(key, "Create", "==", 0);
+    if (template) builder.and(this.keys.unit(template.value.name), "Mod", "==", template.version);
+    const result = await builder
       .then(
         this.client.put(key).value(JSON.stringify(unit)),
         this.client.put(this.keys.unitFile(unit.hash)).value(text),
@@ -395,7 +400,7 @@ export class EtcdRegistry implements Registry {
       const page = await query.exec();
       revision ??= page.header.revision;
       for (const kv of page.kvs) {
-        const change = this.decode(kv.key.toString(), kv.value.toString());
+        const change = this.decode(kv);
         if (change) changes.push(change);
       }
       const last = page.kvs.at(-1);
@@ -411,9 +416,10 @@ export class EtcdRegistry implements Registry {
     return resilient;
   }
 
-  /** Decodes a key of this registry; for the watch, which sees raw keys. */
-  decode(key: string, value: string | undefined): Change | undefined {
-    return decodeChange(this.keys, key, value);
+  /** Decodes a key of this registry (its value absent for a deletion); for the watch too. */
+  decode(kv: IKeyValue, deleted = false): Change | undefined {
+    const value = deleted ? undefined : kv.value.toString();
+    return decodeChange(this.keys, kv.key.toString(), value, Number(kv.mod_revision));
   }
 
   async ping(): Promise<Revision> {
@@ -498,8 +504,7 @@ class ResilientWatch implements WatchHandle {
   }
 
   private decodeEvent(type: string, kv: IKeyValue): Change | undefined {
-    const deleted = type.toLowerCase() === "delete";
-    return this.registry.decode(kv.key.toString(), deleted ? undefined : kv.value.toString());
+    return this.registry.decode(kv, type.toLowerCase() === "delete");
   }
 
   private async restart(): Promise<void> {

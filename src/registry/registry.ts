@@ -21,7 +21,8 @@ export interface Versioned<T> {
 /** One change to cluster state, as a watch delivers it; `value` is absent for a deletion. */
 export type Change =
   | { kind: "unit-file"; hash: string; text?: string }
-  | { kind: "unit"; name: string; value?: UnitRecord }
+  /** `version` is the unit key's modification revision, given with a value. */
+  | { kind: "unit"; name: string; value?: UnitRecord; version?: Revision }
   | { kind: "placement"; name: string; value?: PlacementRecord }
   | { kind: "schedule"; name: string; value?: ScheduleStatusRecord }
   | { kind: "machine"; id: string; value?: MachineRecord }
@@ -86,8 +87,15 @@ export interface Registry {
   getUnitText(hash: string): Promise<string | undefined>;
   /** Names of the units whose name starts with `namePrefix` (the instances of a template). */
   listUnitNames(namePrefix: string): Promise<string[]>;
-  /** Creates a unit only if no unit has the name, storing its content if new. */
-  createUnit(unit: UnitRecord, text: string): Promise<WriteResult>;
+  /**
+   * Creates a unit only if no unit has the name, storing its content if new; an instance made
+   * from `template` only if the template is still at the version it was read at.
+   */
+  createUnit(
+    unit: UnitRecord,
+    text: string,
+    template?: Versioned<UnitRecord>,
+  ): Promise<WriteResult>;
   /** Replaces a unit read at `expected`; a new `text` replaces its content too. */
   updateUnit(
     unit: UnitRecord,

@@ -6,7 +6,7 @@ import type {
   UnitRecord,
   UnitStateRecord,
 } from "./records.ts";
-import type { Change, Registry, Revision, Snapshot, WatchHandle } from "./registry.ts";
+import type { Change, Registry, Revision, Snapshot, Versioned, WatchHandle } from "./registry.ts";
 import { SortedNames } from "./sorted-names.ts";
 
 export type ViewListener = (revision: Revision, changes: readonly Change[]) => void;
@@ -28,6 +28,8 @@ export class ClusterView {
   connected = false;
 
   readonly units = new Map<string, UnitRecord>();
+  /** Each unit's modification revision, for writes that compare what the view holds. */
+  readonly unitVersions = new Map<string, Revision>();
   readonly unitNames = new SortedNames();
   readonly unitTexts = new Map<string, string>();
   readonly placements = new Map<string, PlacementRecord>();
@@ -77,6 +79,17 @@ export class ClusterView {
     });
   }
 
+  /** A unit as the view holds it, with its version: possibly stale, so only for compare-and-swap. */
+  versionedUnit(name: string): Versioned<UnitRecord> | undefined {
+    const value = this.units.get(name);
+    const version = this.unitVersions.get(name);
+    return value && version !== undefined ? { value, version } : undefined;
+  }
+
+  unitText(hash: string): string | undefined {
+    return this.unitTexts.get(hash);
+  }
+
   placedOn(machineId: string): ReadonlySet<string> {
     return this.unitsByMachine.get(machineId) ?? new Set();
   }
@@ -94,6 +107,7 @@ export class ClusterView {
   private reset(snapshot: Snapshot): void {
     this.resets++;
     this.units.clear();
+    this.unitVersions.clear();
     this.unitNames.clear();
     this.unitTexts.clear();
     this.placements.clear();
@@ -125,6 +139,7 @@ export class ClusterView {
         break;
       case "unit":
         setOrDelete(this.units, change.name, change.value);
+        setOrDelete(this.unitVersions, change.name, change.value && change.version);
         if (change.value) this.unitNames.add(change.name);
         else this.unitNames.delete(change.name);
         break;

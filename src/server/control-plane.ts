@@ -58,7 +58,7 @@ export class ControlPlane {
     const context: ServerContext = {
       registry: this.registry,
       view: this.view,
-      commands: new UnitCommands(this.registry),
+      commands: new UnitCommands(this.registry, this.view),
       events: new EventHub(this.view),
       metrics,
       agentToken: this.options.agentToken,
