@@ -19,7 +19,16 @@ export interface Actions {
   unplace: { unit: string; machineId: string; why: string }[];
   status: { unit: string; reason: string | undefined }[];
   agent: AgentTask[];
+  /** Units the scheduler could not place: they wait for the cluster to change. */
+  waiting: string[];
 }
+
+/**
+ * The units a pass looks at: every unit, or only these names. A unit outside the scope is
+ * taken to need nothing; the engine puts in it every unit that changed since its last pass,
+ * every unit still waiting for a machine or an agent's report, and every global unit.
+ */
+export type Scope = ReadonlySet<string> | undefined;
 
 /**
  * Compares desired state (units and placements) with what the agents report, and returns
@@ -30,12 +39,19 @@ export function computeActions(
   view: ClusterView,
   specs: UnitSpecs,
   placements?: PlacementIndex,
+  scope?: Scope,
 ): Actions {
-  if (!placements) return planActions(view, specs, indexPlacements(view, specs));
+  if (!placements) return planActions(view, specs, indexPlacements(view, specs), scope);
   const index = placements.sync();
   const touched = new Set<string>();
   try {
-    return planActions(view, specs, { index, ...standingPlacements(view, specs) }, touched);
+    return planActions(
+      view,
+      specs,
+      { index, ...standingPlacements(view, specs, scope) },
+      scope,
+      touched,
+    );
   } catch (error) {
     placements.invalidate();
     throw error;
@@ -49,29 +65,34 @@ function planActions(
   view: ClusterView,
   specs: UnitSpecs,
   { index, targets, stale }: ReturnType<typeof indexPlacements>,
+  scope: Scope,
   touched = new Set<string>(),
 ): Actions {
-  const actions: Actions = { place: [], unplace: [], status: [], agent: [] };
+  const actions: Actions = { place: [], unplace: [], status: [], agent: [], waiting: [] };
   actions.unplace.push(...stale);
 
   const unplaced: SchedulerUnit[] = [];
   const globals: SchedulerUnit[] = [];
-  for (const [name, unit] of view.units) {
-    if (unit.desiredState === "inactive" || targets.has(name) || isTemplate(name)) continue;
+  eachIn(view.units, scope, (name, unit) => {
+    if (unit.desiredState === "inactive" || targets.has(name) || isTemplate(name)) return;
     const spec = specs.of(name);
-    if (!spec) continue;
+    if (!spec) return;
     if (spec.requirements.global) globals.push(spec);
     else unplaced.push(spec);
-  }
+  });
 
   const setStatus = (unit: string, reason: string | undefined) => {
     if (view.scheduleStatus.get(unit)?.reason !== reason) actions.status.push({ unit, reason });
   };
+  // Of two conflicting global units the one created first runs: the order must not depend
+  // on which of them changed last.
+  globals.sort((a, b) => byCreation(view, a.name, b.name));
   for (const spec of globals) {
     touched.add(spec.name);
     const { machineIds } = decideGlobal(index, spec);
     for (const machineId of machineIds) index.place(spec, machineId);
     targets.set(spec.name, machineIds);
+    if (machineIds.length === 0) actions.waiting.push(spec.name);
     setStatus(
       spec.name,
       machineIds.length === 0 ? "no machine matches this global unit's requirements" : undefined,
@@ -83,6 +104,7 @@ function planActions(
     if (decision.ok && "displaces" in decision)
       for (const name of decision.displaces) touched.add(name);
     if (!decision.ok) {
+      actions.waiting.push(unit);
       if (!displacing.has(unit)) setStatus(unit, decision.reason);
     } else if ("machineId" in decision) {
       // A unit displaced in this pass still holds its placement until it is unplaced:
@@ -96,10 +118,10 @@ function planActions(
       }
     }
   }
-  for (const name of view.scheduleStatus.keys()) {
+  eachIn(view.scheduleStatus, scope, (name) => {
     const unit = view.units.get(name);
     if (!unit || unit.desiredState === "inactive") setStatus(name, undefined);
-  }
+  });
 
   const displaced = new Set(actions.unplace.map((entry) => `${entry.unit}@${entry.machineId}`));
   const isDisplaced = (name: string, machineId: string) =>
@@ -120,14 +142,14 @@ function planActions(
     }
   }
   // What an agent runs but should not (unplaced, moved, destroyed) is stopped and unloaded there.
-  for (const [name, byMachine] of view.states) {
+  eachIn(view.states, scope, (name, byMachine) => {
     const wanted = targets.get(name) ?? [];
     for (const [machineId, state] of byMachine) {
       if (wanted.includes(machineId) && !isDisplaced(name, machineId)) continue;
       if (!view.machines.has(machineId)) continue;
       actions.agent.push({ machineId, unit: name, desiredState: "inactive", hash: state.hash });
     }
-  }
+  });
   return actions;
 }
 
@@ -146,11 +168,14 @@ export function indexPlacements(view: ClusterView, specs: UnitSpecs) {
   return { index, targets, stale };
 }
 
-/** Where each placed unit stands (unit → its machine), and the placements that are stale. */
-export function standingPlacements(view: ClusterView, specs: UnitSpecs) {
+/**
+ * Where each placed unit of the scope stands (unit → its machine), and the placements that
+ * are stale.
+ */
+export function standingPlacements(view: ClusterView, specs: UnitSpecs, scope?: Scope) {
   const targets = new Map<string, string[]>();
   const stale: Actions["unplace"] = [];
-  for (const [name, placement] of view.placements) {
+  eachIn(view.placements, scope, (name, placement) => {
     const unit = view.units.get(name);
     if (!unit || unit.desiredState === "inactive") {
       stale.push({ unit: name, machineId: placement.machineId, why: "the unit is inactive" });
@@ -159,8 +184,31 @@ export function standingPlacements(view: ClusterView, specs: UnitSpecs) {
     } else if (specs.of(name)) {
       targets.set(name, [placement.machineId]);
     }
-  }
+  });
   return { targets, stale };
+}
+
+function byCreation(view: ClusterView, a: string, b: string): number {
+  const createdA = view.units.get(a)?.createdAt ?? "";
+  const createdB = view.units.get(b)?.createdAt ?? "";
+  if (createdA !== createdB) return createdA < createdB ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Calls `visit` for each entry of `map`, or only for those the scope names. */
+function eachIn<V>(
+  map: ReadonlyMap<string, V>,
+  scope: Scope,
+  visit: (name: string, value: V) => void,
+): void {
+  if (!scope) {
+    for (const [name, value] of map) visit(name, value);
+    return;
+  }
+  for (const name of scope) {
+    const value = map.get(name);
+    if (value !== undefined) visit(name, value);
+  }
 }
 
 function isTemplate(name: string): boolean {

@@ -4,6 +4,7 @@ import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { type Actions, type AgentTask, computeActions } from "./actions.ts";
 import { Limiter } from "./limiter.ts";
+import { PassScope } from "./pass-scope.ts";
 import { PlacementIndex } from "./placement-index.ts";
 import { UnitSpecs } from "./unit-specs.ts";
 
@@ -40,6 +41,11 @@ const PLACEMENT_BATCH = 50;
  * sees many changes at once; an idle cluster's passes take well under a millisecond.
  */
 const MAX_PASS_SPACING_MS = 250;
+/**
+ * Passes look only at what changed; this often one looks at every unit anyway, so that a
+ * change missed by the bookkeeping (a failed write, say) still gets acted on.
+ */
+const FULL_PASS_EVERY_MS = 30_000;
 
 /**
  * The reconciler. Every server runs one; the one elected through etcd leads: on each
@@ -49,7 +55,9 @@ const MAX_PASS_SPACING_MS = 250;
 export class Engine {
   private readonly specs: UnitSpecs;
   private readonly placements: PlacementIndex;
+  private readonly scope: PassScope;
   private unfollow: (() => void) | undefined;
+  private lastFullPassAt = 0;
   private computeMs = 0;
   private readonly limiter = new Limiter(64, 4);
   private readonly agents = new Map<string, AgentClient>();
@@ -66,6 +74,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.specs = new UnitSpecs(options.view);
     this.placements = new PlacementIndex(options.view, this.specs);
+    this.scope = new PassScope(options.view, this.specs);
   }
 
   get isLeader(): boolean {
@@ -110,7 +119,12 @@ export class Engine {
 
   private startLeading(): void {
     this.leading = true;
-    this.unfollow = this.placements.follow();
+    const unfollowPlacements = this.placements.follow();
+    const unfollowScope = this.scope.follow();
+    this.unfollow = () => {
+      unfollowPlacements();
+      unfollowScope();
+    };
     this.unsubscribe = this.options.view.onChange(() => this.trigger());
     this.timer = setInterval(() => this.trigger(), this.options.periodMs ?? 2000);
     this.trigger();
@@ -154,9 +168,19 @@ export class Engine {
     if (!this.options.isSynced() || !view.connected) return;
     let actions: Actions;
     const started = performance.now();
+    const now = Date.now();
+    if (now - this.lastFullPassAt >= FULL_PASS_EVERY_MS) this.scope.widen();
+    const scope = this.scope.take(now);
+    if (!scope) this.lastFullPassAt = now;
     try {
-      actions = computeActions(view, this.specs, this.placements);
+      actions = computeActions(view, this.specs, this.placements, scope);
+      // A call made now is looked at again if its report has not come by the end of its grace.
+      this.scope.settle(scope, actions, (task) => {
+        const at = this.dueAt(task);
+        return at <= now ? now + REPORT_GRACE_MS : at;
+      });
     } catch (error) {
+      this.scope.widen();
       this.options.log.warn("reconciliation failed", { err: String(error) });
       return;
     } finally {
@@ -188,29 +212,25 @@ export class Engine {
       ...actions.status.map((entry) =>
         this.limiter.run("etcd", () => registry.setScheduleStatus(entry.unit, entry.reason)),
       ),
-    ]).catch((error: unknown) =>
-      this.options.log.warn("writing placements failed", { err: String(error) }),
-    );
-    // Most tasks of a pass are calls already made whose reports have not arrived yet: they are
-    // skipped here without allocating anything, which matters when thousands are pending.
-    const now = Date.now();
-    for (const task of actions.agent) if (this.due(task, now)) void this.callAgent(task);
+    ]).catch((error: unknown) => {
+      this.scope.widen();
+      this.options.log.warn("writing placements failed", { err: String(error) });
+    });
+    for (const task of actions.agent) if (this.dueAt(task) <= now) void this.callAgent(task);
     if (revision > 0) await view.waitFor(revision);
-    this.specs.prune();
+    this.specs.prune(scope);
   }
 
-  /** Whether an agent call for this task is due: not backing off, and not made recently. */
-  private due(task: AgentTask, now: number): boolean {
+  /**
+   * When an agent call for this task is due: now, unless it is backing off from a failure or
+   * the same call was made recently and its report has not had time to arrive.
+   */
+  private dueAt(task: AgentTask): number {
     const key = `${task.unit}@${task.machineId}`;
     const backoff = this.backoff.get(key);
-    if (backoff && now < backoff.nextAt) return false;
     const sent = this.sent.get(key);
-    return !(
-      sent &&
-      sent.desiredState === task.desiredState &&
-      sent.hash === task.hash &&
-      now - sent.at < REPORT_GRACE_MS
-    );
+    const sameCall = sent && sent.desiredState === task.desiredState && sent.hash === task.hash;
+    return Math.max(backoff?.nextAt ?? 0, sameCall ? sent.at + REPORT_GRACE_MS : 0);
   }
 
   private async callAgent(task: AgentTask): Promise<void> {
@@ -233,7 +253,9 @@ export class Engine {
       this.sent.delete(key);
       const attempts = (backoff?.attempts ?? 0) + 1;
       const wait = Math.min(BACKOFF_FIRST_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
-      this.backoff.set(key, { attempts, nextAt: Date.now() + wait });
+      const nextAt = Date.now() + wait;
+      this.backoff.set(key, { attempts, nextAt });
+      this.scope.recheck(task.unit, nextAt);
       this.options.log.warn("agent call failed; will retry", {
         unit: task.unit,
         machineId: task.machineId,

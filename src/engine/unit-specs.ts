@@ -10,6 +10,7 @@ import { fleetRequirements } from "../unit/xfleet.ts";
  */
 export class UnitSpecs {
   private readonly cache = new Map<string, { hash: string; spec: SchedulerUnit }>();
+  private readonly globalNames = new Set<string>();
 
   constructor(private readonly view: ClusterView) {}
 
@@ -23,6 +24,8 @@ export class UnitSpecs {
     if (!parsed?.ok) return undefined;
     const spec = { name, requirements: fleetRequirements(parsed.file, name).requirements };
     this.cache.set(name, { hash: record.hash, spec });
+    if (spec.requirements.global) this.globalNames.add(name);
+    else this.globalNames.delete(name);
     return spec;
   }
 
@@ -34,8 +37,20 @@ export class UnitSpecs {
       : undefined;
   }
 
-  /** Forgets units that no longer exist, so the cache stays the size of the cluster. */
-  prune(): void {
-    for (const name of this.cache.keys()) if (!this.view.units.has(name)) this.cache.delete(name);
+  /** The global units among those whose requirements are known. */
+  get globals(): ReadonlySet<string> {
+    return this.globalNames;
+  }
+
+  /**
+   * Forgets units that no longer exist, so the cache stays the size of the cluster: those
+   * named, or all.
+   */
+  prune(names: Iterable<string> = this.cache.keys()): void {
+    for (const name of names) {
+      if (this.view.units.has(name)) continue;
+      this.cache.delete(name);
+      this.globalNames.delete(name);
+    }
   }
 }

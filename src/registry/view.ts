@@ -38,6 +38,7 @@ export class ClusterView {
   readonly machines = new Map<string, MachineRecord>();
   readonly metadataOverrides = new Map<string, MetadataOverrides>();
   readonly states = new Map<string, Map<string, UnitStateRecord>>();
+  private readonly reportsByMachine = new Map<string, Set<string>>();
 
   private readonly listeners = new Set<ViewListener>();
   private readonly waiters: { revision: Revision; resolve: () => void }[] = [];
@@ -94,6 +95,11 @@ export class ClusterView {
     return this.unitsByMachine.get(machineId) ?? new Set();
   }
 
+  /** The units whose state the machine reports. */
+  reportedOn(machineId: string): ReadonlySet<string> {
+    return this.reportsByMachine.get(machineId) ?? new Set();
+  }
+
   /** The machine's metadata with the operator's overrides applied; null hides a key. */
   metadataOf(machineId: string): Record<string, string> {
     const merged = { ...(this.machines.get(machineId)?.metadata ?? {}) };
@@ -116,6 +122,7 @@ export class ClusterView {
     this.machines.clear();
     this.metadataOverrides.clear();
     this.states.clear();
+    this.reportsByMachine.clear();
     this.advance(snapshot.revision, snapshot.changes);
   }
 
@@ -168,6 +175,11 @@ export class ClusterView {
         setOrDelete(byMachine, change.machineId, change.value);
         if (byMachine.size > 0) this.states.set(change.name, byMachine);
         else this.states.delete(change.name);
+        const reported = this.reportsByMachine.get(change.machineId) ?? new Set<string>();
+        if (change.value) reported.add(change.name);
+        else reported.delete(change.name);
+        if (reported.size > 0) this.reportsByMachine.set(change.machineId, reported);
+        else this.reportsByMachine.delete(change.machineId);
         break;
       }
     }
