@@ -88,8 +88,9 @@ export interface Registry {
   /** Names of the units whose name starts with `namePrefix` (the instances of a template). */
   listUnitNames(namePrefix: string): Promise<string[]>;
   /**
-   * Creates a unit only if no unit has the name, storing its content if new; an instance made
-   * from `template` only if the template is still at the version it was read at.
+   * Creates a unit only if no unit has the name, putting its content (again, when other units
+   * share it: the same text under its hash); an instance made from `template` only if the
+   * template is still at the version it was read at.
    */
   createUnit(
     unit: UnitRecord,

@@ -127,9 +127,9 @@ export class ClusterView {
   }
 
   private advance(revision: Revision, changes: readonly Change[]): void {
-    for (const change of changes) this.apply(change);
+    const effective = changes.filter((change) => this.apply(change));
     this.revision = Math.max(this.revision, revision);
-    for (const listener of this.listeners) listener(revision, changes);
+    if (effective.length > 0) for (const listener of this.listeners) listener(revision, effective);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const waiter = this.waiters[i];
       if (waiter && waiter.revision <= this.revision) {
@@ -139,9 +139,12 @@ export class ClusterView {
     }
   }
 
-  private apply(change: Change): void {
+  /** Applies a change; false when it changes nothing the view holds. */
+  private apply(change: Change): boolean {
     switch (change.kind) {
       case "unit-file":
+        // Every unit created re-puts its content (see the registry): the same text, by hash.
+        if (change.text !== undefined && this.unitTexts.has(change.hash)) return false;
         setOrDelete(this.unitTexts, change.hash, change.text);
         break;
       case "unit":
@@ -183,6 +186,7 @@ export class ClusterView {
         break;
       }
     }
+    return true;
   }
 }
 

@@ -142,12 +142,16 @@ describe("engine passes over what changed", () => {
       push({ kind: "machine", id: "m1", value: machine("m1", {}) });
       assert.equal(scope.take(0), undefined, "the first pass looks at everything");
       const name = "plain@1.service";
-      push({
-        kind: "unit",
-        name,
-        value: { name, hash: "plain", desiredState: "launched", createdAt: AT, updatedAt: AT },
-        version: 2,
-      });
+      // An instance's creation puts its template's content again, in the same revision.
+      push(
+        { kind: "unit-file", hash: "plain", text: textOf(name).text },
+        {
+          kind: "unit",
+          name,
+          value: { name, hash: "plain", desiredState: "launched", createdAt: AT, updatedAt: AT },
+          version: 2,
+        },
+      );
       const taken = scope.take(0);
       assert.deepEqual([...(taken ?? [])], [name]);
       scope.settle(taken, computeActions(view, specs, undefined, taken), () => 0);
@@ -195,7 +199,7 @@ async function startView() {
   await view.start(registry);
   return {
     view,
-    push: (change: Change) => handlers?.changes(++revision, [change]),
+    push: (...changes: Change[]) => handlers?.changes(++revision, changes),
     stop: () => view.stop(),
   };
 }
