@@ -55,11 +55,15 @@ export async function startCluster(): Promise<BenchCluster> {
   const etcd = new EtcdProcess();
   await etcd.start();
   try {
-    // BENCH_PROFILE=server writes a CPU profile of the server to BENCH_PROFILE_DIR (or /tmp).
+    // BENCH_PROFILE=server writes a CPU profile of the server to BENCH_PROFILE_DIR (or /tmp),
+    // BENCH_PROFILE=server-heap a sampling profile of what it allocates.
+    const dir = process.env.BENCH_PROFILE_DIR ?? "/tmp";
     const profile =
       process.env.BENCH_PROFILE === "server"
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? "/tmp"}`]
-        : [];
+        ? ["--cpu-prof", `--cpu-prof-dir=${dir}`]
+        : process.env.BENCH_PROFILE === "server-heap"
+          ? ["--heap-prof", `--heap-prof-dir=${dir}`]
+          : [];
     const server = await startProcess<{ url: string }>(
       "server-main.ts",
       ["flotilla", etcd.endpoint, PREFIX, AGENT_TOKEN],

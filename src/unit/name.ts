@@ -45,6 +45,7 @@ export const TEMPLATE_UNIT_TYPES: readonly string[] = [
 
 // The backslash is allowed because systemd escapes other bytes as \xNN inside unit names.
 const VALID_NAME_CHAR = /^[A-Za-z0-9:_.@\\-]$/;
+const VALID_NAME_CHARS = /^[A-Za-z0-9:_.@\\-]*$/;
 
 const utf8 = new TextEncoder();
 
@@ -72,7 +73,8 @@ export function parseUnitName(
 
 function nameError(name: string): string | undefined {
   if (name.length === 0) return "unit name cannot be empty";
-  if (utf8.encode(name).length > UNIT_NAME_MAX) {
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8: most names need no encoding to tell.
+  if (name.length * 3 > UNIT_NAME_MAX && utf8.encode(name).length > UNIT_NAME_MAX) {
     return `unit name exceeds maximum length (${UNIT_NAME_MAX})`;
   }
   const dot = name.lastIndexOf(".");
@@ -87,9 +89,12 @@ function nameError(name: string): string | undefined {
   if (name.includes("@") && !TEMPLATE_UNIT_TYPES.includes(type)) {
     return `invalid unit type for template: ${quote(type)} (only ${TEMPLATE_UNIT_TYPES.join(", ")} units can have "@" in their name)`;
   }
-  for (const char of name.slice(0, dot)) {
-    if (!VALID_NAME_CHAR.test(char)) {
-      return `invalid character ${quoteChar(char)} in unit name ${quote(name)}; allowed are letters, digits and : - _ . \\ @`;
+  const base = name.slice(0, dot);
+  if (!VALID_NAME_CHARS.test(base)) {
+    for (const char of base) {
+      if (!VALID_NAME_CHAR.test(char)) {
+        return `invalid character ${quoteChar(char)} in unit name ${quote(name)}; allowed are letters, digits and : - _ . \\ @`;
+      }
     }
   }
   if (name.startsWith("@")) return `unit name ${quote(name)} cannot start with "@"`;
