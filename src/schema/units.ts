@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
 import { ref } from "./ref.ts";
 
 export const DesiredState = Type.Union(
@@ -63,7 +64,7 @@ export const UnitFileList = Type.Object(
 );
 
 export const UnitFileJsonBody = Type.Object(
-  { options: Type.Array(ref(UnitOption), { maxItems: 1000 }) },
+  { options: Type.Array(ref(UnitOption), { maxItems: UNIT_FILE_MAX_OPTIONS }) },
   { $id: "UnitFileJsonBody", additionalProperties: false },
 );
 

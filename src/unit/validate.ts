@@ -3,6 +3,7 @@ import { parseEnvironmentAssignments } from "./environment.ts";
 import { type EnvLookup, parseExecLineWithLookup } from "./exec-line.ts";
 import { unitHash } from "./hash.ts";
 import { KNOWN_KEYS, OTHER_UNIT_TYPE_SECTIONS } from "./known-keys.ts";
+import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "./limits.ts";
 import type { Located, UnitFile } from "./model.ts";
 import { parseUnitFile } from "./parse.ts";
 import { expandSpecifiers, type SpecifierContext } from "./specifiers.ts";
@@ -32,9 +33,17 @@ export type UnitFileCheckResult =
  * checkServiceCommands); every Environment= value must be valid assignments.
  */
 export function checkUnitFile(text: string, unitName: string): UnitFileCheckResult {
+  if (text.length > UNIT_FILE_MAX_CHARS) {
+    const message = `the unit file has ${text.length} characters; at most ${UNIT_FILE_MAX_CHARS} are accepted`;
+    return { ok: false, errors: [{ line: 1, message }], warnings: [] };
+  }
   const parsed = parseUnitFile(text);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: [] };
   const { file, lines } = parsed;
+  if (file.options.length > UNIT_FILE_MAX_OPTIONS) {
+    const message = `the unit file sets ${file.options.length} options; at most ${UNIT_FILE_MAX_OPTIONS} are accepted`;
+    return { ok: false, errors: [{ line: 1, message }], warnings: [] };
+  }
   const errors: Located[] = [];
   const warnings: Located[] = [];
 

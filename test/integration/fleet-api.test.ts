@@ -411,7 +411,36 @@ describe("fleet v1 API", () => {
         400,
         /.+/,
       );
-      for (const name of ["conflicting.service", "peers.service", "newline.service"]) {
+      const many: FleetOption[] = Array.from({ length: 1001 }, (_, i) => ({
+        section: "Service",
+        name: "Environment",
+        value: `N${i}=1`,
+      }));
+      assertFleetError(
+        await fleetctl(server, "PUT", "/units/many.service", { options: many }),
+        400,
+        "the unit file sets 1001 options; at most 1000 are accepted",
+      );
+      const huge: FleetOption[] = [
+        { section: "Service", name: "ExecStart", value: "/bin/true" },
+        ...Array.from({ length: 5 }, () => ({
+          section: "Unit",
+          name: "Description",
+          value: "x".repeat(60_000),
+        })),
+      ];
+      assertFleetError(
+        await fleetctl(server, "PUT", "/units/huge.service", { options: huge }),
+        400,
+        /at most 262144 are accepted/,
+      );
+      for (const name of [
+        "conflicting.service",
+        "peers.service",
+        "newline.service",
+        "many.service",
+        "huge.service",
+      ]) {
         assertFleetError(
           await fleetctl(server, "GET", `/units/${name}`),
           404,

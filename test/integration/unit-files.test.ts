@@ -244,6 +244,21 @@ describe("unit files", () => {
         "invalid-request",
       ],
       [
+        "more options than a unit file may have",
+        "/v1/unit-files/x.service",
+        {
+          json: {
+            options: Array.from({ length: 1001 }, (_, i) => ({
+              section: "Service",
+              name: "Environment",
+              value: `N${i}=1`,
+            })),
+          },
+        },
+        400,
+        "invalid-request",
+      ],
+      [
         "bad query value",
         "/v1/unit-files/x.service?replace=yes",
         text("[Service]\nExecStart=/bin/true\n"),

@@ -17,6 +17,31 @@ function success(text: string, unitName = "a.service"): UnitFileCheck {
   return result.check;
 }
 
+describe("checkUnitFile: limits", () => {
+  test("at most 1000 options", () => {
+    const lines = (count: number) =>
+      `[Service]\n${Array.from({ length: count }, (_, i) => `Environment=N${i}=1\n`).join("")}`;
+    success(lines(1000));
+    assert.deepEqual(failure(lines(1001)).errors, [
+      { line: 1, message: "the unit file sets 1001 options; at most 1000 are accepted" },
+    ]);
+  });
+
+  test("at most 256 KiB of text", () => {
+    const text = (length: number) => {
+      const head = "[Service]\nExecStart=/bin/true\n[Unit]\nDescription=";
+      return `${head}${"x".repeat(length - head.length - 1)}\n`;
+    };
+    success(text(256 * 1024));
+    assert.deepEqual(failure(text(256 * 1024 + 1)).errors, [
+      {
+        line: 1,
+        message: "the unit file has 262145 characters; at most 262144 are accepted",
+      },
+    ]);
+  });
+});
+
 describe("checkUnitFile: sections and keys", () => {
   test("an unknown key in a systemd section is an error with its line", () => {
     assert.deepEqual(failure("[Service]\nExecStart=/bin/true\nFoo=bar\n").errors, [

@@ -12,12 +12,10 @@ import {
   UnitFileSubmitted,
 } from "../../schema/units.ts";
 import { shortHash } from "../../unit/hash.ts";
+import { UNIT_FILE_MAX_CHARS } from "../../unit/limits.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
 import type { ServerContext } from "../context.ts";
-
-/** The largest unit file accepted, in characters. */
-export const MAX_UNIT_FILE = 256 * 1024;
 
 export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
   const { view, commands } = context;
@@ -56,7 +54,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           ),
           body: {
             content: {
-              "text/plain": { schema: Type.String({ maxLength: MAX_UNIT_FILE }) },
+              "text/plain": { schema: Type.String({ maxLength: UNIT_FILE_MAX_CHARS }) },
               "application/json": { schema: ref(UnitFileJsonBody) },
             },
           },
