@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { PassThrough } from "node:stream";
+import type { IncomingMessage } from "node:http";
+import { PassThrough, finished as streamFinished } from "node:stream";
 import type Dockerode from "dockerode";
 import {
   type DockerCommand,
@@ -11,6 +12,13 @@ import type { CommandContext, ExitStatus, MainProcess } from "./types.ts";
 
 /** The docker CLI's status when the engine refuses to create or start a container. */
 const ENGINE_REFUSED = 125;
+
+/** How often an agent that lost the engine asks whether it answers again. */
+const ENGINE_RETRY_MS = 1000;
+
+/** A wait whose connection the engine dropped: it died or restarted, the container's fate is unknown. */
+const ENGINE_LOST = Symbol("engine lost");
+type WaitResult = { StatusCode: number } | typeof ENGINE_LOST;
 
 /**
  * Executes docker command lines through the Engine API, as the docker CLI would: the
@@ -95,16 +103,15 @@ export class DockerRuntime {
       }
       await this.attachLogs(container, context);
       // "next-exit": the default condition returns at once for a container not yet started.
-      const exit = container.wait({ condition: "next-exit" });
+      const exit = this.wait(container, "next-exit");
       await container.start().catch(ignoreNotModified);
-      const exited: Promise<ExitStatus> = exit.then(
-        (result: { StatusCode: number }) => ({ code: result.StatusCode }),
-        (error: unknown) => refused(error, context),
-      );
+      const description = `container ${containerName(command) ?? container.id.slice(0, 12)}`;
+      let stopSignal: NodeJS.Signals | undefined;
       return {
-        description: `container ${containerName(command) ?? container.id.slice(0, 12)}`,
-        exited,
+        description,
+        exited: this.exitStatus(container, description, exit, context, () => stopSignal),
         terminate: async (signal) => {
+          stopSignal = signal;
           await container.kill({ signal }).catch(() => {});
         },
       };
@@ -114,6 +121,120 @@ export class DockerRuntime {
         exited: Promise.resolve(refused(error, context)),
         terminate: async () => {},
       };
+    }
+  }
+
+  /**
+   * How the container ended. The engine dropping the wait's connection (it was killed or
+   * restarted) says nothing about that: the container may still run, be stopped, or be gone.
+   * So the agent waits for the engine to answer again and asks it, instead of taking the
+   * unit for running forever (a wait that never returns) or for dead while it still runs.
+   */
+  private async exitStatus(
+    container: Dockerode.Container,
+    description: string,
+    wait: Promise<WaitResult>,
+    context: CommandContext,
+    stopSignal: () => NodeJS.Signals | undefined,
+  ): Promise<ExitStatus> {
+    let pending = wait;
+    for (;;) {
+      let result: WaitResult;
+      try {
+        result = await pending;
+      } catch (error) {
+        return refused(error, context);
+      }
+      if (result !== ENGINE_LOST) return { code: result.StatusCode };
+      context.log.line(
+        `Lost the Docker engine while waiting for ${description}; waiting for it to answer again`,
+      );
+      await this.engineAnswers();
+      let state: Dockerode.ContainerInspectInfo["State"];
+      try {
+        state = (await container.inspect()).State;
+      } catch (error) {
+        if (engineUnreachable(error)) {
+          pending = Promise.resolve(ENGINE_LOST);
+          continue;
+        }
+        if ((error as { statusCode?: number }).statusCode === 404) {
+          const message = `an unknown status: ${description} was removed while the Docker engine was away`;
+          context.log.line(message);
+          return { code: null, message };
+        }
+        return refused(error, context);
+      }
+      if (!state.Running) {
+        const message = `exit status ${state.ExitCode} while the Docker engine was away`;
+        context.log.line(`${description} ended with ${message}`);
+        return { code: state.ExitCode, message };
+      }
+      // Still running (an engine with live-restore keeps its containers): follow it again,
+      // and stop it if it was asked to stop meanwhile.
+      context.log.line(`${description} still runs; following it again`);
+      await this.attachLogs(container, context).catch(() => {});
+      pending = this.wait(container, "not-running");
+      const signal = stopSignal();
+      if (signal) await container.kill({ signal }).catch(() => {});
+    }
+  }
+
+  /**
+   * POST /containers/{id}/wait, reading the response itself: dockerode's wait never settles
+   * when the engine dies after the response's headers, which it sends at once.
+   */
+  private wait(
+    container: Dockerode.Container,
+    condition: "next-exit" | "not-running",
+  ): Promise<WaitResult> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${container.id}/wait?`,
+          method: "POST",
+          isStream: true,
+          statusCodes: {
+            200: true,
+            400: "bad parameter",
+            404: "no such container",
+            500: "server error",
+          },
+          options: { condition },
+        },
+        (error, response) => {
+          if (error) {
+            if (engineUnreachable(error)) resolve(ENGINE_LOST);
+            else reject(error);
+            return;
+          }
+          const stream = response as IncomingMessage;
+          let body = "";
+          stream.setEncoding("utf8").on("data", (chunk: string) => {
+            body += chunk;
+          });
+          streamFinished(stream, (streamError) => {
+            if (streamError) return resolve(ENGINE_LOST);
+            try {
+              resolve(JSON.parse(body) as { StatusCode: number });
+            } catch {
+              resolve(ENGINE_LOST);
+            }
+          });
+        },
+      );
+    });
+  }
+
+  /** Resolves once the engine answers a ping. */
+  private async engineAnswers(): Promise<void> {
+    for (;;) {
+      const answered = await this.docker.ping().then(
+        () => true,
+        () => false,
+      );
+      if (answered) return;
+      await new Promise((resolve) => setTimeout(resolve, ENGINE_RETRY_MS));
     }
   }
 
@@ -211,6 +332,8 @@ export class DockerRuntime {
     output.on("end", () => context.log.flush());
     this.docker.modem.demuxStream(stream, output, output);
     stream.on("end", () => output.end());
+    // The engine dying resets the connection: the output ends there, the agent goes on.
+    stream.on("error", () => output.end());
   }
 
   /** --env-file, read as the docker CLI reads it (not with systemd's quoting rules). */
@@ -248,6 +371,11 @@ async function ignoreNotModified(operation: Promise<unknown>): Promise<void> {
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 304) throw error;
   }
+}
+
+/** A transport error (no HTTP status): the engine's socket refuses, is gone, or was reset. */
+function engineUnreachable(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === undefined;
 }
 
 function refused(error: unknown, context: CommandContext): ExitStatus {
