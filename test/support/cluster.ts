@@ -20,6 +20,8 @@ export interface ClusterOptions {
   servers?: number;
   presenceTtl?: number;
   etcd?: string;
+  /** Flags every agent gets besides the usual ones (another Docker engine, ...). */
+  agentArgs?: string[];
 }
 
 /**
@@ -91,6 +93,7 @@ export class TestCluster {
       prefix: this.prefix,
       presenceTtl: this.options.presenceTtl ?? 3,
       metadata,
+      extraArgs: this.options.agentArgs,
     });
   }
 
