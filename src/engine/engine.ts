@@ -3,6 +3,7 @@ import { AgentClient } from "../agent-client/client.ts";
 import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { type Actions, type AgentTask, computeActions } from "./actions.ts";
+import { CallLog, REPORT_GRACE_MS } from "./call-log.ts";
 import { Limiter } from "./limiter.ts";
 import { PassScope } from "./pass-scope.ts";
 import { PlacementIndex } from "./placement-index.ts";
@@ -28,11 +29,6 @@ export interface EngineOptions {
   log: EngineLog;
 }
 
-/** Backoff of agent calls per unit and machine: 0.5 s doubling to 30 s. */
-const BACKOFF_FIRST_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-/** A call that succeeded is not repeated until its report has had this long to arrive. */
-const REPORT_GRACE_MS = 10_000;
 /** Placements written per call of placeAll, several such calls in flight at once. */
 const PLACEMENT_BATCH = 50;
 /**
@@ -61,8 +57,7 @@ export class Engine {
   private computeMs = 0;
   private readonly limiter = new Limiter(64, 4);
   private readonly agents = new Map<string, AgentClient>();
-  private readonly backoff = new Map<string, { attempts: number; nextAt: number }>();
-  private readonly sent = new Map<string, { desiredState: string; hash: string; at: number }>();
+  private readonly calls = new CallLog();
   private leadership: Leadership | undefined;
   private leading = false;
   private stopped = false;
@@ -176,9 +171,10 @@ export class Engine {
       actions = computeActions(view, this.specs, this.placements, scope);
       // A call made now is looked at again if its report has not come by the end of its grace.
       this.scope.settle(scope, actions, (task) => {
-        const at = this.dueAt(task);
+        const at = this.calls.dueAt(task);
         return at <= now ? now + REPORT_GRACE_MS : at;
       });
+      this.calls.settle(scope, actions.agent);
     } catch (error) {
       this.scope.widen();
       this.options.log.warn("reconciliation failed", { err: String(error) });
@@ -216,30 +212,15 @@ export class Engine {
       this.scope.widen();
       this.options.log.warn("writing placements failed", { err: String(error) });
     });
-    for (const task of actions.agent) if (this.dueAt(task) <= now) void this.callAgent(task);
+    for (const task of actions.agent) if (this.calls.dueAt(task) <= now) void this.callAgent(task);
     if (revision > 0) await view.waitFor(revision);
     this.specs.prune(scope);
   }
 
-  /**
-   * When an agent call for this task is due: now, unless it is backing off from a failure or
-   * the same call was made recently and its report has not had time to arrive.
-   */
-  private dueAt(task: AgentTask): number {
-    const key = `${task.unit}@${task.machineId}`;
-    const backoff = this.backoff.get(key);
-    const sent = this.sent.get(key);
-    const sameCall = sent && sent.desiredState === task.desiredState && sent.hash === task.hash;
-    return Math.max(backoff?.nextAt ?? 0, sameCall ? sent.at + REPORT_GRACE_MS : 0);
-  }
-
   private async callAgent(task: AgentTask): Promise<void> {
-    const key = `${task.unit}@${task.machineId}`;
-    const now = Date.now();
-    const backoff = this.backoff.get(key);
     const machine = this.options.view.machines.get(task.machineId);
     if (!machine) return;
-    this.sent.set(key, { desiredState: task.desiredState, hash: task.hash, at: now });
+    this.calls.sent(task, Date.now());
     try {
       await this.limiter.run(task.machineId, () =>
         this.agent(machine.agentURL).applyUnit(task.unit, {
@@ -248,19 +229,15 @@ export class Engine {
           ...(task.desiredState === "inactive" ? {} : textOf(this.options.view, task.hash)),
         }),
       );
-      this.backoff.delete(key);
+      this.calls.succeeded(task);
     } catch (error) {
-      this.sent.delete(key);
-      const attempts = (backoff?.attempts ?? 0) + 1;
-      const wait = Math.min(BACKOFF_FIRST_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
-      const nextAt = Date.now() + wait;
-      this.backoff.set(key, { attempts, nextAt });
+      const { attempts, retryInMs, nextAt } = this.calls.failed(task, Date.now());
       this.scope.recheck(task.unit, nextAt);
       this.options.log.warn("agent call failed; will retry", {
         unit: task.unit,
         machineId: task.machineId,
         attempts,
-        retryInMs: wait,
+        retryInMs,
         err: (error as Error).message,
       });
     }
