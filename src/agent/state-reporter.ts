@@ -6,6 +6,11 @@ type Pending = { kind: "report"; unit: AgentUnitView } | { kind: "withdraw" };
 
 /** Units written per transaction; more wait for the next one. */
 const BATCH = 100;
+/**
+ * How long a first change waits for others before it is written: a unit that starts at once
+ * goes from activating to active within it, and costs one write instead of two.
+ */
+const GATHER_MS = 5;
 
 /**
  * Writes unit states to etcd under the machine's presence lease. One write is in flight at a
@@ -37,11 +42,12 @@ export class StateReporter {
     // Re-inserted at the end, so that a unit changing all the time does not starve the others.
     this.pending.delete(name);
     this.pending.set(name, next);
-    if (!this.busy) void this.flush();
+    if (this.busy) return;
+    this.busy = true;
+    setTimeout(() => void this.flush(), GATHER_MS);
   }
 
   private async flush(): Promise<void> {
-    this.busy = true;
     try {
       while (this.pending.size > 0) {
         const batch: [string, Pending][] = [];
