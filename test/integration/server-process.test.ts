@@ -2,18 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { http } from "../support/http.ts";
-import { runFlotilla, startDaemon } from "../support/process.ts";
+import { freePort, runFlotilla, startDaemon } from "../support/process.ts";
 import { specUnit } from "../support/spec.ts";
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 describe("flotilla server, the process", () => {
   test("flags configure it, it serves the API, and SIGTERM stops it cleanly", async () => {
