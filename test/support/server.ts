@@ -1,5 +1,8 @@
 import { ControlPlane, type ControlPlaneOptions } from "../../src/server/control-plane.ts";
+import { AGENT_TOKEN } from "./agents.ts";
 import { freshPrefix, testEtcdEndpoint } from "./etcd.ts";
+import { http } from "./http.ts";
+import { type Daemon, freePort, startDaemon } from "./process.ts";
 
 export interface TestServer {
   url: string;
@@ -42,4 +45,36 @@ export async function startServer(
     controlPlane,
     close: () => controlPlane.close(),
   };
+}
+
+/**
+ * A real `flotilla server` process on the test etcd, with the agents' token and the short
+ * leader lease of the in-process servers, once it answers /readyz.
+ */
+export async function startServerProcess(options: {
+  prefix: string;
+  /** Default: a free port on 127.0.0.1. */
+  listen?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ url: string; daemon: Daemon }> {
+  const listen = options.listen ?? `127.0.0.1:${await freePort()}`;
+  const url = `http://${listen}`;
+  const daemon = await startDaemon(
+    [
+      "server",
+      "--listen",
+      listen,
+      "--etcd",
+      testEtcdEndpoint(),
+      "--prefix",
+      options.prefix,
+      "--agent-token",
+      AGENT_TOKEN,
+      "--leader-ttl",
+      "3",
+    ],
+    { FLOTILLA_LOG_LEVEL: "warn", ...options.env },
+    async () => (await http("GET", `${url}/readyz`)).status === 200,
+  );
+  return { url, daemon };
 }
