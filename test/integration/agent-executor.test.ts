@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -82,6 +84,30 @@ describe("the agent's executor", () => {
     );
     const log = await (await agent.client.logs("no-image.service")).text();
     assert.match(log, /pulling flotilla-test\/does-not-exist:latest/);
+  });
+
+  test("a container the engine cannot start fails the unit with the engine's reason", async () => {
+    // The port the container would publish is taken: the engine creates it but cannot start it.
+    const taken = createServer().listen(0, "127.0.1.12");
+    await once(taken, "listening");
+    try {
+      const { port } = taken.address() as AddressInfo;
+      // Without --rm, the engine never reports such a container's exit; with --rm, only 128.
+      for (const remove of ["", "--rm "]) {
+        const name = `unstartable${remove ? "-rm" : ""}.service`;
+        await launch(
+          name,
+          `[Service]\nExecStart=/usr/bin/docker run ${remove}-p 127.0.1.12:${port}:80 flotilla/busybox sleep 1000\n`,
+        );
+        const failed = await settled(name, (state) => state.activeState === "failed");
+        assert.match(
+          failed.error ?? "",
+          /^ExecStart=\/usr\/bin\/docker run .* exited with Error response from daemon: .*127\.0\.1\.12/,
+        );
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   test("Restart=on-failure restarts a failing main process", async () => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { PassThrough, finished as streamFinished } from "node:stream";
+import { type Duplex, PassThrough, finished as streamFinished } from "node:stream";
 import type Dockerode from "dockerode";
 import {
   type DockerCommand,
@@ -101,10 +101,18 @@ export class DockerRuntime {
           "only a foreground docker run or docker start -a of one container can be a main process";
         return finished(message, context);
       }
-      await this.attachLogs(container, context);
+      const logs = await this.attachLogs(container, context);
       // "next-exit": the default condition returns at once for a container not yet started.
-      const exit = this.wait(container, "next-exit");
-      await container.start().catch(ignoreNotModified);
+      const abandon = new AbortController();
+      const exit = this.wait(container, "next-exit", abandon.signal);
+      try {
+        await ignoreNotModified(container.start());
+      } catch (error) {
+        // Never started, it never exits: its wait and attach would hang on for good.
+        abandon.abort();
+        logs.destroy();
+        throw error;
+      }
       const description = `container ${containerName(command) ?? container.id.slice(0, 12)}`;
       let stopSignal: NodeJS.Signals | undefined;
       return {
@@ -187,6 +195,7 @@ export class DockerRuntime {
   private wait(
     container: Dockerode.Container,
     condition: "next-exit" | "not-running",
+    signal?: AbortSignal,
   ): Promise<WaitResult> {
     return new Promise((resolve, reject) => {
       this.docker.modem.dial(
@@ -201,6 +210,7 @@ export class DockerRuntime {
             500: "server error",
           },
           options: { condition },
+          abortSignal: signal,
         },
         (error, response) => {
           if (error) {
@@ -325,8 +335,16 @@ export class DockerRuntime {
     });
   }
 
-  private async attachLogs(container: Dockerode.Container, context: CommandContext): Promise<void> {
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  /** Copies the container's output to the unit's log; returns the attached connection. */
+  private async attachLogs(
+    container: Dockerode.Container,
+    context: CommandContext,
+  ): Promise<Duplex> {
+    const stream = (await container.attach({
+      stream: true,
+      stdout: true,
+      stderr: true,
+    })) as Duplex;
     const output = new PassThrough();
     output.setEncoding("utf8").on("data", (chunk: string) => context.log.write(chunk));
     output.on("end", () => context.log.flush());
@@ -334,6 +352,7 @@ export class DockerRuntime {
     stream.on("end", () => output.end());
     // The engine dying resets the connection: the output ends there, the agent goes on.
     stream.on("error", () => output.end());
+    return stream;
   }
 
   /** --env-file, read as the docker CLI reads it (not with systemd's quoting rules). */
