@@ -13,6 +13,7 @@ import { buildAgentApi } from "./api.ts";
 import { type CommandExecutor, CommandRunner } from "./commands.ts";
 import { type AgentConfig, agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
+import { stopLeftovers } from "./leftovers.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
@@ -116,16 +117,19 @@ export async function startAgentInstance(
       ? app.log.warn({ err: error }, message)
       : console.error(`flotilla agent: ${message}`, error ?? "");
   const reporter = new StateReporter(registry, machine.id, log);
+  const docker = simulated ? undefined : new Dockerode(dockerConnection(config.dockerHost));
   const runtime =
     options.runtime ??
-    (config.simulate
-      ? new SimulatedRuntime()
-      : new CommandRunner(
-          new DockerRuntime(new Dockerode(dockerConnection(config.dockerHost))),
-          new UserKeys(etcd),
-          registry,
-          machine.id,
-        ));
+    (docker
+      ? new CommandRunner(new DockerRuntime(docker), new UserKeys(etcd), registry, machine.id)
+      : new SimulatedRuntime());
+  if (docker) {
+    const left = await stopLeftovers(machine.id, docker, log);
+    if (left.processes + left.containers > 0)
+      log(
+        `stopped what an earlier agent of this machine left running: ${left.processes} process(es), ${left.containers} container(s)`,
+      );
+  }
   const manager = new UnitManager({
     machine,
     commands: runtime,

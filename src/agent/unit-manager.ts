@@ -5,6 +5,7 @@ import { parseUnitFile } from "../unit/parse.ts";
 import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
 import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
+import { MACHINE_LABEL, UNIT_LABEL } from "./runtime/types.ts";
 import { ServiceRunner } from "./service-runner.ts";
 import { UnitLog } from "./unit-log.ts";
 
@@ -167,7 +168,7 @@ export class UnitManager {
     const runner = new ServiceRunner(definition, {
       commands: this.options.commands,
       log,
-      labels: { "flotilla.unit": name, "flotilla.machine": machine.id },
+      labels: { [UNIT_LABEL]: name, [MACHINE_LABEL]: machine.id },
       environment: () =>
         resolveEnvironment(definition, this.options.baseEnv, {
           COREOS_PUBLIC_IPV4: machine.publicIP,

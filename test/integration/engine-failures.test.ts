@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { TestCluster } from "../support/cluster.ts";
 import { testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
+import { unitProcessesOf } from "../support/process.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -87,7 +88,7 @@ describe("the engine when things fail", () => {
     }
   });
 
-  test("an agent that restarts is given its units again", async () => {
+  test("an agent that restarts is given its units again, and stops the copies its predecessor left", async () => {
     const cluster = await new TestCluster({ ips: ["127.0.1.31"], presenceTtl: 30 }).start();
     try {
       await cluster.submit("again.service", sleeper);
@@ -104,6 +105,11 @@ describe("the engine when things fail", () => {
         async () => (await restarted.client.getUnit("again.service"))?.activeState === "active",
       );
       assert.equal((await cluster.unit("again.service")).machineId, running.machineId);
+      assert.equal(
+        (await unitProcessesOf(agent.machineId)).length,
+        1,
+        "the killed agent's copy was stopped; only the restarted agent's runs",
+      );
     } finally {
       await cluster.stop();
     }

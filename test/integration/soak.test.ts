@@ -4,6 +4,7 @@ import { Etcd3 } from "etcd3";
 import { docker } from "../support/agents.ts";
 import { TestCluster } from "../support/cluster.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
+import { unitProcessesOf } from "../support/process.ts";
 import { waitUntil } from "../support/wait.ts";
 
 /** How long the random operations go on; bounded, so the suite stays bounded. */
@@ -118,6 +119,13 @@ describe("soak", () => {
         );
       } finally {
         client.close();
+      }
+      for (const agent of cluster.agents) {
+        assert.deepEqual(
+          await unitProcessesOf(agent.machineId),
+          [],
+          `no unit process left on ${agent.machineId}, killed agents' included`,
+        );
       }
       const containers = await docker.listContainers({
         all: true,

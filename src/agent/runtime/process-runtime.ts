@@ -1,5 +1,11 @@
 import { spawn } from "node:child_process";
-import type { CommandContext, ExitStatus, MainProcess } from "./types.ts";
+import {
+  type CommandContext,
+  type ExitStatus,
+  MACHINE_ENV,
+  MACHINE_LABEL,
+  type MainProcess,
+} from "./types.ts";
 
 /** Runs a plain command line as a child process in its own process group; output goes to the unit's log. */
 export function startProcess(argv: readonly string[], context: CommandContext): MainProcess {
@@ -12,8 +18,10 @@ export function startProcess(argv: readonly string[], context: CommandContext): 
       terminate: async () => {},
     };
   }
+  const machineId = context.labels[MACHINE_LABEL];
   const child = spawn(program, args, {
-    env: { ...context.env },
+    // The mark lets an agent that starts later find what this one left running (leftovers.ts).
+    env: { ...context.env, ...(machineId ? { [MACHINE_ENV]: machineId } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
