@@ -1,9 +1,15 @@
 import type { Static } from "typebox";
 import { Agent, type Dispatcher, request } from "undici";
-import type { AgentUnit, AgentUnitList, AgentUnitRequest } from "../schema/agent.ts";
+import type {
+  AgentUnit,
+  AgentUnitBatchResult,
+  AgentUnitList,
+  AgentUnitRequest,
+} from "../schema/agent.ts";
 
 export type AgentUnitView = Static<typeof AgentUnit>;
 export type AgentUnitRequestBody = Static<typeof AgentUnitRequest>;
+export type AgentUnitBatchResultView = Static<typeof AgentUnitBatchResult>;
 
 export interface AgentClientOptions {
   /** The agent's base URL, as it announces it (http://127.0.0.11:7601). */
@@ -54,6 +60,22 @@ export class AgentClient {
     return this.call("PUT", `/v1/units/${encodeURIComponent(name)}`, body);
   }
 
+  /**
+   * Several units at once, each with its own outcome (as `applyUnit` would answer); a unit's
+   * text, when given, is sent once per content.
+   */
+  async applyUnits(
+    units: readonly (AgentUnitRequestBody & { name: string })[],
+  ): Promise<AgentUnitBatchResultView["results"]> {
+    const texts: Record<string, string> = {};
+    for (const unit of units) if (unit.text !== undefined) texts[unit.hash] = unit.text;
+    const body = {
+      units: units.map(({ name, desiredState, hash }) => ({ name, desiredState, hash })),
+      ...(Object.keys(texts).length > 0 ? { texts } : {}),
+    };
+    return (await this.call<AgentUnitBatchResultView>("POST", "/v1/units", body)).results;
+  }
+
   async listUnits(): Promise<AgentUnitView[]> {
     return (await this.call<Static<typeof AgentUnitList>>("GET", "/v1/units")).units;
   }
@@ -95,7 +117,7 @@ export class AgentClient {
     return response.body;
   }
 
-  private async call<T>(method: "GET" | "PUT", path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): Promise<T> {
     let lastError: AgentError | undefined;
     for (let attempt = 0; attempt < this.attempts; attempt++) {
       if (attempt > 0) await delay(Math.min(200 * 2 ** attempt, 2000) * (0.5 + Math.random()));

@@ -12,6 +12,8 @@ import * as agentSchemas from "../schema/agent.ts";
 import {
   AgentProblem,
   AgentUnit,
+  AgentUnitBatch,
+  AgentUnitBatchResult,
   AgentUnitList,
   AgentUnitRequest,
   LogQuery,
@@ -110,6 +112,16 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
   });
 
   const errors = { 400: ref(AgentProblem), 401: ref(AgentProblem), 404: ref(AgentProblem) };
+  const apply: UnitManager["apply"] = async (name, desiredState, hash, text) => {
+    const parsed = parseUnitName(name);
+    if (!parsed.ok || parsed.value.kind === "template") {
+      throw new UnitRequestError(
+        400,
+        parsed.ok ? `${name} is a template and cannot run` : parsed.error,
+      );
+    }
+    return manager.apply(name, desiredState, hash, text);
+  };
 
   app.get(
     "/healthz",
@@ -138,16 +150,43 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
       },
     },
     async (request) => {
-      const { name } = request.params;
-      const parsed = parseUnitName(name);
-      if (!parsed.ok || parsed.value.kind === "template") {
-        throw new UnitRequestError(
-          400,
-          parsed.ok ? `${name} is a template and cannot run` : parsed.error,
-        );
-      }
       const { desiredState, hash, text } = request.body;
-      return manager.apply(name, desiredState, hash, text);
+      return apply(request.params.name, desiredState, hash, text);
+    },
+  );
+
+  app.post(
+    "/v1/units",
+    {
+      schema: {
+        operationId: "applyUnits",
+        summary: "Load, launch or unload several units on this machine at once; idempotent",
+        description:
+          "Each unit as PUT /v1/units/{name} would take it, with its own outcome; the call fails as a whole only when the request does.",
+        body: ref(AgentUnitBatch),
+        response: {
+          200: ref(AgentUnitBatchResult),
+          400: ref(AgentProblem),
+          401: ref(AgentProblem),
+        },
+      },
+    },
+    async (request) => {
+      const { units, texts } = request.body;
+      const results = await Promise.all(
+        units.map(async ({ name, desiredState, hash }) => {
+          try {
+            const unit = await apply(name, desiredState, hash, texts?.[hash]);
+            return { name, status: 200, unit };
+          } catch (error) {
+            if (error instanceof UnitRequestError)
+              return { name, status: error.status, detail: error.message };
+            request.log.error({ err: error, unit: name }, "applying a unit failed");
+            return { name, status: 500, detail: (error as Error).message };
+          }
+        }),
+      );
+      return { results };
     },
   );
 

@@ -29,6 +29,10 @@ export interface EngineOptions {
   log: EngineLog;
 }
 
+/** Units asked of one agent per call (its API takes at most 100). */
+const AGENT_BATCH = 50;
+/** Unit text sent in one call at most (the agent reads bodies of up to 1 MiB). */
+const AGENT_BATCH_TEXT = 512 * 1024;
 /** Placements written per call of placeAll, several such calls in flight at once. */
 const PLACEMENT_BATCH = 50;
 /**
@@ -212,35 +216,55 @@ export class Engine {
       this.scope.widen();
       this.options.log.warn("writing placements failed", { err: String(error) });
     });
-    for (const task of actions.agent) if (this.calls.dueAt(task) <= now) void this.callAgent(task);
+    const due = new Map<string, AgentTask[]>();
+    for (const task of actions.agent) {
+      if (this.calls.dueAt(task) > now) continue;
+      const tasks = due.get(task.machineId) ?? [];
+      tasks.push(task);
+      due.set(task.machineId, tasks);
+    }
+    for (const [machineId, tasks] of due)
+      for (const batch of agentBatches(tasks, view)) void this.callAgent(machineId, batch);
     if (revision > 0) await view.waitFor(revision);
     this.specs.prune(scope);
   }
 
-  private async callAgent(task: AgentTask): Promise<void> {
-    const machine = this.options.view.machines.get(task.machineId);
+  /** One call to a machine's agent for several of its units, each with its own outcome. */
+  private async callAgent(machineId: string, tasks: readonly AgentTask[]): Promise<void> {
+    const machine = this.options.view.machines.get(machineId);
     if (!machine) return;
-    this.calls.sent(task, Date.now());
+    for (const task of tasks) this.calls.sent(task, Date.now());
+    let results: { status: number; detail?: string }[];
     try {
-      await this.limiter.run(task.machineId, () =>
-        this.agent(machine.agentURL).applyUnit(task.unit, {
-          desiredState: task.desiredState,
-          hash: task.hash,
-          ...(task.desiredState === "inactive" ? {} : textOf(this.options.view, task.hash)),
-        }),
+      results = await this.limiter.run(machineId, () =>
+        this.agent(machine.agentURL).applyUnits(
+          tasks.map((task) => ({
+            name: task.unit,
+            desiredState: task.desiredState,
+            hash: task.hash,
+            ...(task.desiredState === "inactive" ? {} : textOf(this.options.view, task.hash)),
+          })),
+        ),
       );
-      this.calls.succeeded(task);
     } catch (error) {
+      results = tasks.map(() => ({ status: 0, detail: (error as Error).message }));
+    }
+    tasks.forEach((task, i) => {
+      const result = results[i] ?? { status: 0, detail: "the agent did not answer for it" };
+      if (result.status >= 200 && result.status < 300) {
+        this.calls.succeeded(task);
+        return;
+      }
       const { attempts, retryInMs, nextAt } = this.calls.failed(task, Date.now());
       this.scope.recheck(task.unit, nextAt);
       this.options.log.warn("agent call failed; will retry", {
         unit: task.unit,
-        machineId: task.machineId,
+        machineId,
         attempts,
         retryInMs,
-        err: (error as Error).message,
+        err: result.detail,
       });
-    }
+    });
   }
 
   private agent(url: string): AgentClient {
@@ -262,6 +286,34 @@ export class Engine {
 function textOf(view: ClusterView, hash: string): { text?: string } {
   const text = view.unitTexts.get(hash);
   return text === undefined ? {} : { text };
+}
+
+/** Tasks of one machine in calls of at most AGENT_BATCH units and AGENT_BATCH_TEXT of text. */
+function agentBatches(tasks: readonly AgentTask[], view: ClusterView): AgentTask[][] {
+  const batches: AgentTask[][] = [];
+  let batch: AgentTask[] = [];
+  let hashes = new Set<string>();
+  let textLength = 0;
+  for (const task of tasks) {
+    const length =
+      task.desiredState === "inactive" ? 0 : (view.unitTexts.get(task.hash)?.length ?? 0);
+    const added = hashes.has(task.hash) ? 0 : length;
+    const full =
+      batch.length === AGENT_BATCH || (batch.length > 0 && textLength + added > AGENT_BATCH_TEXT);
+    if (full) {
+      batches.push(batch);
+      batch = [];
+      hashes = new Set();
+      textLength = 0;
+    }
+    batch.push(task);
+    if (length > 0 && !hashes.has(task.hash)) {
+      hashes.add(task.hash);
+      textLength += length;
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -8,21 +8,52 @@ export const AgentDesiredState = Type.Union(
   { $id: "AgentDesiredState" },
 );
 
+const UnitHash = Type.String({
+  pattern: "^[0-9a-f]{40}$",
+  description: "SHA-1 of the canonical unit text",
+});
+
+const MAX_UNIT_TEXT = 262144;
+
 export const AgentUnitRequest = Type.Object(
   {
     desiredState: ref(AgentDesiredState),
-    hash: Type.String({
-      pattern: "^[0-9a-f]{40}$",
-      description: "SHA-1 of the canonical unit text",
-    }),
+    hash: UnitHash,
     text: Type.Optional(
       Type.String({
-        maxLength: 262144,
+        maxLength: MAX_UNIT_TEXT,
         description: "The unit text; when absent the agent reads it from etcd by hash",
       }),
     ),
   },
   { $id: "AgentUnitRequest", additionalProperties: false },
+);
+
+/** Units a machine gets at once carry their content once per hash, as many share a template's. */
+export const AgentUnitBatch = Type.Object(
+  {
+    units: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 256 }),
+          desiredState: ref(AgentDesiredState),
+          hash: UnitHash,
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    texts: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: "^[0-9a-f]{40}$" }),
+        Type.String({ maxLength: MAX_UNIT_TEXT }),
+        {
+          description: "Unit texts by hash; a unit whose text is absent is read from etcd",
+        },
+      ),
+    ),
+  },
+  { $id: "AgentUnitBatch", additionalProperties: false },
 );
 
 export const AgentUnit = Type.Object(
@@ -44,6 +75,24 @@ export const AgentUnit = Type.Object(
     restarts: Type.Integer({ description: "How often Restart= restarted it" }),
   },
   { $id: "AgentUnit", additionalProperties: false },
+);
+
+export const AgentUnitBatchResult = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          status: Type.Integer({ description: "What PUT /v1/units/{name} would have answered" }),
+          unit: Type.Optional(ref(AgentUnit)),
+          detail: Type.Optional(Type.String({ description: "Why the unit was refused" })),
+        },
+        { additionalProperties: false },
+      ),
+      { description: "One per unit asked for, in the same order" },
+    ),
+  },
+  { $id: "AgentUnitBatchResult", additionalProperties: false },
 );
 
 export const AgentUnitList = Type.Object(

@@ -182,4 +182,51 @@ describe("agent presence", () => {
       await stopAgent(agent);
     }
   });
+
+  test("several units in one call: each gets its own outcome, content is sent once", async () => {
+    const prefix = freshPrefix();
+    const agent = await startAgent({ ip: "127.0.1.13", etcd: testEtcdEndpoint(), prefix });
+    try {
+      const sleeper = unit("[Service]\nExecStart=/bin/sleep 100000\n");
+      const results = await agent.client.applyUnits([
+        { name: "batch@1.service", desiredState: "launched", ...sleeper },
+        { name: "batch@2.service", desiredState: "loaded", ...sleeper },
+        { name: "batch@.service", desiredState: "launched", ...sleeper },
+        { name: "unknown.service", desiredState: "loaded", hash: "0".repeat(40) },
+      ]);
+      assert.deepEqual(
+        results.map(({ name, status }) => [name, status]),
+        [
+          ["batch@1.service", 200],
+          ["batch@2.service", 200],
+          ["batch@.service", 400],
+          ["unknown.service", 422],
+        ],
+      );
+      assert.equal(results[1]?.unit?.desiredState, "loaded");
+      assert.match(results[2]?.detail ?? "", /template/);
+      await waitUntil(
+        "batch@1 running",
+        async () => (await agent.client.getUnit("batch@1.service"))?.activeState === "active",
+      );
+      const tooMany = await http("POST", `${agent.url}/v1/units`, {
+        headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+        json: {
+          units: Array.from({ length: 101 }, (_, i) => ({
+            name: `many@${i}.service`,
+            desiredState: "loaded",
+            hash: sleeper.hash,
+          })),
+        },
+      });
+      assert.equal(tooMany.status, 400);
+      assert.deepEqual(
+        (await agent.client.listUnits()).map((listed) => listed.name),
+        ["batch@1.service", "batch@2.service"],
+        "a refused call changes nothing",
+      );
+    } finally {
+      await stopAgent(agent);
+    }
+  });
 });
