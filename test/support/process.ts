@@ -3,6 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MACHINE_ENV } from "../../src/agent/runtime/types.ts";
 import { waitUntil } from "./wait.ts";
 
 export const FLOTILLA_BIN = join(
@@ -103,7 +104,7 @@ export async function unitProcessesOf(machineId: string): Promise<number[]> {
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const environ = await readFile(`/proc/${entry}/environ`, "latin1").catch(() => "");
-    if (!environ.split("\0").includes(`FLOTILLA_MACHINE_ID=${machineId}`)) continue;
+    if (!environ.split("\0").includes(`${MACHINE_ENV}=${machineId}`)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
     // A zombie has ended; only its parent's reaping is missing.
     if (stat !== "" && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z") found.push(Number(entry));

@@ -3,8 +3,12 @@ import type { UnitLog } from "../unit-log.ts";
 /** The labels naming a container's unit and machine, for finding it again. */
 export const UNIT_LABEL = "flotilla.unit";
 export const MACHINE_LABEL = "flotilla.machine";
-/** The environment variable that marks a unit's processes with their machine, likewise. */
-export const MACHINE_ENV = "FLOTILLA_MACHINE_ID";
+/**
+ * The environment variable that marks a unit's processes with their machine, likewise. Not
+ * FLOTILLA_MACHINE_ID: that one configures the agent, and whatever started the agent with it
+ * must not be taken for a unit.
+ */
+export const MACHINE_ENV = "FLOTILLA_UNIT_MACHINE";
 
 /** How a command ended: exit code 0 is success; a signal or an error message otherwise. */
 export interface ExitStatus {
