@@ -22,13 +22,30 @@ const GATHER_MS = 5;
 export class StateReporter {
   private readonly pending = new Map<string, Pending>();
   private busy = false;
-  presence: Presence | undefined;
+  private current: Presence | undefined;
 
   constructor(
     private readonly registry: Registry,
     private readonly machineId: string,
     private readonly onError: (message: string, error: unknown) => void,
   ) {}
+
+  get presence(): Presence | undefined {
+    return this.current;
+  }
+
+  /**
+   * The lease states are written under. Until the machine is announced, changes wait: the
+   * control plane may call an agent that listens but has not announced itself yet (it took
+   * over a dead predecessor's address), and what it did then must still be reported.
+   */
+  set presence(presence: Presence | undefined) {
+    this.current = presence;
+    if (presence && this.pending.size > 0 && !this.busy) {
+      this.busy = true;
+      void this.flush();
+    }
+  }
 
   report(unit: AgentUnitView): void {
     this.enqueue(unit.name, { kind: "report", unit });
@@ -49,14 +66,15 @@ export class StateReporter {
 
   private async flush(): Promise<void> {
     try {
-      while (this.pending.size > 0) {
+      while (this.current && this.pending.size > 0) {
+        const presence = this.current;
         const batch: [string, Pending][] = [];
         for (const entry of this.pending) {
           batch.push(entry);
           if (batch.length === BATCH) break;
         }
         for (const [name] of batch) this.pending.delete(name);
-        await this.write(batch).catch((error: unknown) =>
+        await this.write(presence, batch).catch((error: unknown) =>
           this.onError(`cannot report ${batch.map(([name]) => name).join(", ")}`, error),
         );
       }
@@ -65,9 +83,8 @@ export class StateReporter {
     }
   }
 
-  private async write(batch: [string, Pending][]): Promise<void> {
+  private async write(presence: Presence, batch: [string, Pending][]): Promise<void> {
     const withdrawals = batch.filter(([, next]) => next.kind === "withdraw").map(([name]) => name);
-    const presence = this.presence;
     const reports: UnitStateRecord[] = [];
     for (const [name, next] of batch) {
       if (next.kind !== "report") continue;
@@ -83,11 +100,6 @@ export class StateReporter {
         since: unit.since,
         ...(unit.error ? { error: unit.error } : {}),
       });
-    }
-    if (!presence) {
-      // Not announced yet: states are reported once the machine is (see run.ts).
-      for (const name of withdrawals) await this.registry.withdrawUnitState(name, this.machineId);
-      return;
     }
     if (reports.length === 1 && withdrawals.length === 0) {
       await this.registry.reportUnitState(presence, reports[0] as UnitStateRecord);
