@@ -20,7 +20,7 @@ function randomSource(seed: number): () => number {
 }
 
 describe("soak", () => {
-  test("submit, start, stop and destroy with agents killed at random: nothing lost, nothing leaked", async () => {
+  test("submit, start, stop and destroy with agents killed at random: nothing lost, nothing leaked", async (t) => {
     const etcd = new EtcdProcess();
     await etcd.start();
     const cluster = await new TestCluster({
@@ -28,6 +28,8 @@ describe("soak", () => {
       etcd: etcd.endpoint,
     }).start();
     const seed = Number(process.env.FLOTILLA_SOAK_SEED ?? Date.now() % 100_000);
+    // Whatever fails, FLOTILLA_SOAK_SEED=<seed> replays the same operations.
+    t.diagnostic(`seed ${seed}`);
     const random = randomSource(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const names = [
