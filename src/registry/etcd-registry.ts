@@ -315,10 +315,6 @@ export class EtcdRegistry implements Registry {
       .exec();
   }
 
-  async withdrawUnitState(name: string, machineId: string): Promise<void> {
-    await this.client.delete().key(this.keys.state(name, machineId)).exec();
-  }
-
   async reportUnitStates(
     presence: Presence,
     machineId: string,

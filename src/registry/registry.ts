@@ -142,7 +142,6 @@ export interface Registry {
   /** Rewrites the machine's record (its heartbeat) under its presence lease. */
   refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;
   reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void>;
-  withdrawUnitState(name: string, machineId: string): Promise<void>;
   /**
    * One machine's unit states written (under its presence lease) and withdrawn together, in
    * as few transactions as etcd's limits allow; an agent reporting many units at once pays
