@@ -1,5 +1,6 @@
 import type { Static } from "typebox";
 import { Agent, type Dispatcher, request } from "undici";
+import type { ClientTls } from "../config/tls.ts";
 import type {
   AgentUnit,
   AgentUnitBatchResult,
@@ -32,15 +33,11 @@ export class AgentError extends Error {
   }
 }
 
-/** For agents that serve HTTPS: the CA that signs their certificates, and ours for mutual TLS. */
-export interface AgentTls {
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-}
-
-/** A pool of connections to agents; every AgentClient of a control plane shares one. */
-export function agentDispatcher(tls?: AgentTls): Dispatcher {
+/**
+ * A pool of connections to agents; every AgentClient of a control plane shares one. For agents
+ * that serve HTTPS, `tls` holds the CA that signs their certificates, and ours for mutual TLS.
+ */
+export function agentDispatcher(tls?: ClientTls): Dispatcher {
   return new Agent({ keepAliveTimeout: 10_000, connections: 16, ...(tls ? { connect: tls } : {}) });
 }
 

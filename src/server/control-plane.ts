@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Dispatcher } from "undici";
-import { type AgentTls, agentDispatcher } from "../agent-client/client.ts";
+import { agentDispatcher } from "../agent-client/client.ts";
+import type { ClientTls } from "../config/tls.ts";
 import { UnitCommands } from "../control/unit-commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
@@ -21,7 +22,7 @@ export interface ControlPlaneOptions {
   candidate: string;
   agentToken?: string;
   /** For agents that serve HTTPS: their CA, and the client certificate that mutual TLS asks for. */
-  agentTls?: AgentTls;
+  agentTls?: ClientTls;
   leaderTtlSeconds?: number;
   /** false for a server that only serves the API and never leads the engine. */
   runEngine?: boolean;
