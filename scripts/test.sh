@@ -9,6 +9,7 @@ ensure_etcd
 ensure_docker
 ensure_tutorial_image
 ensure_chromium
+ensure_iproute2
 ensure_node_modules
 
 echo "== typecheck" && npx tsc --noEmit

@@ -36,6 +36,11 @@ ensure_compose() {
   if ! command -v docker-compose >/dev/null; then apt_install docker-compose; fi
 }
 
+# iproute2's `ip`: the Docker-restart fault test gives its own engine a bridge of its own.
+ensure_iproute2() {
+  if ! command -v ip >/dev/null; then apt_install iproute2; fi
+}
+
 # Debian's Chromium, which the dashboard's browser tests drive headless (playwright-core).
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
