@@ -21,6 +21,7 @@ import {
 import { UnitNameParam } from "../schema/common.ts";
 import { ref } from "../schema/ref.ts";
 import { parseUnitName } from "../unit/name.ts";
+import { sharedSchemaCompilers } from "./schema-compilers.ts";
 import { type UnitManager, UnitRequestError } from "./unit-manager.ts";
 
 export interface AgentApiOptions {
@@ -43,6 +44,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
     logger: options.logger ?? false,
     bodyLimit: 512 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: sharedSchemaCompilers },
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 1024 },
     ...((options.tls ? { https: httpsOptions(options.tls) } : {}) as object),
