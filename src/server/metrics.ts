@@ -23,6 +23,19 @@ export class Metrics {
     for (const [name, read] of this.gauges) {
       lines.push(`# TYPE ${name} gauge`, `${name} ${read()}`);
     }
+    const memory = process.memoryUsage();
+    for (const [name, help, value] of [
+      ["process_resident_memory_bytes", "Resident memory size.", memory.rss],
+      ["nodejs_heap_size_total_bytes", "V8 heap reserved.", memory.heapTotal],
+      ["nodejs_heap_size_used_bytes", "V8 heap in use.", memory.heapUsed],
+      [
+        "nodejs_external_memory_bytes",
+        "Memory of C++ objects bound to JavaScript.",
+        memory.external,
+      ],
+    ] as const) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+    }
     return `${lines.join("\n")}\n`;
   }
 }

@@ -39,6 +39,8 @@ describe("flotilla server, the process", () => {
         /flotilla_http_requests_total\{method="PUT",route="\/v1\/unit-files\/:name",status="201"\} 1/,
       );
       assert.match(metrics.text, /flotilla_units 1/);
+      assert.match(metrics.text, /^process_resident_memory_bytes [1-9]\d*$/m);
+      assert.match(metrics.text, /^nodejs_heap_size_used_bytes [1-9]\d*$/m);
       const docs = await http("GET", `${url}/docs/`);
       assert.equal(docs.status, 200);
       assert.match(docs.text, /swagger/i);
