@@ -75,11 +75,7 @@ export async function scale(
         running = since(started);
       }
       const runningCount = observer.active.size;
-      process.kill(cluster.server.pid, "SIGUSR2");
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const breakdown = /MEMORY (.*)/.exec(
-        cluster.server.output().split("\n").reverse().join("\n"),
-      )?.[1];
+      const breakdown = JSON.stringify(await cluster.serverMemory());
       const peak = Math.max(peakRss, cluster.server.memory().peakMiB);
       const rate = runningCount / running;
       return {
@@ -111,7 +107,7 @@ export async function scale(
           },
         ],
         notes: [
-          `server memory at the end, MiB: ${breakdown ?? "?"}`,
+          `server memory at the end, MiB: ${breakdown}`,
           `simulated fleet of ${machines} agents started in ${fleet.info.startSeconds.toFixed(1)} s (not counted)`,
           ...(converged
             ? []

@@ -71,7 +71,7 @@ export async function load(url: string, connections = 50, seconds = 10): Promise
 
 /** A trivial Fastify route (GET /ping) in its own process, under the same load. */
 export async function trivialRouteRate(connections = 50, seconds = 10): Promise<LoadResult> {
-  const server = await startProcess<{ url: string }>("server-main.ts", ["trivial"]);
+  const server = await startProcess<{ url: string }>("trivial-server-main.ts", []);
   try {
     await load(`${server.info.url}/ping`, connections, 1);
     return await load(`${server.info.url}/ping`, connections, seconds);

@@ -1,6 +1,10 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { Agent, request } from "undici";
 import { EtcdProcess } from "../../test/support/etcd-process.ts";
-import { type BenchProcess, startProcess } from "./processes.ts";
+import { freePort } from "../../test/support/process.ts";
+import { type BenchProcess, spawnNode } from "./processes.ts";
+import { BENCH_DIR } from "./report.ts";
 
 export const AGENT_TOKEN = "bench-agent-token";
 export const PREFIX = "/flotilla-bench/";
@@ -47,11 +51,34 @@ export interface BenchCluster {
   etcd: EtcdProcess;
   server: BenchProcess<{ url: string }>;
   url: string;
+  /** The server's own memory figures (its /metrics), in MiB. */
+  serverMemory(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/** A fresh etcd on free ports and a Flotilla server process leading the engine. */
+const ROOT = join(BENCH_DIR, "..");
+let build: Promise<void> | undefined;
+
+/** Compiles the sources to dist/ (`npm run build`), once per benchmark process. */
+function built(): Promise<void> {
+  build ??= new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      { cwd: ROOT },
+      (error, stdout) => (error ? reject(new Error(`build failed: ${stdout}`)) : resolve()),
+    );
+  });
+  return build;
+}
+
+/**
+ * A fresh etcd on free ports and a Flotilla server leading the engine, run from the build as an
+ * operator runs it (`node dist/main.js server`), so that its memory and speed are the shipped
+ * program's, not those of the TypeScript loader the tests use.
+ */
 export async function startCluster(): Promise<BenchCluster> {
+  await built();
   const etcd = new EtcdProcess();
   await etcd.start();
   try {
@@ -64,15 +91,32 @@ export async function startCluster(): Promise<BenchCluster> {
         : process.env.BENCH_PROFILE === "server-heap"
           ? ["--heap-prof", `--heap-prof-dir=${dir}`]
           : [];
-    const server = await startProcess<{ url: string }>(
-      "server-main.ts",
-      ["flotilla", etcd.endpoint, PREFIX, AGENT_TOKEN],
-      { nodeArgs: ["--expose-gc", ...profile] },
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = await spawnNode<{ url: string }>(
+      "server",
+      [
+        ...profile,
+        join(ROOT, "dist", "main.js"),
+        "server",
+        `--listen=127.0.0.1:${port}`,
+        `--etcd=${etcd.endpoint}`,
+        `--prefix=${PREFIX}`,
+        `--agent-token=${AGENT_TOKEN}`,
+        "--leader-ttl=5",
+        // One client makes every request here; a per-client limit would measure the limit.
+        "--rate-limit=0",
+        `--log-level=${process.env.FLOTILLA_LOG_LEVEL ?? "warn"}`,
+      ],
+      {},
+      () => undefined,
+      () => untilReady(url),
     );
     return {
       etcd,
       server,
-      url: server.info.url,
+      url,
+      serverMemory: () => serverMemory(url),
       stop: async () => {
         await server.stop();
         await etcd.destroy();
@@ -82,6 +126,35 @@ export async function startCluster(): Promise<BenchCluster> {
     await etcd.destroy();
     throw error;
   }
+}
+
+/** Resolves once the server's /readyz says it is in sync with etcd. */
+async function untilReady(url: string): Promise<{ url: string }> {
+  for (;;) {
+    try {
+      if ((await http("GET", `${url}/readyz`)).status === 200) return { url };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+}
+
+const MEMORY_METRICS: Record<string, string> = {
+  rss: "process_resident_memory_bytes",
+  heapTotal: "nodejs_heap_size_total_bytes",
+  heapUsed: "nodejs_heap_size_used_bytes",
+  external: "nodejs_external_memory_bytes",
+};
+
+async function serverMemory(url: string): Promise<Record<string, number>> {
+  const { json: text } = await http("GET", `${url}/metrics`);
+  const figures: Record<string, number> = {};
+  for (const [name, metric] of Object.entries(MEMORY_METRICS)) {
+    const value = new RegExp(`^${metric} (\\d+)$`, "m").exec(String(text))?.[1];
+    if (value !== undefined) figures[name] = Math.round(Number(value) / 2 ** 20);
+  }
+  return figures;
 }
 
 /** Runs `task` for each item with at most `concurrency` at once. */

@@ -38,6 +38,11 @@ export class EtcdProcess {
     return this.endpoints[0] as string;
   }
 
+  /** The running members' process ids. */
+  get pids(): number[] {
+    return [...this.children.values()].flatMap((child) => (child.pid ? [child.pid] : []));
+  }
+
   get endpoints(): string[] {
     return this.members.map((member) => this.clientUrl(member));
   }
