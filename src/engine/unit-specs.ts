@@ -1,15 +1,26 @@
 import type { ClusterView } from "../registry/view.ts";
 import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
+import type { UnitFile } from "../unit/model.ts";
 import { parseUnitName } from "../unit/name.ts";
 import { parseUnitFile } from "../unit/parse.ts";
-import { fleetRequirements } from "../unit/xfleet.ts";
+import { FLEET_SECTION, type FleetRequirements, fleetRequirements } from "../unit/xfleet.ts";
+
+/** One unit file content, parsed once for all the units that share it. */
+interface Content {
+  file: UnitFile;
+  lines: number[];
+  /** The requirements of every unit with this content, unless a specifier makes them differ. */
+  requirements?: FleetRequirements;
+}
 
 /**
- * Each unit's scheduling requirements, parsed from its unit file once per content and
- * name (specifiers such as %i make them differ per instance).
+ * Each unit's scheduling requirements, parsed from its unit file once per content. Instances
+ * of a template share one requirements object unless the [X-Fleet] section has specifiers
+ * (%i, say), which make them differ per instance name.
  */
 export class UnitSpecs {
   private readonly cache = new Map<string, { hash: string; spec: SchedulerUnit }>();
+  private readonly contents = new Map<string, Content | undefined>();
   private readonly globalNames = new Set<string>();
 
   constructor(private readonly view: ClusterView) {}
@@ -19,14 +30,33 @@ export class UnitSpecs {
     if (!record) return undefined;
     const cached = this.cache.get(name);
     if (cached?.hash === record.hash) return cached.spec;
-    const text = this.view.unitTexts.get(record.hash);
-    const parsed = text === undefined ? undefined : parseUnitFile(text);
-    if (!parsed?.ok) return undefined;
-    const spec = { name, requirements: fleetRequirements(parsed.file, name).requirements };
+    const content = this.content(record.hash);
+    if (!content) return undefined;
+    const requirements =
+      content.requirements ?? fleetRequirements(content.file, name, content.lines).requirements;
+    const spec = { name, requirements };
     this.cache.set(name, { hash: record.hash, spec });
-    if (spec.requirements.global) this.globalNames.add(name);
+    if (requirements.global) this.globalNames.add(name);
     else this.globalNames.delete(name);
     return spec;
+  }
+
+  private content(hash: string): Content | undefined {
+    if (this.contents.has(hash)) return this.contents.get(hash);
+    const text = this.view.unitTexts.get(hash);
+    if (text === undefined) return undefined;
+    const parsed = parseUnitFile(text);
+    const content = parsed.ok ? { file: parsed.file, lines: parsed.lines } : undefined;
+    const perName = content?.file.options.some(
+      (option) => option.section === FLEET_SECTION && option.value.includes("%"),
+    );
+    // The name given does not matter when no value of [X-Fleet] expands it.
+    if (content && !perName)
+      Object.assign(content, {
+        requirements: fleetRequirements(content.file, "", content.lines).requirements,
+      });
+    this.contents.set(hash, content);
+    return content;
   }
 
   /** An instance not created yet takes its template's content. */
@@ -44,7 +74,7 @@ export class UnitSpecs {
 
   /**
    * Forgets units that no longer exist, so the cache stays the size of the cluster: those
-   * named, or all.
+   * named, or all; and contents the view no longer holds.
    */
   prune(names: Iterable<string> = this.cache.keys()): void {
     for (const name of names) {
@@ -52,5 +82,7 @@ export class UnitSpecs {
       this.cache.delete(name);
       this.globalNames.delete(name);
     }
+    for (const hash of this.contents.keys())
+      if (!this.view.unitTexts.has(hash)) this.contents.delete(hash);
   }
 }
