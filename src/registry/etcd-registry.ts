@@ -449,6 +449,8 @@ function writeResult(result: { succeeded: boolean; header: { revision: string } 
  */
 class ResilientWatch implements WatchHandle {
   private watcher: Watcher | undefined;
+  /** Ends start()'s wait for a watch that is still connecting. */
+  private stopConnecting: (() => void) | undefined;
   private closed = false;
   private retryDelayMs = 100;
 
@@ -461,17 +463,20 @@ class ResilientWatch implements WatchHandle {
 
   async start(): Promise<void> {
     const snapshot = await this.registry.snapshot();
+    if (this.closed) return;
     this.guard("reset", () => this.handlers.reset(snapshot));
-    const watcher = await this.client
+    // A handler may close the watch.
+    if (this.closed) return;
+    // Built and attached before it connects, so that close() can cancel a watch that is still
+    // connecting (the library's create() would wait for etcd forever), and so that no event
+    // can come before the listeners.
+    const watcher = this.client
       .watch()
       .prefix(this.registry.prefix)
       .startRevision(String(snapshot.revision + 1))
-      .create();
+      .watcher();
     this.watcher = watcher;
-    if (this.closed) {
-      await watcher.cancel();
-      return;
-    }
+    let connecting = true;
     watcher.on("data", (response) => {
       const batches = new Map<number, Change[]>();
       for (const event of response.events) {
@@ -492,10 +497,27 @@ class ResilientWatch implements WatchHandle {
     watcher.on("connected", () =>
       this.guard("connection", () => this.handlers.connection?.(false)),
     );
-    watcher.on("error", (error) => {
-      this.onError(error, "watch cancelled by etcd; re-listing");
-      void this.restart();
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.stopConnecting = resolve;
+        watcher.once("connected", () => resolve());
+        watcher.on("error", (error) => {
+          if (connecting) {
+            reject(error);
+            return;
+          }
+          this.onError(error, "watch cancelled by etcd; re-listing");
+          void this.restart();
+        });
+      });
+    } catch (error) {
+      this.watcher = undefined;
+      void watcher.cancel().catch(() => {});
+      throw error;
+    } finally {
+      connecting = false;
+      this.stopConnecting = undefined;
+    }
     this.retryDelayMs = 100;
   }
 
@@ -530,6 +552,7 @@ class ResilientWatch implements WatchHandle {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopConnecting?.();
     await this.watcher?.cancel();
   }
 }
