@@ -214,6 +214,8 @@ export async function startAgentInstance(
       stopping = true;
       clearInterval(heartbeat);
       if (!config.leaveRunning) await manager.stopAll();
+      // Revoking the lease deletes the machine's states; nothing is left to report.
+      reporter.presence = undefined;
       await presence?.revoke();
       await api.close();
       closeEtcd();

@@ -11,6 +11,9 @@ const BATCH = 100;
  * goes from activating to active within it, and costs one write instead of two.
  */
 const GATHER_MS = 5;
+/** After a failed write, its changes are tried again this much later, doubling up to the max. */
+const RETRY_MS = 250;
+const MAX_RETRY_MS = 5000;
 
 /**
  * Writes unit states to etcd under the machine's presence lease. One write is in flight at a
@@ -23,6 +26,7 @@ export class StateReporter {
   private readonly pending = new Map<string, Pending>();
   private busy = false;
   private current: Presence | undefined;
+  private retryMs = RETRY_MS;
 
   constructor(
     private readonly registry: Registry,
@@ -64,23 +68,35 @@ export class StateReporter {
     setTimeout(() => void this.flush(), GATHER_MS);
   }
 
+  /**
+   * Writes what is pending, a batch at a time. A batch that fails goes back to pending (behind
+   * any newer change of the same unit) and is tried again after a backoff: a state that is
+   * not written stays wrong in etcd until the unit changes again.
+   */
   private async flush(): Promise<void> {
-    try {
-      while (this.current && this.pending.size > 0) {
-        const presence = this.current;
-        const batch: [string, Pending][] = [];
-        for (const entry of this.pending) {
-          batch.push(entry);
-          if (batch.length === BATCH) break;
-        }
-        for (const [name] of batch) this.pending.delete(name);
-        await this.write(presence, batch).catch((error: unknown) =>
-          this.onError(`cannot report ${batch.map(([name]) => name).join(", ")}`, error),
-        );
+    while (this.current && this.pending.size > 0) {
+      const presence = this.current;
+      const batch: [string, Pending][] = [];
+      for (const entry of this.pending) {
+        batch.push(entry);
+        if (batch.length === BATCH) break;
       }
-    } finally {
-      this.busy = false;
+      for (const [name] of batch) this.pending.delete(name);
+      try {
+        await this.write(presence, batch);
+        this.retryMs = RETRY_MS;
+      } catch (error) {
+        this.onError(
+          `cannot report ${batch.map(([name]) => name).join(", ")}; retrying in ${this.retryMs} ms`,
+          error,
+        );
+        for (const [name, next] of batch) if (!this.pending.has(name)) this.pending.set(name, next);
+        setTimeout(() => void this.flush(), this.retryMs).unref();
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+        return;
+      }
     }
+    this.busy = false;
   }
 
   private async write(presence: Presence, batch: [string, Pending][]): Promise<void> {

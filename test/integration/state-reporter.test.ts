@@ -1,5 +1,5 @@
 // The agent's state reports, against a real etcd: nothing a unit did before its machine was
-// announced is lost.
+// announced, or while etcd refused its writes, is lost.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { StateReporter } from "../../src/agent/state-reporter.ts";
@@ -22,6 +22,19 @@ function unit(name: string): AgentUnitView {
     subState: "running",
     since: AT,
     restarts: 0,
+  };
+}
+
+function machine(id: string) {
+  return {
+    id,
+    publicIP: "127.0.0.1",
+    privateIP: "127.0.0.1",
+    metadata: {},
+    agentURL: "http://127.0.0.1:1",
+    version: "test",
+    startedAt: AT,
+    heartbeatAt: AT,
   };
 }
 
@@ -54,24 +67,40 @@ describe("the agent's state reporter", () => {
         .map((change) => (change.kind === "state" ? change.name : ""));
     };
     assert.deepEqual(await states(), [], "nothing is written without a presence lease");
-    presence = await registry.announceMachine(
-      {
-        id: "m-early",
-        publicIP: "127.0.0.1",
-        privateIP: "127.0.0.1",
-        metadata: {},
-        agentURL: "http://127.0.0.1:1",
-        version: "test",
-        startedAt: AT,
-        heartbeatAt: AT,
-      },
-      30,
-    );
+    presence = await registry.announceMachine(machine("m-early"), 30);
     reporter.presence = presence;
     await waitUntil("the early report written", async () =>
       (await states()).includes("early.service"),
     );
     assert.deepEqual(await states(), ["early.service"], "the withdrawn unit is not reported");
     assert.deepEqual(errors, []);
+  });
+
+  test("a write etcd refuses is tried again, with the unit's latest state", async () => {
+    const errors: string[] = [];
+    const reporter = new StateReporter(registry, "m-refused", (message) => errors.push(message));
+    // A lease revoked behind the reporter's back: etcd refuses every write under it.
+    const revoked = await registry.announceMachine(machine("m-refused"), 30);
+    await revoked.revoke();
+    reporter.presence = revoked;
+    reporter.report({ ...unit("refused.service"), activeState: "activating" });
+    await waitUntil("the refused write reported", () => errors.length > 0);
+    assert.match(errors[0] ?? "", /cannot report refused\.service; retrying/);
+    reporter.report(unit("refused.service"));
+    const again = await registry.announceMachine(machine("m-refused"), 30);
+    reporter.presence = again;
+    try {
+      await waitUntil("the state written under the new lease", async () => {
+        const snapshot = await registry.snapshot();
+        return snapshot.changes.some(
+          (change) =>
+            change.kind === "state" &&
+            change.name === "refused.service" &&
+            change.value?.activeState === "active",
+        );
+      });
+    } finally {
+      await again.revoke();
+    }
   });
 });
