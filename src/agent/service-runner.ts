@@ -29,7 +29,8 @@ class StartFailure extends Error {}
 /**
  * One service's lifecycle with systemd's semantics: ExecStartPre, ExecStart (a main process
  * for Type=simple, commands run in turn for Type=oneshot), ExecStartPost; ExecStop, then the
- * kill per KillMode, then ExecStopPost; Restart= with RestartSec; start and stop timeouts.
+ * kill per KillMode, then ExecStopPost; Restart= with RestartSec, and the start limit
+ * (StartLimitBurst= starts within StartLimitIntervalSec=); start and stop timeouts.
  * Starts and stops are serialised; a stop interrupts a pending restart.
  */
 export class ServiceRunner {
@@ -44,6 +45,8 @@ export class ServiceRunner {
   private wanted = false;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** The start limit's window: when it began, and the starts made in it. */
+  private startWindow = { began: 0, starts: 0 };
   private environment: Record<string, string> = {};
   private queue: Promise<void> = Promise.resolve();
 
@@ -56,9 +59,17 @@ export class ServiceRunner {
     return this.status.activeState === "active" || this.status.activeState === "activating";
   }
 
+  /**
+   * Starts the unit when it is not running. An explicit start opens a new start-limit window,
+   * as systemctl reset-failed followed by start would: the limit is there to stop restart
+   * loops, not to refuse the operator.
+   */
   start(): Promise<void> {
     this.wanted = true;
-    return this.serialise(() => this.doStart());
+    return this.serialise(async () => {
+      if (!this.isActive) this.startWindow = { began: 0, starts: 0 };
+      await this.doStart();
+    });
   }
 
   stop(): Promise<void> {
@@ -81,6 +92,14 @@ export class ServiceRunner {
     if (!this.wanted || this.status.activeState === "active") return;
     const { definition } = this;
     const { log } = this.options;
+    if (!this.withinStartLimit()) {
+      const { intervalSeconds, burst } = definition.startLimit;
+      log.line(`${definition.description}: start request repeated too quickly.`);
+      this.fail(
+        `start request repeated too quickly: more than ${burst} starts within ${intervalSeconds} s (StartLimitBurst=, StartLimitIntervalSec=)`,
+      );
+      return;
+    }
     this.status.error = undefined;
     this.setState("activating", "start-pre");
     log.line(`Starting ${definition.description}...`);
@@ -156,6 +175,18 @@ export class ServiceRunner {
       );
     }
     this.scheduleRestart(succeeded(status), status.signal !== undefined);
+  }
+
+  /** Counts a start against the limit; false when it is one too many (systemd's ratelimit). */
+  private withinStartLimit(): boolean {
+    const { intervalSeconds, burst } = this.definition.startLimit;
+    if (intervalSeconds <= 0) return true;
+    const now = Date.now();
+    if (this.startWindow.began === 0 || now > this.startWindow.began + intervalSeconds * 1000)
+      this.startWindow = { began: now, starts: 0 };
+    if (this.startWindow.starts >= burst) return false;
+    this.startWindow.starts++;
+    return true;
   }
 
   private scheduleRestart(success: boolean, bySignal = false): void {

@@ -22,6 +22,11 @@ export interface ServiceDefinition {
   remainAfterExit: boolean;
   restart: RestartPolicy;
   restartSeconds: number;
+  /**
+   * At most `burst` starts within `intervalSeconds` (automatic restarts included); one more
+   * fails the unit. An interval of 0 turns the limit off.
+   */
+  startLimit: { intervalSeconds: number; burst: number };
   /** Infinity when there is no limit (TimeoutStartSec=0 or infinity). */
   startTimeoutSeconds: number;
   stopTimeoutSeconds: number;
@@ -43,9 +48,13 @@ export interface ServiceDefinition {
   before: string[];
 }
 
-/** systemd's defaults: DefaultTimeoutStartSec and DefaultTimeoutStopSec are 90 s, RestartSec 100 ms. */
+/**
+ * systemd's defaults: DefaultTimeoutStartSec and DefaultTimeoutStopSec are 90 s, RestartSec
+ * 100 ms, DefaultStartLimitIntervalSec 10 s and DefaultStartLimitBurst 5.
+ */
 const DEFAULT_TIMEOUT_SECONDS = 90;
 const DEFAULT_RESTART_SECONDS = 0.1;
+const DEFAULT_START_LIMIT = { intervalSeconds: 10, burst: 5 };
 
 export function serviceDefinition(file: UnitFile, context: SpecifierContext): ServiceDefinition {
   const expand = (value: string) => expandSpecifiers(value, context);
@@ -72,6 +81,7 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
     remainAfterExit: parseSystemdBoolean(value("Service", "RemainAfterExit") ?? "no") ?? false,
     restart: restart ?? "no",
     restartSeconds: parseTimespan(value("Service", "RestartSec") ?? "") ?? DEFAULT_RESTART_SECONDS,
+    startLimit: startLimit(value),
     startTimeoutSeconds: timeout("TimeoutStartSec"),
     stopTimeoutSeconds: timeout("TimeoutStopSec"),
     killMode: killMode ?? "control-group",
@@ -90,6 +100,27 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
     bindsTo: words("BindsTo"),
     after: words("After"),
     before: words("Before"),
+  };
+}
+
+/**
+ * StartLimitIntervalSec= and StartLimitBurst= of [Unit], or the names older systemd read in
+ * [Service] (StartLimitInterval=, StartLimitBurst=); a value that does not parse is ignored,
+ * as systemd ignores it.
+ */
+function startLimit(
+  value: (section: string, name: string) => string | undefined,
+): ServiceDefinition["startLimit"] {
+  const interval =
+    value("Unit", "StartLimitIntervalSec") ??
+    value("Unit", "StartLimitInterval") ??
+    value("Service", "StartLimitInterval");
+  const burst = value("Unit", "StartLimitBurst") ?? value("Service", "StartLimitBurst");
+  const intervalSeconds = interval === undefined ? undefined : parseTimespan(interval);
+  const burstCount = burst !== undefined && /^\d+$/.test(burst.trim()) ? Number(burst) : undefined;
+  return {
+    intervalSeconds: intervalSeconds ?? DEFAULT_START_LIMIT.intervalSeconds,
+    burst: burstCount ?? DEFAULT_START_LIMIT.burst,
   };
 }
 

@@ -50,7 +50,7 @@ describe("the agent's executor", () => {
 
   async function settled(
     name: string,
-    accept: (state: { activeState: string; subState: string }) => boolean,
+    accept: (state: { activeState: string; subState: string; error?: string }) => boolean,
   ) {
     return waitUntil(
       `${name} to settle`,
@@ -124,6 +124,34 @@ describe("the agent's executor", () => {
       desiredState: "inactive",
       hash: restarted.hash,
     });
+  });
+
+  test("the start limit fails a unit restarted too often; a start asked for begins afresh", async () => {
+    const { text, hash } = unit(
+      "[Unit]\nStartLimitBurst=3\nStartLimitIntervalSec=1min\n[Service]\nExecStart=/bin/false\nRestart=always\n",
+    );
+    await agent.client.applyUnit("looping.service", { desiredState: "launched", text, hash });
+    const limited = await settled(
+      "looping.service",
+      (state) => state.activeState === "failed" && /too quickly/.test(state.error ?? ""),
+    );
+    assert.equal(limited.restarts, 3, "three starts, then the fourth is refused");
+    assert.match(limited.error ?? "", /more than 3 starts within 60 s/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await agent.client.getUnit("looping.service"))?.restarts, 3, "no restart after");
+
+    await agent.client.applyUnit("looping.service", { desiredState: "loaded", hash });
+    await agent.client.applyUnit("looping.service", { desiredState: "launched", hash });
+    await waitUntil("a new start, refused again after three", async () => {
+      const state = await agent.client.getUnit("looping.service");
+      return (
+        state &&
+        state.restarts > 3 &&
+        state.activeState === "failed" &&
+        /too quickly/.test(state.error ?? "")
+      );
+    });
+    await agent.client.applyUnit("looping.service", { desiredState: "inactive", hash });
   });
 
   test("a oneshot runs its commands in turn and completes", async () => {

@@ -8,9 +8,15 @@ import { waitUntil } from "../support/wait.ts";
 
 const unavailable = await dedicatedEngineUnavailable();
 
-/** A container unit as fleet's users write them: a stale container removed first, maybe --rm. */
+/**
+ * A container unit as fleet's users write them: a stale container removed first, maybe --rm.
+ * No start limit: restarted every 100 ms while the engine is down, it would otherwise fail
+ * with "start request repeated too quickly", as under systemd.
+ */
 function containerUnit(restart: string, remove: boolean): string {
   return [
+    "[Unit]",
+    "StartLimitIntervalSec=0",
     "[Service]",
     `Restart=${restart}`,
     "ExecStartPre=-/usr/bin/docker rm -f %p",
