@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Etcd3 } from "etcd3";
-import type { AgentConfig } from "../../src/agent/config.ts";
+import { AGENT_DEFAULTS, type AgentConfig } from "../../src/agent/config.ts";
 import { type AgentInstance, startAgentInstance } from "../../src/agent/run.ts";
 import { SimulatedRuntime } from "../../src/agent/runtime/simulated-runtime.ts";
 import { connectEtcd } from "../../src/registry/etcd-client.ts";
@@ -48,6 +48,7 @@ export class SimulatedFleet {
         dockerHost: "unix:///nonexistent",
         token: options.token,
         presenceTtlSeconds: options.presenceTtlSeconds,
+        stateCheckSeconds: AGENT_DEFAULTS.stateCheckSeconds,
         stateDir: "/nonexistent",
         leaveRunning: false,
         logLevel: "warn",

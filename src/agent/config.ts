@@ -24,6 +24,8 @@ export interface AgentConfig {
   /** The API's certificate and key; with `ca`, only clients with a certificate it signed get in. */
   tls?: TlsFiles;
   presenceTtlSeconds: number;
+  /** How often the unit states in etcd are compared with the units' own. */
+  stateCheckSeconds: number;
   stateDir: string;
   leaveRunning: boolean;
   logLevel: string;
@@ -40,6 +42,7 @@ export const AGENT_DEFAULTS = {
   prefix: "/flotilla/",
   dockerHost: "unix:///var/run/docker.sock",
   presenceTtlSeconds: 10,
+  stateCheckSeconds: 300,
 } as const;
 
 /** Flags win over FLOTILLA_<FLAG> environment variables, which win over defaults. */
@@ -60,6 +63,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       "tls-key": { type: "string" },
       "tls-client-ca": { type: "string" },
       "presence-ttl": { type: "string" },
+      "state-check-interval": { type: "string" },
       "state-dir": { type: "string" },
       "leave-running": { type: "boolean" },
       "log-level": { type: "string" },
@@ -106,6 +110,12 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
       },
     ),
     presenceTtlSeconds: ttl,
+    stateCheckSeconds: parseSeconds(
+      "--state-check-interval",
+      values["state-check-interval"] ??
+        env.FLOTILLA_STATE_CHECK_INTERVAL ??
+        String(AGENT_DEFAULTS.stateCheckSeconds),
+    ),
     stateDir,
     leaveRunning: values["leave-running"] ?? env.FLOTILLA_LEAVE_RUNNING === "true",
     logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? "info",

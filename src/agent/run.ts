@@ -203,6 +203,18 @@ export async function startAgentInstance(
         .refreshMachine(presence, record())
         .catch((error: unknown) => log("heartbeat failed", error));
   }, HEARTBEAT_MS);
+  // Spread over the interval, so that machines started together do not check together.
+  const stateCheck = setTimeout(
+    function check() {
+      void reporter
+        .check(manager)
+        .catch((error: unknown) => log("checking unit states in etcd failed", error))
+        .finally(() => {
+          if (!stopping) stateCheck.refresh();
+        });
+    },
+    config.stateCheckSeconds * 1000 * (0.5 + Math.random()),
+  );
 
   return {
     machineId: machine.id,
@@ -213,6 +225,7 @@ export async function startAgentInstance(
       if (stopping) return;
       stopping = true;
       clearInterval(heartbeat);
+      clearTimeout(stateCheck);
       if (!config.leaveRunning) await manager.stopAll();
       // Revoking the lease deletes the machine's states; nothing is left to report.
       reporter.presence = undefined;

@@ -2,6 +2,12 @@ import type { UnitStateRecord } from "../registry/records.ts";
 import type { Presence, Registry } from "../registry/registry.ts";
 import type { AgentUnitView } from "./unit-manager.ts";
 
+/** The units an agent runs, as its unit manager shows them. */
+export interface UnitSource {
+  list(): readonly AgentUnitView[];
+  view(name: string): AgentUnitView | undefined;
+}
+
 type Pending = { kind: "report"; unit: AgentUnitView } | { kind: "withdraw" };
 
 /** Units written per transaction; more wait for the next one. */
@@ -99,24 +105,43 @@ export class StateReporter {
     this.busy = false;
   }
 
+  /**
+   * Compares what etcd holds for these units with what they are, and reports again those that
+   * differ or are missing: a state deleted behind the agent's back, or lost some other way,
+   * would otherwise stay wrong until the unit changes.
+   */
+  async check(units: UnitSource): Promise<void> {
+    if (!this.current) return;
+    const names = units.list().map((unit) => unit.name);
+    const stored = await this.registry.storedUnitStates(this.machineId, names);
+    for (const name of names) {
+      // What the unit is now: it may have changed, and been reported, during the read.
+      const unit = units.view(name);
+      if (!unit || this.pending.has(name)) continue;
+      if (stored.get(name) === JSON.stringify(this.record(unit))) continue;
+      this.onError(`etcd did not hold the state of ${name}; reporting it again`, undefined);
+      this.report(unit);
+    }
+  }
+
+  private record(unit: AgentUnitView): UnitStateRecord {
+    return {
+      name: unit.name,
+      machineId: this.machineId,
+      hash: unit.hash,
+      desiredState: unit.desiredState,
+      loadState: unit.loadState,
+      activeState: unit.activeState,
+      subState: unit.subState,
+      since: unit.since,
+      ...(unit.error ? { error: unit.error } : {}),
+    };
+  }
+
   private async write(presence: Presence, batch: [string, Pending][]): Promise<void> {
     const withdrawals = batch.filter(([, next]) => next.kind === "withdraw").map(([name]) => name);
     const reports: UnitStateRecord[] = [];
-    for (const [name, next] of batch) {
-      if (next.kind !== "report") continue;
-      const { unit } = next;
-      reports.push({
-        name,
-        machineId: this.machineId,
-        hash: unit.hash,
-        desiredState: unit.desiredState,
-        loadState: unit.loadState,
-        activeState: unit.activeState,
-        subState: unit.subState,
-        since: unit.since,
-        ...(unit.error ? { error: unit.error } : {}),
-      });
-    }
+    for (const [, next] of batch) if (next.kind === "report") reports.push(this.record(next.unit));
     if (reports.length === 1 && withdrawals.length === 0) {
       await this.registry.reportUnitState(presence, reports[0] as UnitStateRecord);
     } else {

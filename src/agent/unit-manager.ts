@@ -114,8 +114,10 @@ export class UnitManager {
       if (existing) {
         await this.stopExplicitly(existing);
         this.units.delete(name);
-        this.options.withdraw(name);
       }
+      // Also when the unit is not here: the control plane asks because etcd still holds a
+      // state of it for this machine, left by a report that outlived the unit.
+      this.options.withdraw(name);
       return {
         name,
         hash,

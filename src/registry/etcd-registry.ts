@@ -339,6 +339,25 @@ export class EtcdRegistry implements Registry {
     }
   }
 
+  async storedUnitStates(
+    machineId: string,
+    names: readonly string[],
+  ): Promise<Map<string, string>> {
+    const stored = new Map<string, string>();
+    for (let at = 0; at < names.length; at += STATES_PER_TXN) {
+      const chunk = names.slice(at, at + STATES_PER_TXN);
+      const result = await this.client
+        .if(this.keys.machine(machineId), "Version", ">", -1) // always true: one read of all
+        .then(...chunk.map((name) => this.client.get(this.keys.state(name, machineId))))
+        .commit();
+      chunk.forEach((name, i) => {
+        const kv = result.responses[i]?.response_range?.kvs[0];
+        if (kv) stored.set(name, kv.value.toString());
+      });
+    }
+    return stored;
+  }
+
   async announce(record: AnnouncementRecord): Promise<Announcement> {
     const recordKey = this.keys.announcement(record.key);
     let lease = this.client.lease(record.ttlSeconds, { autoKeepAlive: false });

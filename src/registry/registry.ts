@@ -153,6 +153,8 @@ export interface Registry {
     reports: readonly UnitStateRecord[],
     withdrawals: readonly string[],
   ): Promise<void>;
+  /** The states etcd holds for these units of one machine, by unit name, as stored (JSON). */
+  storedUnitStates(machineId: string, names: readonly string[]): Promise<Map<string, string>>;
 
   /**
    * Puts a unit's announced key and Flotilla's record of it under one lease of the

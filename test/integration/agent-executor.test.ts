@@ -35,7 +35,12 @@ describe("the agent's executor", () => {
   const prefix = freshPrefix();
 
   before(async () => {
-    agent = await startAgent({ ip: "127.0.1.12", etcd: testEtcdEndpoint(), prefix });
+    agent = await startAgent({
+      ip: "127.0.1.12",
+      etcd: testEtcdEndpoint(),
+      prefix,
+      extraArgs: ["--state-check-interval", "2"],
+    });
     workDir = await mkdtemp(join(tmpdir(), "flotilla-executor-"));
   });
   after(async () => {
@@ -405,6 +410,44 @@ describe("the agent's executor", () => {
       );
     } finally {
       etcd.close();
+    }
+  });
+
+  test("a state etcd lost or changed is written again; a stale one of an absent unit is withdrawn", async () => {
+    const key = (name: string) => `${prefix}states/${name}/${agent.machineId}`;
+    const { text, hash } = unit("[Service]\nExecStart=/bin/sleep 100000\n");
+    await agent.client.applyUnit("kept.service", { desiredState: "launched", text, hash });
+    await settled("kept.service", (state) => state.activeState === "active");
+    const etcd = rawEtcd();
+    try {
+      const written = await waitUntil(
+        "the state written",
+        async () => (await etcd.get(key("kept.service")).string()) ?? undefined,
+      );
+      await etcd.delete().key(key("kept.service")).exec();
+      await waitUntil(
+        "the deleted state written again",
+        async () => (await etcd.get(key("kept.service")).string()) === written,
+      );
+      await etcd
+        .put(key("kept.service"))
+        .value(JSON.stringify({ activeState: "failed" }))
+        .exec();
+      await waitUntil(
+        "the changed state corrected",
+        async () => (await etcd.get(key("kept.service")).string()) === written,
+      );
+
+      // A report that outlived its unit: asked to make it inactive, the agent withdraws it.
+      await etcd.put(key("ghost.service")).value(written.replace(/kept/g, "ghost")).exec();
+      await agent.client.applyUnit("ghost.service", { desiredState: "inactive", hash });
+      await waitUntil(
+        "the stale state withdrawn",
+        async () => (await etcd.get(key("ghost.service")).string()) === null,
+      );
+    } finally {
+      etcd.close();
+      await agent.client.applyUnit("kept.service", { desiredState: "inactive", hash });
     }
   });
 
