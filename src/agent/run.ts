@@ -27,24 +27,29 @@ const HEARTBEAT_MS = 30_000;
 /** `flotilla agent`: runs this machine's units until SIGTERM or SIGINT. */
 export async function runAgent(argv: string[]): Promise<void> {
   const config = agentConfig(argv, process.env);
-  const agent = await startAgentInstance(config);
+  // Signals are handled from the start: the API answers (and units start) before the agent
+  // has finished starting, and a SIGTERM then must still stop what runs.
+  const starting = startAgentInstance(config);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    agent.app.log.info({ signal, leaveRunning: config.leaveRunning }, "shutting down");
     const force = setTimeout(() => process.exit(1), 120_000);
     force.unref();
+    let agent: AgentInstance | undefined;
     try {
+      agent = await starting;
+      agent.app.log.info({ signal, leaveRunning: config.leaveRunning }, "shutting down");
       await agent.stop();
       process.exit(0);
     } catch (error) {
-      agent.app.log.warn({ err: error }, "shutdown failed");
+      if (agent) agent.app.log.warn({ err: error }, "shutdown failed");
       process.exit(1);
     }
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  await starting;
 }
 
 export interface AgentInstanceOptions {

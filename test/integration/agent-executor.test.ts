@@ -5,15 +5,13 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { unitHash } from "../../src/unit/hash.ts";
-import { parseUnitFile } from "../../src/unit/parse.ts";
-import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import {
   docker,
   removeContainersOf,
   startAgent,
   stopAgent,
   type TestAgent,
+  unitContent,
 } from "../support/agents.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { waitUntil } from "../support/wait.ts";
@@ -21,12 +19,6 @@ import { waitUntil } from "../support/wait.ts";
 /** `${NAME}` as a unit file writes it. */
 function braced(name: string): string {
   return ["$", "{", name, "}"].join("");
-}
-
-function unit(text: string): { text: string; hash: string } {
-  const parsed = parseUnitFile(text);
-  assert.ok(parsed.ok, JSON.stringify(parsed));
-  return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
 }
 
 describe("the agent's executor", () => {
@@ -50,7 +42,7 @@ describe("the agent's executor", () => {
   });
 
   async function launch(name: string, text: string) {
-    return agent.client.applyUnit(name, { desiredState: "launched", ...unit(text) });
+    return agent.client.applyUnit(name, { desiredState: "launched", ...unitContent(text) });
   }
 
   async function settled(
@@ -132,7 +124,7 @@ describe("the agent's executor", () => {
   });
 
   test("the start limit fails a unit restarted too often; a start asked for begins afresh", async () => {
-    const { text, hash } = unit(
+    const { text, hash } = unitContent(
       "[Unit]\nStartLimitBurst=3\nStartLimitIntervalSec=1min\n[Service]\nExecStart=/bin/false\nRestart=always\n",
     );
     await agent.client.applyUnit("looping.service", { desiredState: "launched", text, hash });
@@ -276,10 +268,10 @@ describe("the agent's executor", () => {
 
   test("Requires= with After= starts the dependency first; Wants= pulls a unit in", async () => {
     const ready = join(workDir, "db-ready");
-    const db = unit(
+    const db = unitContent(
       `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.3; touch ${ready}'\n`,
     );
-    const helper = unit("[Service]\nExecStart=/bin/sleep 1000\n");
+    const helper = unitContent("[Service]\nExecStart=/bin/sleep 1000\n");
     await agent.client.applyUnit("db.service", { desiredState: "loaded", ...db });
     await agent.client.applyUnit("helper.service", { desiredState: "loaded", ...helper });
     await launch(
@@ -415,7 +407,7 @@ describe("the agent's executor", () => {
 
   test("a state etcd lost or changed is written again; a stale one of an absent unit is withdrawn", async () => {
     const key = (name: string) => `${prefix}states/${name}/${agent.machineId}`;
-    const { text, hash } = unit("[Service]\nExecStart=/bin/sleep 100000\n");
+    const { text, hash } = unitContent("[Service]\nExecStart=/bin/sleep 100000\n");
     await agent.client.applyUnit("kept.service", { desiredState: "launched", text, hash });
     await settled("kept.service", (state) => state.activeState === "active");
     const etcd = rawEtcd();
@@ -467,7 +459,7 @@ describe("the agent's executor", () => {
     await assert.rejects(
       agent.client.applyUnit("t@.service", {
         desiredState: "launched",
-        ...unit("[Service]\nExecStart=/bin/true\n"),
+        ...unitContent("[Service]\nExecStart=/bin/true\n"),
       }),
       /template/,
     );

@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { unitHash } from "../../src/unit/hash.ts";
-import { parseUnitFile } from "../../src/unit/parse.ts";
-import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import {
   AGENT_TOKEN,
   docker,
   removeContainersOf,
   startAgent,
   stopAgent,
+  unitContent,
 } from "../support/agents.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { http } from "../support/http.ts";
 import { runFlotilla } from "../support/process.ts";
 import { waitUntil } from "../support/wait.ts";
-
-function unit(text: string): { text: string; hash: string } {
-  const parsed = parseUnitFile(text);
-  assert.ok(parsed.ok);
-  return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
-}
 
 describe("agent presence", () => {
   test("a SIGKILLed agent's machine and announcements vanish within their TTLs", async () => {
@@ -37,7 +29,7 @@ describe("agent presence", () => {
       assert.equal((machine as any).publicIP, "127.0.1.13");
       await agent.client.applyUnit("beacon.service", {
         desiredState: "launched",
-        ...unit(
+        ...unitContent(
           `[Service]\nExecStart=/bin/sh -c "while true; do etcdctl set ${key} up --ttl 4; sleep 2; done"\n`,
         ),
       });
@@ -80,7 +72,7 @@ describe("agent presence", () => {
     try {
       await agent.client.applyUnit("beacon.service", {
         desiredState: "launched",
-        ...unit(
+        ...unitContent(
           `[Service]\nExecStart=/bin/sh -c "while :; do etcdctl set ${key} up --ttl 60; sleep 30; done"\n`,
         ),
       });
@@ -98,6 +90,19 @@ describe("agent presence", () => {
     }
   });
 
+  test("SIGTERM as soon as the API answers, while the agent may still be starting, ends it cleanly", async () => {
+    const agent = await startAgent({
+      ip: "127.0.1.13",
+      etcd: testEtcdEndpoint(),
+      prefix: freshPrefix(),
+    });
+    try {
+      assert.equal(await agent.daemon.stop("SIGTERM"), 0, agent.daemon.output());
+    } finally {
+      await stopAgent(agent);
+    }
+  });
+
   test("with --leave-running, SIGTERM leaves the containers running", async () => {
     const prefix = freshPrefix();
     const agent = await startAgent({
@@ -110,7 +115,7 @@ describe("agent presence", () => {
     try {
       await agent.client.applyUnit("left.service", {
         desiredState: "launched",
-        ...unit(
+        ...unitContent(
           `[Service]\nExecStart=/usr/bin/docker run --rm --name ${name} flotilla/busybox sleep 1000\n`,
         ),
       });
@@ -187,7 +192,7 @@ describe("agent presence", () => {
     const prefix = freshPrefix();
     const agent = await startAgent({ ip: "127.0.1.13", etcd: testEtcdEndpoint(), prefix });
     try {
-      const sleeper = unit("[Service]\nExecStart=/bin/sleep 100000\n");
+      const sleeper = unitContent("[Service]\nExecStart=/bin/sleep 100000\n");
       const results = await agent.client.applyUnits([
         { name: "batch@1.service", desiredState: "launched", ...sleeper },
         { name: "batch@2.service", desiredState: "loaded", ...sleeper },

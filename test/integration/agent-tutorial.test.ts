@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { unitHash } from "../../src/unit/hash.ts";
-import { parseUnitFile } from "../../src/unit/parse.ts";
-import { serializeUnitFile } from "../../src/unit/serialize.ts";
-import { removeContainersOf, startAgent, stopAgent, type TestAgent } from "../support/agents.ts";
+import {
+  removeContainersOf,
+  startAgent,
+  stopAgent,
+  type TestAgent,
+  unitContent,
+} from "../support/agents.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 import { http } from "../support/http.ts";
 import { startServer } from "../support/server.ts";
@@ -22,17 +25,11 @@ async function etcdctl(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-function canonical(text: string): { text: string; hash: string } {
-  const parsed = parseUnitFile(text);
-  assert.ok(parsed.ok);
-  return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
-}
-
 describe("an agent runs the tutorial's units unmodified", () => {
   let agent: TestAgent;
   const prefix = freshPrefix();
-  const web = canonical(specUnit("apache@.service"));
-  const sidekick = canonical(specUnit("apache-discovery@.service"));
+  const web = unitContent(specUnit("apache@.service"));
+  const sidekick = unitContent(specUnit("apache-discovery@.service"));
 
   before(async () => {
     agent = await startAgent({ ip: "127.0.1.11", etcd: testEtcdEndpoint(), prefix });
