@@ -17,8 +17,8 @@ import { makePki, type TestPki } from "../support/certs.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 import { EtcdProcess } from "../support/etcd-process.ts";
 import { http } from "../support/http.ts";
-import { type Daemon, runFlotilla, startDaemon } from "../support/process.ts";
-import { startServer } from "../support/server.ts";
+import { type Daemon, runFlotilla } from "../support/process.ts";
+import { startServer, startServerProcess } from "../support/server.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const run = promisify(execFile);
@@ -207,28 +207,15 @@ describe("TLS", () => {
         ],
         https: controlPlaneCert,
       });
-      server = await startDaemon(
-        [
-          "server",
-          "--listen",
-          "127.0.1.82:7600",
-          "--etcd",
-          testEtcdEndpoint(),
-          "--prefix",
-          prefix,
-          "--agent-token",
-          AGENT_TOKEN,
-          "--leader-ttl",
-          "3",
-        ],
-        {
-          FLOTILLA_LOG_LEVEL: "warn",
+      ({ daemon: server } = await startServerProcess({
+        prefix,
+        listen: "127.0.1.82:7600",
+        env: {
           FLOTILLA_AGENT_CERT: pki.clientCertFile,
           FLOTILLA_AGENT_KEY: pki.clientKeyFile,
           FLOTILLA_AGENT_CA: pki.caFile,
         },
-        async () => (await http("GET", `${serverUrl}/readyz`)).status === 200,
-      );
+      }));
     });
     after(async () => {
       await server?.stop();
