@@ -94,7 +94,7 @@ export async function enginePass(
   const rebuildMs = time(() => computeActions(view, specs));
   const placements = new PlacementIndex(view, specs);
   const stop = placements.follow();
-  const incrementalMs = time(() => computeActions(view, specs, placements));
+  const incrementalMs = time(() => computeActions(view, specs, { placements }));
   stop();
   await view.stop();
   return { units, rebuildMs, incrementalMs };

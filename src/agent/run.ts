@@ -113,6 +113,7 @@ export async function startAgentInstance(
     version: AGENT_VERSION,
     startedAt,
     heartbeatAt: new Date().toISOString(),
+    presenceTtlSeconds: config.presenceTtlSeconds,
   });
 
   let presence: Presence | undefined;

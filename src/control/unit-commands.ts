@@ -1,4 +1,4 @@
-import type { DesiredState, UnitRecord } from "../registry/records.ts";
+import { type DesiredState, type UnitRecord, withDesiredState } from "../registry/records.ts";
 import type { Registry, Revision, Versioned } from "../registry/registry.ts";
 import type { Located } from "../unit/model.ts";
 import { parseUnitName, type UnitName } from "../unit/name.ts";
@@ -96,13 +96,7 @@ export class UnitCommands {
       const existing = await read.unit(name);
       const at = this.now().toISOString();
       if (!existing) {
-        const record: UnitRecord = {
-          name,
-          hash,
-          desiredState: desiredState ?? "inactive",
-          createdAt: at,
-          updatedAt: at,
-        };
+        const record = newUnitRecord(name, hash, desiredState ?? "inactive", at);
         const result = await this.registry.createUnit(record, canonical);
         return result.ok
           ? {
@@ -134,10 +128,8 @@ export class UnitCommands {
         );
       }
       const record: UnitRecord = {
-        ...existing.value,
+        ...withDesiredState(existing.value, desiredState ?? existing.value.desiredState, at),
         hash,
-        desiredState: desiredState ?? existing.value.desiredState,
-        updatedAt: at,
       };
       const replaced = existing.value.hash !== hash;
       const result = await this.registry.updateUnit(record, existing, canonical);
@@ -165,7 +157,7 @@ export class UnitCommands {
           return { created: false, changed: false, revision: existing.version };
         }
         const result = await this.registry.updateUnit(
-          { ...existing.value, desiredState, updatedAt: at },
+          withDesiredState(existing.value, desiredState, at),
           existing,
         );
         return result.ok ? { created: false, changed: true, revision: result.revision } : undefined;
@@ -181,13 +173,7 @@ export class UnitCommands {
             : `unit ${name} has not been submitted`,
         );
       }
-      const record: UnitRecord = {
-        name,
-        hash: template.value.hash,
-        desiredState,
-        createdAt: at,
-        updatedAt: at,
-      };
+      const record = newUnitRecord(name, template.value.hash, desiredState, at);
       const result = await this.registry.createUnit(record, text, template);
       return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
     });
@@ -263,6 +249,22 @@ export class UnitCommands {
       "the unit kept changing under concurrent writes; retry",
     );
   }
+}
+
+function newUnitRecord(
+  name: string,
+  hash: string,
+  desiredState: DesiredState,
+  at: string,
+): UnitRecord {
+  const created: UnitRecord = {
+    name,
+    hash,
+    desiredState: "inactive",
+    createdAt: at,
+    updatedAt: at,
+  };
+  return withDesiredState(created, desiredState, at);
 }
 
 export function validName(name: string): UnitName {

@@ -1,10 +1,14 @@
 import type { Dispatcher } from "undici";
 import { AgentClient } from "../agent-client/client.ts";
+import { packGroups } from "../registry/batches.ts";
 import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
-import { type Actions, type AgentTask, computeActions } from "./actions.ts";
+import type { ClusterIndex } from "../scheduler/cluster-index.ts";
+import { type PlacementViolation, placementViolations } from "../scheduler/invariants.ts";
+import { type Actions, type AgentTask, computeActions, placementGroups } from "./actions.ts";
 import { CallLog, REPORT_GRACE_MS } from "./call-log.ts";
 import { Limiter } from "./limiter.ts";
+import { MachineLoss } from "./machine-loss.ts";
 import { PassScope } from "./pass-scope.ts";
 import { PlacementIndex } from "./placement-index.ts";
 import { UnitSpecs } from "./unit-specs.ts";
@@ -27,13 +31,18 @@ export interface EngineOptions {
   /** A pass runs on every change and at least this often, for retries. */
   periodMs?: number;
   log: EngineLog;
+  /**
+   * Called after every pass with the placements that break their unit's requirements once the
+   * pass's own decisions are made (there should be none); for tests and `--check-placements`.
+   */
+  onPlacementViolations?: (violations: PlacementViolation[]) => void;
 }
 
 /** Units asked of one agent per call (its API takes at most 100). */
 const AGENT_BATCH = 50;
 /** Unit text sent in one call at most (the agent reads bodies of up to 1 MiB). */
 const AGENT_BATCH_TEXT = 512 * 1024;
-/** Placements written per call of placeAll, several such calls in flight at once. */
+/** Placements (in whole groups) written per call of writePlacements, several in flight at once. */
 const PLACEMENT_BATCH = 50;
 /**
  * After a pass whose computation took t ms, the next one waits t ms (at most this), so that
@@ -56,6 +65,9 @@ export class Engine {
   private readonly specs: UnitSpecs;
   private readonly placements: PlacementIndex;
   private readonly scope: PassScope;
+  private readonly machineLoss: MachineLoss;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Number.POSITIVE_INFINITY;
   private unfollow: (() => void) | undefined;
   private lastFullPassAt = 0;
   private computeMs = 0;
@@ -67,6 +79,7 @@ export class Engine {
   private stopped = false;
   private running: Promise<void> | undefined;
   private dirty = false;
+  private caughtUp = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -74,6 +87,7 @@ export class Engine {
     this.specs = new UnitSpecs(options.view);
     this.placements = new PlacementIndex(options.view, this.specs);
     this.scope = new PassScope(options.view, this.specs);
+    this.machineLoss = new MachineLoss(options.view);
   }
 
   get isLeader(): boolean {
@@ -118,6 +132,8 @@ export class Engine {
 
   private startLeading(): void {
     this.leading = true;
+    this.machineLoss.restart(Date.now());
+    this.caughtUp = false;
     const unfollowPlacements = this.placements.follow();
     const unfollowScope = this.scope.follow();
     this.unfollow = () => {
@@ -137,6 +153,24 @@ export class Engine {
     this.unfollow = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Runs a pass at `at` at the latest (when a vanished machine's grace ends). */
+  private wake(at: number): void {
+    if (at >= this.wakeAt) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        this.trigger();
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   /** Asks for a pass: one runs at a time, and a request during a pass runs another after it. */
@@ -164,20 +198,46 @@ export class Engine {
 
   private async pass(): Promise<void> {
     const { view, registry } = this.options;
+    // A watch response's revisions are applied one by one, each telling the listeners: the
+    // pass starts once the whole response is in the view.
+    await new Promise((resolve) => setImmediate(resolve));
     if (!this.options.isSynced() || !view.connected) return;
+    if (!this.caughtUp) {
+      // A new leader's view may lag etcd (a watch resuming after an outage replays what it
+      // missed): the first pass waits until the view holds what etcd holds now.
+      try {
+        await view.waitFor(await registry.ping());
+      } catch {
+        return;
+      }
+      this.caughtUp = true;
+    }
     let actions: Actions;
     const started = performance.now();
     const now = Date.now();
     if (now - this.lastFullPassAt >= FULL_PASS_EVERY_MS) this.scope.widen();
     const scope = this.scope.take(now);
     if (!scope) this.lastFullPassAt = now;
+    this.machineLoss.observe();
     try {
-      actions = computeActions(view, this.specs, this.placements, scope);
+      actions = computeActions(view, this.specs, {
+        placements: this.placements,
+        scope,
+        now,
+        lostAt: (machineId) => this.machineLoss.lostAt(machineId, now),
+        onResult: this.options.onPlacementViolations
+          ? (index) => this.reportViolations(index)
+          : undefined,
+      });
       // A call made now is looked at again if its report has not come by the end of its grace.
       this.scope.settle(scope, actions, (task) => {
         const at = this.calls.dueAt(task);
         return at <= now ? now + REPORT_GRACE_MS : at;
       });
+      for (const [name, at] of actions.held) {
+        this.scope.recheck(name, at);
+        this.wake(at);
+      }
       this.calls.settle(scope, actions.agent);
     } catch (error) {
       this.scope.widen();
@@ -190,6 +250,15 @@ export class Engine {
     const note = (result: { ok: boolean; revision?: number }) => {
       if (result.ok && result.revision) revision = Math.max(revision, result.revision);
     };
+    const groups = placementGroups(actions.place, (name) => this.specs.of(name));
+    for (const entry of actions.place) {
+      if (entry.from)
+        this.options.log.info("moving unit", {
+          unit: entry.unit,
+          from: entry.from.machineId,
+          to: entry.machineId,
+        });
+    }
     await Promise.all([
       ...actions.unplace.map((entry) =>
         this.limiter.run("etcd", async () => {
@@ -198,13 +267,23 @@ export class Engine {
             machineId: entry.machineId,
             why: entry.why,
           });
-          note(await registry.unplace(entry.unit, entry.machineId));
+          note(
+            await registry.unplace(entry.unit, entry.machineId, {
+              ifMachineGone: entry.machineGone === true,
+            }),
+          );
         }),
       ),
-      ...chunks(actions.place, PLACEMENT_BATCH).map((batch) =>
+      ...packGroups(groups, PLACEMENT_BATCH).map((batch) =>
         this.limiter.run("etcd", async () => {
-          const results = await registry.placeAll(
-            batch.map((entry) => ({ name: entry.unit, machineId: entry.machineId })),
+          const results = await registry.writePlacements(
+            batch.map((group) =>
+              group.map((entry) => ({
+                name: entry.unit,
+                machineId: entry.machineId,
+                ...(entry.from ? { from: entry.from } : {}),
+              })),
+            ),
           );
           for (const result of results) note(result);
         }),
@@ -267,6 +346,13 @@ export class Engine {
     });
   }
 
+  private reportViolations(index: ClusterIndex): void {
+    const violations = placementViolations(index.machines(), [...index.placedUnits()]);
+    if (violations.length === 0) return;
+    this.options.log.warn("placements break their units' requirements", { violations });
+    this.options.onPlacementViolations?.(violations);
+  }
+
   private agent(url: string): AgentClient {
     let client = this.agents.get(url);
     if (!client) {
@@ -314,12 +400,6 @@ function agentBatches(tasks: readonly AgentTask[], view: ClusterView): AgentTask
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const found: T[][] = [];
-  for (let at = 0; at < items.length; at += size) found.push(items.slice(at, at + size));
-  return found;
 }
 
 function delay(milliseconds: number): Promise<void> {

@@ -18,6 +18,9 @@ export class PlacementIndex {
   private readonly dirtyMachines = new Set<string>();
   private rebuildNeeded = true;
   private seenResets = -1;
+  /** Machines whose units or metadata changed since the last take; undefined: all of them. */
+  private touched: Set<string> | undefined;
+  private restoring = false;
 
   constructor(
     private readonly view: ClusterView,
@@ -64,7 +67,24 @@ export class PlacementIndex {
 
   /** Undoes a pass's speculative placements of these units: each is set back as the view has it. */
   restore(names: Iterable<string>): void {
-    for (const name of names) this.syncUnit(name);
+    // Nothing changed in the cluster: the machines are not touched.
+    this.restoring = true;
+    try {
+      for (const name of names) this.syncUnit(name);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /**
+   * The machines whose units or metadata changed since the last call (undefined: every
+   * machine, after a rebuild): only placements there can have stopped meeting their unit's
+   * requirements.
+   */
+  takeTouched(): ReadonlySet<string> | undefined {
+    const touched = this.touched;
+    this.touched = new Set();
+    return touched;
   }
 
   /** After a pass that failed half-way, the index may hold anything: rebuild it next time. */
@@ -72,7 +92,12 @@ export class PlacementIndex {
     this.rebuildNeeded = true;
   }
 
+  private touch(machineId: string): void {
+    if (!this.restoring) this.touched?.add(machineId);
+  }
+
   private rebuild(): void {
+    this.touched = undefined;
     this.index = new ClusterIndex();
     this.dirtyMachines.clear();
     this.dirtyUnits.clear();
@@ -93,6 +118,7 @@ export class PlacementIndex {
     const metadata = this.view.metadataOf(id);
     if (known && sameMetadata(known.metadata, metadata)) return;
     this.index.setMachine({ id, metadata });
+    this.touch(id);
     if (!known) for (const name of this.view.placedOn(id)) this.dirtyUnits.add(name);
   }
 
@@ -108,15 +134,13 @@ export class PlacementIndex {
     const spec = standing ? this.specs.of(name) : undefined;
     const on = this.index.placementsOf(name);
     if (!spec || !placement) {
+      for (const id of on) this.touch(id);
       if (on.size > 0) this.index.unplace(name);
       return;
     }
-    if (
-      on.size === 1 &&
-      on.has(placement.machineId) &&
-      this.index.requirementsOf(name) === spec.requirements
-    )
-      return;
+    if (on.size === 1 && on.has(placement.machineId) && this.index.unit(name) === spec) return;
+    for (const id of on) this.touch(id);
+    this.touch(placement.machineId);
     if (on.size > 0) this.index.unplace(name);
     this.index.place(spec, placement.machineId);
   }

@@ -19,7 +19,10 @@ interface Content {
  * (%i, say), which make them differ per instance name.
  */
 export class UnitSpecs {
-  private readonly cache = new Map<string, { hash: string; spec: SchedulerUnit }>();
+  private readonly cache = new Map<
+    string,
+    { hash: string; scheduledAt: string | undefined; spec: SchedulerUnit }
+  >();
   private readonly contents = new Map<string, Content | undefined>();
   private readonly globalNames = new Set<string>();
 
@@ -28,14 +31,15 @@ export class UnitSpecs {
   of(name: string): SchedulerUnit | undefined {
     const record = this.view.units.get(name) ?? this.templateOf(name);
     if (!record) return undefined;
+    const scheduledAt = record.scheduledAt ?? record.createdAt;
     const cached = this.cache.get(name);
-    if (cached?.hash === record.hash) return cached.spec;
+    if (cached?.hash === record.hash && cached.scheduledAt === scheduledAt) return cached.spec;
     const content = this.content(record.hash);
     if (!content) return undefined;
     const requirements =
       content.requirements ?? fleetRequirements(content.file, name, content.lines).requirements;
-    const spec = { name, requirements };
-    this.cache.set(name, { hash: record.hash, spec });
+    const spec: SchedulerUnit = { name, requirements, scheduledAt };
+    this.cache.set(name, { hash: record.hash, scheduledAt, spec });
     if (requirements.global) this.globalNames.add(name);
     else this.globalNames.delete(name);
     return spec;

@@ -1,5 +1,5 @@
 import type { Keys } from "./keys.ts";
-import type { UnitRecord } from "./records.ts";
+import type { PlacementRecord, UnitRecord } from "./records.ts";
 import type { Change, Revision } from "./registry.ts";
 
 /**
@@ -26,8 +26,12 @@ export function decodeChange(
         ? { kind: "unit", name: ref.name, value: unit, version: modRevision }
         : { kind: "unit", name: ref.name, value: undefined };
     }
-    case "placement":
-      return { kind: "placement", name: ref.name, value: parseJson(value) };
+    case "placement": {
+      const placement = parseJson<PlacementRecord>(value);
+      return placement
+        ? { kind: "placement", name: ref.name, value: placement, version: modRevision }
+        : { kind: "placement", name: ref.name, value: undefined };
+    }
     case "schedule":
       return { kind: "schedule", name: ref.name, value: parseJson(value) };
     case "machine":

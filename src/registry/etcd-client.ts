@@ -1,5 +1,11 @@
-import { ExponentialBackoff, type IBackoff } from "cockatiel";
-import { Etcd3 } from "etcd3";
+import {
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type IBackoff,
+} from "cockatiel";
+import { Etcd3, isRecoverableError } from "etcd3";
 
 export interface EtcdOptions {
   endpoints: string[];
@@ -24,6 +30,14 @@ export function connectEtcd(options: EtcdOptions): Etcd3 {
     defaultCallOptions: (context) =>
       context.isStream ? {} : { deadline: Date.now() + callTimeoutMs },
     faultHandling: {
+      // The library's default breaker refuses every call to a host for 5 s after three
+      // failures: after a short outage an agent's lease keep-alive would wait that long and
+      // could let its presence expire. Half a second still spares a dead member of a cluster.
+      host: () =>
+        circuitBreaker(handleWhen(isRecoverableError), {
+          halfOpenAfter: 500,
+          breaker: new ConsecutiveBreaker(3),
+        }),
       // The library's default waits up to 30 s between watch reconnections; state must
       // catch up within seconds of etcd's return.
       // etcd3 declares an IBackoff here but calls next() on it first, as on a factory.

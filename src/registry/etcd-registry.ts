@@ -1,4 +1,5 @@
 import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
+import { packGroups } from "./batches.ts";
 import { decodeChange } from "./decode.ts";
 import { Keys } from "./keys.ts";
 import type {
@@ -15,6 +16,8 @@ import type {
   AnnouncementStatus,
   Change,
   Leadership,
+  PlacementGroup,
+  PlacementMove,
   Presence,
   Registry,
   Revision,
@@ -28,8 +31,9 @@ import type {
 /** Keys read per range call while taking a snapshot, to stay far below gRPC's message limit. */
 const SNAPSHOT_PAGE = 2000;
 /**
- * Placements written per transaction by placeAll: each is a compare, a put and a delete, and
- * etcd refuses more than 128 compares or operations in one transaction (--max-txn-ops).
+ * Placements written per transaction by writePlacements: each is a compare, a put and a
+ * delete, and etcd refuses more than 128 compares or operations in one transaction
+ * (--max-txn-ops). A larger group still gets one transaction of its own.
  */
 const PLACEMENTS_PER_TXN = 50;
 /** Unit states written or deleted per transaction by reportUnitStates (etcd allows 128). */
@@ -219,58 +223,65 @@ export class EtcdRegistry implements Registry {
     };
   }
 
-  async place(name: string, machineId: string): Promise<WriteResult> {
-    const key = this.keys.placement(name);
-    const placement: PlacementRecord = { machineId, placedAt: new Date().toISOString() };
-    const result = await this.client
-      .if(key, "Create", "==", 0)
+  async writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    for (const batch of packGroups(groups, PLACEMENTS_PER_TXN)) {
+      const result = await this.commitPlacements(batch.flat());
+      if (result.ok || batch.length === 1) {
+        for (const _ of batch) results.push(result);
+        continue;
+      }
+      // One group's compare failed (another leader, or a change the view had not seen yet):
+      // the others are written each on its own.
+      for (const group of batch) results.push(await this.commitPlacements(group));
+    }
+    return results;
+  }
+
+  private async commitPlacements(moves: readonly PlacementMove[]): Promise<WriteResult> {
+    const [first, ...rest] = moves;
+    if (!first) return { ok: false, reason: "conflict" };
+    const placedAt = new Date().toISOString();
+    const key = (move: PlacementMove) => this.keys.placement(move.name);
+    const builder = first.from
+      ? this.client.if(key(first), "Mod", "==", first.from.version)
+      : this.client.if(key(first), "Create", "==", 0);
+    for (const move of rest) {
+      if (move.from) builder.and(key(move), "Mod", "==", move.from.version);
+      else builder.and(key(move), "Create", "==", 0);
+    }
+    // A move off a machine that vanished holds only while it is still gone: an agent that
+    // announced itself again meanwhile keeps its units.
+    const gone = new Set(
+      moves.flatMap((move) => (move.from?.machineGone ? [move.from.machineId] : [])),
+    );
+    for (const machineId of gone) builder.and(this.keys.machine(machineId), "Create", "==", 0);
+    const result = await builder
       .then(
-        this.client.put(key).value(JSON.stringify(placement)),
-        this.client.delete().key(this.keys.schedule(name)),
+        ...moves.flatMap((move) => [
+          this.client
+            .put(this.keys.placement(move.name))
+            .value(JSON.stringify({ machineId: move.machineId, placedAt })),
+          this.client.delete().key(this.keys.schedule(move.name)),
+        ]),
       )
       .commit();
     return writeResult(result);
   }
 
-  async placeAll(entries: readonly { name: string; machineId: string }[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    for (let at = 0; at < entries.length; at += PLACEMENTS_PER_TXN) {
-      const chunk = entries.slice(at, at + PLACEMENTS_PER_TXN);
-      const [first, ...rest] = chunk;
-      if (!first) break;
-      const placedAt = new Date().toISOString();
-      const builder = this.client.if(this.keys.placement(first.name), "Create", "==", 0);
-      for (const entry of rest) builder.and(this.keys.placement(entry.name), "Create", "==", 0);
-      const result = await builder
-        .then(
-          ...chunk.flatMap((entry) => [
-            this.client
-              .put(this.keys.placement(entry.name))
-              .value(JSON.stringify({ machineId: entry.machineId, placedAt })),
-            this.client.delete().key(this.keys.schedule(entry.name)),
-          ]),
-        )
-        .commit();
-      if (result.succeeded) {
-        for (const _ of chunk) results.push(writeResult(result));
-      } else {
-        // One of them is placed already (another leader got there): each on its own, then.
-        for (const entry of chunk) results.push(await this.place(entry.name, entry.machineId));
-      }
-    }
-    return results;
-  }
-
-  async unplace(name: string, machineId: string): Promise<WriteResult> {
+  async unplace(
+    name: string,
+    machineId: string,
+    options: { ifMachineGone?: boolean } = {},
+  ): Promise<WriteResult> {
     const key = this.keys.placement(name);
     const kv = (await this.client.get(key).exec()).kvs[0];
     if (!kv || (JSON.parse(kv.value.toString()) as PlacementRecord).machineId !== machineId) {
       return { ok: false, reason: "conflict" };
     }
-    const result = await this.client
-      .if(key, "Mod", "==", kv.mod_revision)
-      .then(this.client.delete().key(key))
-      .commit();
+    const builder = this.client.if(key, "Mod", "==", kv.mod_revision);
+    if (options.ifMachineGone) builder.and(this.keys.machine(machineId), "Create", "==", 0);
+    const result = await builder.then(this.client.delete().key(key)).commit();
     return writeResult(result);
   }
 

@@ -14,6 +14,31 @@ export interface UnitRecord {
   desiredState: DesiredState;
   createdAt: string;
   updatedAt: string;
+  /**
+   * When the desired state last left inactive (absent: at creation). Of two units that
+   * replace each other, the one scheduled later runs.
+   */
+  scheduledAt?: string;
+  /**
+   * How many times the desired state has become launched. An agent asked for a later launch
+   * than the one it runs restarts the unit, so a stop and start in quick succession (fleet's
+   * restart) restarts it even when the engine never saw it stopped.
+   */
+  launches?: number;
+}
+
+/** The record with a new desired state, and the bookkeeping that goes with the change. */
+export function withDesiredState(
+  record: UnitRecord,
+  desiredState: DesiredState,
+  at: string,
+): UnitRecord {
+  const previous = record.desiredState;
+  const next: UnitRecord = { ...record, desiredState, updatedAt: at };
+  if (previous === "inactive" && desiredState !== "inactive") next.scheduledAt = at;
+  if (previous !== "launched" && desiredState === "launched")
+    next.launches = (record.launches ?? 0) + 1;
+  return next;
 }
 
 /** Where the engine put a unit. Created once per placement, deleted when it is unplaced. */
@@ -33,6 +58,8 @@ export interface MachineRecord {
   version: string;
   startedAt: string;
   heartbeatAt: string;
+  /** The TTL of its presence lease: how long the engine waits before a vanished machine is lost. */
+  presenceTtlSeconds?: number;
 }
 
 /** What an agent reports of a unit it runs, bound to the agent's presence lease. */

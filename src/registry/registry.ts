@@ -23,7 +23,8 @@ export type Change =
   | { kind: "unit-file"; hash: string; text?: string }
   /** `version` is the unit key's modification revision, given with a value. */
   | { kind: "unit"; name: string; value?: UnitRecord; version?: Revision }
-  | { kind: "placement"; name: string; value?: PlacementRecord }
+  /** `version` is the placement key's modification revision, given with a value. */
+  | { kind: "placement"; name: string; value?: PlacementRecord; version?: Revision }
   | { kind: "schedule"; name: string; value?: ScheduleStatusRecord }
   | { kind: "machine"; id: string; value?: MachineRecord }
   | { kind: "machine-metadata"; id: string; value?: MetadataOverrides }
@@ -47,6 +48,17 @@ export interface WatchHandlers {
 export interface WatchHandle {
   close(): Promise<void>;
 }
+
+/** Where the engine puts a unit, and the placement its decision replaces (none: unplaced). */
+export interface PlacementMove {
+  name: string;
+  machineId: string;
+  /** With `machineGone`, the move holds only while that machine is not announced. */
+  from?: { machineId: string; version: Revision; machineGone?: boolean };
+}
+
+/** Placements written together or not at all. */
+export type PlacementGroup = readonly PlacementMove[];
 
 /** Outcome of a compare-and-swap write: the revision it committed at, or the reason it did not. */
 export type WriteResult = { ok: true; revision: Revision } | { ok: false; reason: "conflict" };
@@ -106,15 +118,23 @@ export interface Registry {
   /** Deletes a unit read at `expected`, with its placement, and its content when unused. */
   deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult>;
 
-  /** Places a unit on a machine, only if it has no placement; clears its schedule status. */
-  place(name: string, machineId: string): Promise<WriteResult>;
   /**
-   * Places several units, each only if it has no placement, in as few transactions as etcd's
-   * limits allow; the results are in the order of `entries`, each as `place` would give it.
+   * Writes placements group by group: each group all or nothing, in one transaction, and only
+   * if every unit of it is still placed where the decision found it (`from`, or nowhere).
+   * A service and its MachineOf sidekicks moving off a lost machine are one group, so they
+   * never end up split. Groups share transactions as far as etcd's limits allow; one result
+   * per group, in order. Writing a placement clears the unit's schedule status.
    */
-  placeAll(entries: readonly { name: string; machineId: string }[]): Promise<WriteResult[]>;
-  /** Removes a unit's placement, only if it is still on `machineId`. */
-  unplace(name: string, machineId: string): Promise<WriteResult>;
+  writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]>;
+  /**
+   * Removes a unit's placement, only if it is still on `machineId` (and, with `ifMachineGone`,
+   * only while that machine is not announced).
+   */
+  unplace(
+    name: string,
+    machineId: string,
+    options?: { ifMachineGone?: boolean },
+  ): Promise<WriteResult>;
   /** Records why a unit cannot be placed (undefined clears it). */
   setScheduleStatus(name: string, reason: string | undefined): Promise<void>;
 

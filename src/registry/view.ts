@@ -26,6 +26,8 @@ export class ClusterView {
   resets = 0;
   /** False while the watch has lost etcd; reads may then be stale. */
   connected = false;
+  /** When (Date.now()) the watch last reached etcd again, or first did. */
+  connectedSince = 0;
 
   readonly units = new Map<string, UnitRecord>();
   /** Each unit's modification revision, for writes that compare what the view holds. */
@@ -33,6 +35,8 @@ export class ClusterView {
   readonly unitNames = new SortedNames();
   readonly unitTexts = new Map<string, string>();
   readonly placements = new Map<string, PlacementRecord>();
+  /** Each placement's modification revision, for moves that compare what the view holds. */
+  readonly placementVersions = new Map<string, Revision>();
   readonly unitsByMachine = new Map<string, Set<string>>();
   readonly scheduleStatus = new Map<string, ScheduleStatusRecord>();
   readonly machines = new Map<string, MachineRecord>();
@@ -50,9 +54,11 @@ export class ClusterView {
       reset: (snapshot) => this.reset(snapshot),
       changes: (revision, changes) => this.advance(revision, changes),
       connection: (lost) => {
+        if (!lost && !this.connected) this.connectedSince = Date.now();
         this.connected = !lost;
       },
     });
+    if (!this.connected) this.connectedSince = Date.now();
     this.connected = true;
   }
 
@@ -117,6 +123,7 @@ export class ClusterView {
     this.unitNames.clear();
     this.unitTexts.clear();
     this.placements.clear();
+    this.placementVersions.clear();
     this.unitsByMachine.clear();
     this.scheduleStatus.clear();
     this.machines.clear();
@@ -157,6 +164,7 @@ export class ClusterView {
         const previous = this.placements.get(change.name);
         if (previous) this.unitsByMachine.get(previous.machineId)?.delete(change.name);
         setOrDelete(this.placements, change.name, change.value);
+        setOrDelete(this.placementVersions, change.name, change.value && change.version);
         if (change.value) {
           const placed = this.unitsByMachine.get(change.value.machineId) ?? new Set<string>();
           placed.add(change.name);

@@ -9,6 +9,11 @@ export interface SchedulerMachine {
 export interface SchedulerUnit {
   name: string;
   requirements: FleetRequirements;
+  /**
+   * When the unit was last asked to run (its desired state left inactive), as an ISO time:
+   * of two units that replace each other, the one asked later wins. Absent sorts first.
+   */
+  scheduledAt?: string;
 }
 
 /**
@@ -346,6 +351,18 @@ export class ClusterIndex {
   /** The requirements a placed unit was placed with. */
   requirementsOf(unitName: string): FleetRequirements | undefined {
     return this.#units.get(unitName)?.unit.requirements;
+  }
+
+  /** Every placed unit with the machines it is placed on. */
+  *placedUnits(): Iterable<{ unit: SchedulerUnit; machineIds: readonly string[] }> {
+    for (const record of this.#units.values()) {
+      if (record.machines.size > 0) yield { unit: record.unit, machineIds: [...record.machines] };
+    }
+  }
+
+  /** A placed unit as it was placed. */
+  unit(unitName: string): SchedulerUnit | undefined {
+    return this.#units.get(unitName)?.unit;
   }
 
   /** The compiled form of a unit-name pattern (cached). */

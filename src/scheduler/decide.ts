@@ -18,14 +18,12 @@
 //   least-loaded machine; only if it met the replaced unit there did a later reconcile move
 //   the replaced unit to the least loaded other machine, without checking its constraints.
 // - Circular Replaces (A replaces B and B replaces A): fleet's hasReplace skipped such a pair
-//   ("could result in an infinite loop"), so neither displaced the other and, with no other
-//   rule between them, fleet launched both, side by side if need be. Its
-//   TestScheduleCircularReplace expects one launched unit, but on two machines, and it reads
-//   the launched states from a snapshot taken before starting the second unit, so it never
-//   observed that. Here neither displaces the other either, but they never share a machine:
-//   the one placed first keeps its machine and the other goes elsewhere or, where no other
-//   machine fits (one machine, or both restricted to the same one), stays unscheduled with a
-//   reason, giving exactly one launched unit where they would otherwise collide.
+//   ("could result in an infinite loop"), so both could run, side by side on two machines,
+//   though its TestScheduleCircularReplace expects exactly one launched unit. Here the two
+//   never run at the same time anywhere: the one scheduled later (whose desired state left
+//   inactive last; `scheduledAt`, ties by name) is placed where it fits, displacing the other
+//   from whatever machine it holds, and the other waits unscheduled, with a reason naming the
+//   winner, until the winner is unloaded.
 // A unit's own current placement is ignored throughout, so re-deciding a placed unit neither
 // conflicts with nor waits for itself, and its current machine counts one unit lighter.
 
@@ -86,6 +84,10 @@ class Check {
   readonly conflictedBy: readonly PlacedByPattern[];
   readonly replacedBy: readonly PlacedByPattern[];
   readonly idMachines: ReadonlySet<string> | undefined;
+  /** Placed units that replace this one and that it replaces, scheduled later: it must wait. */
+  readonly circularWinner: string | undefined;
+  /** Placed units that replace this one and that it replaces, scheduled earlier: they leave. */
+  readonly circularLosers: ReadonlySet<string>;
   readonly #metadataReasons = new Map<string, string>();
 
   constructor(
@@ -104,12 +106,28 @@ class Check {
       requirements.machineId === undefined
         ? undefined
         : new Set(index.machinesWithId(requirements.machineId));
+    const losers = new Set<string>();
+    let winner: string | undefined;
+    for (const { placed } of this.replaces) {
+      for (const names of placed?.byMachine.values() ?? []) {
+        for (const name of names) {
+          if (name === this.self || !this.isReplacedBy(name)) continue;
+          const other = index.unit(name);
+          if (other && scheduledLater(other, unit)) {
+            if (winner === undefined || name < winner) winner = name;
+          } else losers.add(name);
+        }
+      }
+    }
+    this.circularWinner = winner;
+    this.circularLosers = losers;
   }
 
   /** Why the unit cannot run on `machineId` once the units in `leaving` have left it. */
   reject(machineId: string, leaving?: ReadonlySet<string>): string | undefined {
     const machine = this.index.machine(machineId);
     if (machine === undefined) return "is not a machine of the cluster";
+    if (this.circularWinner !== undefined) return circularLoss(this.circularWinner);
     const { requirements } = this.unit;
     if (this.idMachines !== undefined && !this.idMachines.has(machineId)) {
       return `is not the machine MachineID=${requirements.machineId} names`;
@@ -146,13 +164,11 @@ class Check {
     for (const { text, placed } of this.replaces) {
       const other = this.#other(placed?.byMachine.get(machineId), leaving);
       if (other === undefined) continue;
-      if (this.isReplacedBy(other)) return circular(other);
       return `would share the machine with ${other}, which it replaces (Replaces=${text})`;
     }
     for (const declared of this.replacedBy) {
       const other = this.#other(declared.byMachine.get(machineId), leaving);
       if (other === undefined) continue;
-      if (this.replacesUnit(other)) return circular(other);
       return `${other} replaces it and runs here (${other} has Replaces=${declared.pattern.text})`;
     }
     return undefined;
@@ -164,9 +180,24 @@ class Check {
     return replaces.some((text) => this.index.pattern(text).test(this.self));
   }
 
-  /** Whether this unit declares a Replaces pattern matching `name`. */
-  replacesUnit(name: string): boolean {
-    return this.replaces.some(({ text }) => this.index.pattern(text).test(name));
+  /**
+   * Per machine, the circular partners this unit displaces wherever it goes, with their
+   * MachineOf dependents there that would be left waiting.
+   */
+  circularDisplacements(): Map<string, Set<string>> {
+    const found = new Map<string, Set<string>>();
+    for (const name of [...this.circularLosers].sort()) {
+      for (const machineId of this.index.placementsOf(name)) {
+        let leaving = found.get(machineId);
+        if (leaving === undefined) {
+          leaving = new Set();
+          found.set(machineId, leaving);
+        }
+        leaving.add(name);
+      }
+    }
+    for (const [machineId, leaving] of found) this.#addStranded(machineId, leaving);
+    return found;
   }
 
   /**
@@ -179,7 +210,8 @@ class Check {
     for (const { placed } of this.replaces) {
       for (const [machineId, names] of placed?.byMachine ?? []) {
         for (const name of names) {
-          if (name === this.self || this.isReplacedBy(name)) continue;
+          if (name === this.self || this.circularLosers.has(name) || this.isReplacedBy(name))
+            continue;
           let leaving = found.get(machineId);
           if (leaving === undefined) {
             leaving = new Set();
@@ -227,15 +259,23 @@ class Check {
     if (names === undefined) return undefined;
     let first: string | undefined;
     for (const name of names) {
-      if (name === this.self || leaving?.has(name) === true) continue;
+      if (name === this.self || leaving?.has(name) === true || this.circularLosers.has(name))
+        continue;
       if (first === undefined || name < first) first = name;
     }
     return first;
   }
 }
 
-function circular(other: string): string {
-  return `replaces ${other} and is replaced by it: circular Replaces never share a machine, and neither displaces the other`;
+function circularLoss(winner: string): string {
+  return `waits for ${winner} to be unloaded: the two replace each other (circular Replaces), and ${winner} was scheduled later, so only it runs`;
+}
+
+/** Whether `a` was asked to run after `b` (ties by name, so that exactly one of two wins). */
+function scheduledLater(a: SchedulerUnit, b: SchedulerUnit): boolean {
+  const at = a.scheduledAt ?? "";
+  const bt = b.scheduledAt ?? "";
+  return at !== bt ? at > bt : a.name > b.name;
 }
 
 function describeTarget(index: ClusterIndex, text: string): string {
@@ -261,41 +301,49 @@ export function decide(index: ClusterIndex, unit: SchedulerUnit): Decision {
   };
 
   const displace = check.displacements();
-  for (const [id, leaving] of displace) {
-    if (check.reject(id, leaving) === undefined) consider(id);
+  const circular = check.circularDisplacements();
+  const displacedBy = (id: string): string[] => {
+    const names = new Set(displace.get(id));
+    for (const leaving of circular.values()) for (const name of leaving) names.add(name);
+    return [...names];
+  };
+  const leavingOn = (id: string): ReadonlySet<string> | undefined => {
+    const replaced = displace.get(id);
+    const partners = circular.get(id);
+    if (replaced === undefined || partners === undefined) return replaced ?? partners;
+    return new Set([...replaced, ...partners]);
+  };
+  for (const id of displace.keys()) {
+    if (check.reject(id, leavingOn(id)) === undefined) consider(id);
   }
-  if (best !== undefined) {
-    return { ok: true, machineId: best, displaces: [...(displace.get(best) ?? [])] };
-  }
+  if (best !== undefined) return { ok: true, machineId: best, displaces: displacedBy(best) };
 
   const narrowed = candidates(check);
   if (narrowed !== undefined || selfOn.size > 0) {
     const ids = narrowed ?? index.machines().map((m) => m.id);
     for (const id of ids) {
-      if (!displace.has(id) && check.reject(id) === undefined) consider(id);
+      if (!displace.has(id) && check.reject(id, circular.get(id)) === undefined) consider(id);
     }
   } else {
     scan: for (const ids of index.byLoad()) {
       for (const id of ids) {
-        if (!displace.has(id) && check.reject(id) === undefined) {
+        if (!displace.has(id) && check.reject(id, circular.get(id)) === undefined) {
           best = id;
           break scan;
         }
       }
     }
   }
-  if (best !== undefined) return { ok: true, machineId: best, displaces: [] };
+  if (best !== undefined) return { ok: true, machineId: best, displaces: displacedBy(best) };
 
   const rejected: Rejection[] = [];
   for (const { id } of index.machines()) {
-    const reason = check.reject(id, displace.get(id));
+    const reason = check.reject(id, leavingOn(id));
     if (reason === undefined) consider(id);
     else rejected.push({ machineId: id, reason });
   }
   // Only reached if narrowing missed an eligible machine; the full check is authoritative.
-  if (best !== undefined) {
-    return { ok: true, machineId: best, displaces: [...(displace.get(best) ?? [])] };
-  }
+  if (best !== undefined) return { ok: true, machineId: best, displaces: displacedBy(best) };
   return { ok: false, reason: summarise(check, rejected), rejected };
 }
 
@@ -326,6 +374,7 @@ function summarise(check: Check, rejected: readonly Rejection[]): string {
   const { index, unit } = check;
   const { requirements } = unit;
   if (rejected.length === 0) return `no machine can run ${unit.name}: the cluster has no machines`;
+  if (check.circularWinner !== undefined) return circularLoss(check.circularWinner);
   if (check.idMachines?.size === 0) {
     return `no machine has ID ${requirements.machineId} (MachineID=${requirements.machineId})`;
   }
@@ -465,7 +514,8 @@ export function planBatch(index: ClusterIndex, units: SchedulerUnit[]): BatchEnt
     if (!decision.ok) continue;
     for (const name of decision.displaces) {
       const requirements = index.requirementsOf(name);
-      index.unplace(name, decision.machineId);
+      // A circular partner leaves whatever machine it holds; a global one only this machine.
+      index.unplace(name, requirements?.global ? decision.machineId : undefined);
       if (requirements === undefined || requirements.global || pending.has(name)) continue;
       if (displacedBefore.has(name)) {
         const reason = `displaced a second time in this batch (by ${unit.name}); left unplaced, as its Replaces come back round`;

@@ -22,6 +22,8 @@ export interface ServerConfig {
   tls?: { cert: Buffer; key: Buffer };
   rateLimit: RateLimit;
   maxEventStreams: number;
+  /** Check the placement invariant after every engine pass, and log what breaks it. */
+  checkPlacements: boolean;
 }
 
 export const SERVER_DEFAULTS = {
@@ -54,6 +56,7 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       "max-event-streams": { type: "string" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
+      "check-placements": { type: "boolean" },
     },
     strict: true,
     allowPositionals: false,
@@ -110,6 +113,7 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       values["max-event-streams"] ?? env.FLOTILLA_MAX_EVENT_STREAMS,
       SERVER_DEFAULTS.maxEventStreams,
     ),
+    checkPlacements: values["check-placements"] ?? env.FLOTILLA_CHECK_PLACEMENTS === "true",
   };
 }
 

@@ -8,6 +8,7 @@ import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
 import { EtcdRegistry } from "../registry/etcd-registry.ts";
 import type { Registry } from "../registry/registry.ts";
 import { ClusterView } from "../registry/view.ts";
+import type { PlacementViolation } from "../scheduler/invariants.ts";
 import { type AppOptions, buildApp } from "./app.ts";
 import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
@@ -27,6 +28,11 @@ export interface ControlPlaneOptions {
   /** false for a server that only serves the API and never leads the engine. */
   runEngine?: boolean;
   app?: Pick<AppOptions, "tokens" | "rateLimit" | "maxEventStreams" | "tls">;
+  /**
+   * Check, after every engine pass, that every placement meets its unit's requirements;
+   * what breaks it is logged, counted in /metrics and kept in `placementViolations`.
+   */
+  checkPlacements?: boolean;
 }
 
 /**
@@ -39,6 +45,9 @@ export class ControlPlane {
   readonly registry: Registry;
   app!: FastifyInstance;
   engine!: Engine;
+  /** The last violations the placement check found, when it is on (see ControlPlaneOptions). */
+  readonly placementViolations: PlacementViolation[] = [];
+  private placementViolationCount = 0;
   private readonly agentDispatcher: Dispatcher | undefined;
   private synced = false;
   private stopped = false;
@@ -85,7 +94,18 @@ export class ControlPlane {
         info: (message, details) => log.info(details ?? {}, message),
         warn: (message, details) => log.warn(details ?? {}, message),
       },
+      ...(this.options.checkPlacements
+        ? {
+            onPlacementViolations: (found: PlacementViolation[]) => {
+              this.placementViolationCount += found.length;
+              this.placementViolations.push(...found);
+              this.placementViolations.splice(0, this.placementViolations.length - 100);
+            },
+          }
+        : {}),
     });
+    if (this.options.checkPlacements)
+      metrics.gauge("flotilla_placement_violations_total", () => this.placementViolationCount);
     metrics.gauge("flotilla_engine_leader", () => (this.engine.isLeader ? 1 : 0));
     return this.app;
   }

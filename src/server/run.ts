@@ -14,6 +14,7 @@ export async function runServer(argv: string[]): Promise<void> {
     agentToken: config.agentToken,
     agentTls: config.agentTls,
     leaderTtlSeconds: config.leaderTtlSeconds,
+    checkPlacements: config.checkPlacements,
     app: {
       tokens: config.tokens,
       rateLimit: config.rateLimit,

@@ -312,7 +312,7 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
         await writeFile(join(workDir, name), "[Service]\nExecStart=/bin/sleep 1000\n");
         await type(`fleetctl load --no-block ${name}`, atServer());
         // No engine runs here: the test places the unit and reports it as its agent would.
-        await registry.place(name, machine.id);
+        await registry.writePlacements([[{ name, machineId: machine.id }]]);
         const state: UnitStateRecord = {
           name,
           machineId: machine.id,

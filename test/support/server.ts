@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { ControlPlane, type ControlPlaneOptions } from "../../src/server/control-plane.ts";
 import { AGENT_TOKEN } from "./agents.ts";
 import { freshPrefix, testEtcdEndpoint } from "./etcd.ts";
@@ -33,6 +34,8 @@ export async function startServer(
     runEngine: options.engine ?? false,
     app: options.app,
     etcdSecurity: options.etcdSecurity,
+    // Every engine pass in the suite checks the placement invariant; close() fails on a break.
+    checkPlacements: true,
   });
   const app = await controlPlane.build();
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -43,7 +46,14 @@ export async function startServer(
     url: `http://127.0.0.1:${address.port}`,
     prefix,
     controlPlane,
-    close: () => controlPlane.close(),
+    close: async () => {
+      await controlPlane.close();
+      assert.deepEqual(
+        controlPlane.placementViolations,
+        [],
+        "an engine pass left placements that break their units' requirements",
+      );
+    },
   };
 }
 
@@ -72,6 +82,7 @@ export async function startServerProcess(options: {
       AGENT_TOKEN,
       "--leader-ttl",
       "3",
+      "--check-placements",
     ],
     { FLOTILLA_LOG_LEVEL: "warn", ...options.env },
     async () => (await http("GET", `${url}/readyz`)).status === 200,

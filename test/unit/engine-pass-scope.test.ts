@@ -116,7 +116,7 @@ describe("engine passes over what changed", () => {
           for (const op of ops) {
             push(op);
             const taken = scope.take(0);
-            const scoped = computeActions(view, specs, placements, taken);
+            const scoped = computeActions(view, specs, { placements, scope: taken });
             const full = computeActions(view, new UnitSpecs(view));
             assert.deepEqual(summary(scoped), summary(full), `after ${JSON.stringify(op)}`);
             // As the engine does: its writes come back through the watch; agents do not
@@ -154,7 +154,7 @@ describe("engine passes over what changed", () => {
       );
       const taken = scope.take(0);
       assert.deepEqual([...(taken ?? [])], [name]);
-      scope.settle(taken, computeActions(view, specs, undefined, taken), () => 0);
+      scope.settle(taken, computeActions(view, specs, { scope: taken }), () => 0);
       assert.deepEqual([...(scope.take(0) ?? [])], [], "a placed unit owes nothing");
     } finally {
       unfollow();

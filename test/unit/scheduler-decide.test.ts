@@ -393,52 +393,71 @@ describe("Replaces (TestScheduleReplace, TestScheduleCircularReplace)", () => {
     });
   });
 
-  const a = () => unit("replace.0.service", "Replaces=replace-kick0.service");
-  const b = () => unit("replace-kick0.service", "Replaces=replace.0.service");
+  const a = (scheduledAt = "2026-01-01T00:00:01Z") => ({
+    ...unit("replace.0.service", "Replaces=replace-kick0.service"),
+    scheduledAt,
+  });
+  const b = (scheduledAt = "2026-01-01T00:00:02Z") => ({
+    ...unit("replace-kick0.service", "Replaces=replace.0.service"),
+    scheduledAt,
+  });
+  const loses = (winner: string) =>
+    `waits for ${winner} to be unloaded: the two replace each other (circular Replaces), and ${winner} was scheduled later, so only it runs`;
 
-  test("circular Replaces where they would collide: exactly one launched, in either order", () => {
-    for (const [first, second] of [
-      [a(), b()],
-      [b(), a()],
-    ] as const) {
-      const index = cluster("m1");
+  test("circular Replaces: the unit scheduled later runs, in either order of deciding", () => {
+    for (const order of ["older first", "newer first"]) {
+      const index = cluster("m1", "m2");
+      const [first, second] = order === "older first" ? [a(), b()] : [b(), a()];
       const entries = startEach(index, first, second);
-      assert.deepEqual(entries[0]?.decision, { ok: true, machineId: "m1", displaces: [] });
-      const rejected = failed(entries[1]?.decision as Decision).rejected;
-      assert.deepEqual(rejected, [
-        {
-          machineId: "m1",
-          reason: `replaces ${first.name} and is replaced by it: circular Replaces never share a machine, and neither displaces the other`,
-        },
-      ]);
-      assert.equal(entries.length, 2);
-      assert.deepEqual([...index.unitsOn("m1")], [first.name]);
+      assert.deepEqual(
+        [...index.placedUnits()].map(({ unit }) => unit.name),
+        ["replace-kick0.service"],
+      );
+      const last = entries.at(-1) as BatchEntry;
+      assert.equal(last.unit, "replace.0.service");
+      assert.equal(failed(last.decision).reason, loses("replace-kick0.service"));
     }
   });
 
-  test("circular Replaces that only one machine of two can take: one launched", () => {
-    const index = cluster(["m1", { role: "x" }], ["m2", {}]);
-    const pin = "\nMachineMetadata=role=x";
-    const entries = startEach(
-      index,
-      unit("replace.0.service", `Replaces=replace-kick0.service${pin}`),
-      unit("replace-kick0.service", `Replaces=replace.0.service${pin}`),
+  test("circular Replaces: the newer unit displaces the older one from another machine", () => {
+    const index = cluster("m1", "m2");
+    startEach(index, a(), unit("x.service"));
+    assert.equal(where(index, "replace.0.service"), "m1");
+    // m2 holds one unit, m1 one: the tie goes to m1, the machine the loser frees.
+    assert.deepEqual(decide(index, b()), {
+      ok: true,
+      machineId: "m1",
+      displaces: ["replace.0.service"],
+    });
+    const pinned = unit(
+      "replace-kick0.service",
+      "Replaces=replace.0.service\nMachineMetadata=at=2",
     );
+    index.setMachine({ id: "m2", metadata: { at: "2" } });
+    assert.deepEqual(decide(index, { ...pinned, scheduledAt: "2026-01-02T00:00:00Z" }), {
+      ok: true,
+      machineId: "m2",
+      displaces: ["replace.0.service"],
+    });
+  });
+
+  test("circular Replaces: the older unit is refused on every machine, with the reason", () => {
+    const index = cluster("m1", "m2");
+    startEach(index, b());
+    const decision = failed(decide(index, a()));
+    assert.equal(decision.reason, loses("replace-kick0.service"));
     assert.deepEqual(
-      entries.map((e) => e.decision.ok),
-      [true, false],
+      decision.rejected.map((r) => r.reason),
+      [loses("replace-kick0.service"), loses("replace-kick0.service")],
     );
   });
 
-  test("circular Replaces with room for both: no displacement, different machines", () => {
+  test("circular Replaces scheduled at the same time: the name decides", () => {
     const index = cluster("m1", "m2");
-    const entries = startEach(index, a(), b());
+    startEach(index, a("t"), b("t"));
     assert.deepEqual(
-      entries.map((e) => e.decision),
-      [
-        { ok: true, machineId: "m1", displaces: [] },
-        { ok: true, machineId: "m2", displaces: [] },
-      ],
+      [...index.placedUnits()].map(({ unit }) => unit.name),
+      ["replace.0.service"],
     );
   });
 
