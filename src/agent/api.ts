@@ -114,7 +114,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
   });
 
   const errors = { 400: ref(AgentProblem), 401: ref(AgentProblem), 404: ref(AgentProblem) };
-  const apply: UnitManager["apply"] = async (name, desiredState, hash, text) => {
+  const apply: UnitManager["apply"] = async (name, request, text) => {
     const parsed = parseUnitName(name);
     if (!parsed.ok || parsed.value.kind === "template") {
       throw new UnitRequestError(
@@ -122,7 +122,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
         parsed.ok ? `${name} is a template and cannot run` : parsed.error,
       );
     }
-    return manager.apply(name, desiredState, hash, text);
+    return manager.apply(name, request, text);
   };
 
   app.get(
@@ -152,8 +152,8 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
       },
     },
     async (request) => {
-      const { desiredState, hash, text } = request.body;
-      return apply(request.params.name, desiredState, hash, text);
+      const { text, ...wish } = request.body;
+      return apply(request.params.name, wish, text);
     },
   );
 
@@ -176,9 +176,9 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
     async (request) => {
       const { units, texts } = request.body;
       const results = await Promise.all(
-        units.map(async ({ name, desiredState, hash }) => {
+        units.map(async ({ name, ...wish }) => {
           try {
-            const unit = await apply(name, desiredState, hash, texts?.[hash]);
+            const unit = await apply(name, wish, texts?.[wish.hash]);
             return { name, status: 200, unit };
           } catch (error) {
             if (error instanceof UnitRequestError)

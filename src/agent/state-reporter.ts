@@ -135,6 +135,7 @@ export class StateReporter {
       subState: unit.subState,
       since: unit.since,
       ...(unit.error ? { error: unit.error } : {}),
+      ...(unit.launch !== undefined ? { launch: unit.launch } : {}),
     };
   }
 

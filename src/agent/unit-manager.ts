@@ -12,6 +12,14 @@ import { UnitLog } from "./unit-log.ts";
 export type AgentUnitView = Static<typeof AgentUnit>;
 export type AgentDesiredState = AgentUnitView["desiredState"];
 
+/** What the control plane asks of one unit. */
+export interface UnitWish {
+  desiredState: AgentDesiredState;
+  hash: string;
+  /** The launch asked for (see UnitRecord.launches); a later one restarts a running unit. */
+  launch?: number;
+}
+
 export interface MachineIdentity {
   id: string;
   publicIP: string;
@@ -44,6 +52,8 @@ interface ManagedUnit {
   name: string;
   hash: string;
   desired: AgentDesiredState;
+  /** The launch the unit last started for. */
+  launch: number;
   definition: ServiceDefinition;
   runner: ServiceRunner;
   log: UnitLog;
@@ -63,13 +73,8 @@ export class UnitManager {
   constructor(private readonly options: UnitManagerOptions) {}
 
   /** Applies the control plane's wish for one unit; idempotent. Starting happens in the background. */
-  apply(
-    name: string,
-    desired: AgentDesiredState,
-    hash: string,
-    text?: string,
-  ): Promise<AgentUnitView> {
-    return this.serialise(name, () => this.doApply(name, desired, hash, text));
+  apply(name: string, wish: UnitWish, text?: string): Promise<AgentUnitView> {
+    return this.serialise(name, () => this.doApply(name, wish, text));
   }
 
   list(): AgentUnitView[] {
@@ -90,6 +95,7 @@ export class UnitManager {
       since: status.since,
       ...(status.error ? { error: status.error } : {}),
       restarts: status.restarts,
+      ...(unit.launch > 0 ? { launch: unit.launch } : {}),
     };
   }
 
@@ -105,8 +111,7 @@ export class UnitManager {
 
   private async doApply(
     name: string,
-    desired: AgentDesiredState,
-    hash: string,
+    { desiredState: desired, hash, launch = 0 }: UnitWish,
     text: string | undefined,
   ): Promise<AgentUnitView> {
     const existing = this.units.get(name);
@@ -139,6 +144,16 @@ export class UnitManager {
       if (wasActive || this.neededByActive(name)) void this.startWithDependencies(name, new Set());
     }
     unit.desired = desired;
+    if (desired === "launched" && launch > unit.launch) {
+      // A stop and a start asked for in quick succession (a restart): the unit may never
+      // have been told to stop, but it must run anew.
+      const restart = unit.runner.isActive && unit.launch > 0;
+      unit.launch = launch;
+      if (restart) {
+        unit.log.line(`Restarting for launch ${launch}`);
+        await this.stopExplicitly(unit);
+      }
+    }
     if (desired === "launched") void this.startWithDependencies(name, new Set());
     else if (unit.runner.isActive && !this.neededByActive(name)) void this.stopExplicitly(unit);
     this.report(name);
@@ -178,7 +193,7 @@ export class UnitManager {
         }),
       onChange: () => this.changed(name, runner),
     });
-    return { name, hash, desired: "loaded", definition, runner, log };
+    return { name, hash, desired: "loaded", launch: 0, definition, runner, log };
   }
 
   private changed(name: string, runner: ServiceRunner): void {

@@ -1,4 +1,5 @@
 import type { Static } from "typebox";
+import type { UnitRecord, UnitStateRecord } from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { Machine } from "../schema/machines.ts";
 import type { Unit, UnitFileSummary } from "../schema/units.ts";
@@ -46,7 +47,7 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     hash: record.hash,
     shortHash: shortHash(record.hash),
     desiredState: record.desiredState,
-    currentState: currentStateOf(state?.activeState, reportedOn),
+    currentState: currentStateOf(state, record, reportedOn),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -57,21 +58,30 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     unit.activeState = state.activeState;
     unit.subState = state.subState;
   }
-  const reason = reasonOf(view, name, record.desiredState, reportedOn, state?.error);
+  const reason =
+    reasonOf(view, name, record.desiredState, reportedOn, state?.error) ??
+    restartReason(record, state);
   if (reason) unit.reason = reason;
   return unit;
 }
 
 /**
  * fleet's rule: inactive until the unit's machine reports it, then launched while it is
- * active and loaded otherwise.
+ * active and loaded otherwise. A unit asked to launch again (a restart) whose agent still
+ * runs the earlier launch is loaded until it runs the one asked for.
  */
 export function currentStateOf(
-  activeState: string | undefined,
+  state: UnitStateRecord | undefined,
+  unit: UnitRecord,
   machineId: string | undefined,
 ): CurrentState {
-  if (!machineId || activeState === undefined) return "inactive";
-  return activeState === "active" || activeState === "reloading" ? "launched" : "loaded";
+  if (!machineId || state === undefined) return "inactive";
+  if (state.activeState !== "active" && state.activeState !== "reloading") return "loaded";
+  return restartPending(state, unit) ? "loaded" : "launched";
+}
+
+function restartPending(state: UnitStateRecord, unit: UnitRecord): boolean {
+  return unit.desiredState === "launched" && (state.launch ?? 0) < (unit.launches ?? 0);
 }
 
 function reasonOf(
@@ -86,6 +96,14 @@ function reasonOf(
   if (!machineId)
     return view.scheduleStatus.get(name)?.reason ?? "waiting to be placed on a machine";
   if (!view.machines.has(machineId)) return `machine ${machineId} is not present`;
+  return undefined;
+}
+
+function restartReason(unit: UnitRecord, state: UnitStateRecord | undefined): string | undefined {
+  if (unit.stopHeldUntil && unit.desiredState === "loaded")
+    return `stop held until ${unit.stopHeldUntil} or until a fleet client reads the unit`;
+  if (state?.activeState === "active" && restartPending(state, unit))
+    return `restarting: launch ${unit.launches} asked for, launch ${state.launch ?? 0} runs`;
   return undefined;
 }
 

@@ -139,8 +139,16 @@ export class UnitCommands {
     });
   }
 
-  /** Sets a unit's desired state, creating an instance from its template when needed. */
-  async setDesiredState(name: string, desiredState: DesiredState): Promise<StateOutcome> {
+  /**
+   * Sets a unit's desired state, creating an instance from its template when needed. With
+   * `holdStopMs`, a launched unit set to loaded keeps running until the hold is released or
+   * runs out (see UnitRecord.stopHeldUntil).
+   */
+  async setDesiredState(
+    name: string,
+    desiredState: DesiredState,
+    { holdStopMs }: { holdStopMs?: number } = {},
+  ): Promise<StateOutcome> {
     const unitName = validName(name);
     if (unitName.kind === "template") {
       throw new ProblemError(
@@ -156,10 +164,10 @@ export class UnitCommands {
           if (read.mayBeStale) return undefined;
           return { created: false, changed: false, revision: existing.version };
         }
-        const result = await this.registry.updateUnit(
-          withDesiredState(existing.value, desiredState, at),
-          existing,
-        );
+        const record = withDesiredState(existing.value, desiredState, at);
+        if (holdStopMs && existing.value.desiredState === "launched" && desiredState === "loaded")
+          record.stopHeldUntil = new Date(this.now().getTime() + holdStopMs).toISOString();
+        const result = await this.registry.updateUnit(record, existing);
         return result.ok ? { created: false, changed: true, revision: result.revision } : undefined;
       }
       const template = unitName.template ? await read.unit(unitName.template) : undefined;
@@ -176,6 +184,17 @@ export class UnitCommands {
       const record = newUnitRecord(name, template.value.hash, desiredState, at);
       const result = await this.registry.createUnit(record, text, template);
       return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
+    });
+  }
+
+  /** Lets a held stop go ahead now (a fleet client has read the unit). */
+  async releaseStopHold(name: string): Promise<Revision> {
+    return this.retrying(async (read) => {
+      const existing = await read.unit(name);
+      if (!existing?.value.stopHeldUntil) return existing?.version ?? 0;
+      const { stopHeldUntil: _released, ...record } = existing.value;
+      const result = await this.registry.updateUnit(record, existing);
+      return result.ok ? result.revision : undefined;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { DesiredState, UnitRecord } from "../registry/records.ts";
+import { type DesiredState, stopHeld, type UnitRecord } from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { ClusterIndex, type SchedulerUnit } from "../scheduler/cluster-index.ts";
 import { checkPlacement, decideGlobal, planBatch } from "../scheduler/decide.ts";
@@ -12,6 +12,8 @@ export interface AgentTask {
   unit: string;
   desiredState: DesiredState;
   hash: string;
+  /** The launch asked for (UnitRecord.launches), with desiredState launched. */
+  launch?: number;
 }
 
 /** A placement to write: where the unit goes, and the placement it replaces, if any. */
@@ -39,10 +41,11 @@ export interface Actions {
   /** Units the scheduler could not place: they wait for the cluster to change. */
   waiting: string[];
   /**
-   * Units placed on a machine that vanished less than its grace ago (see MachineLoss), by
-   * the time at which it counts as lost: they stay where they are until then.
+   * Units to look at again at a given time without a change: those placed on a machine that
+   * vanished less than its grace ago (see MachineLoss), which stay where they are until it
+   * counts as lost, and those whose stop is held (UnitRecord.stopHeldUntil).
    */
-  held: Map<string, number>;
+  recheckAt: Map<string, number>;
 }
 
 /**
@@ -76,7 +79,7 @@ export function computeActions(
 ): Actions {
   if (!placements) {
     const { index, ...standing } = indexPlacements(view, specs, now, lostAt);
-    const actions = planActions(view, specs, index, standing, scope, undefined);
+    const actions = planActions(view, specs, index, standing, scope, undefined, now);
     onResult?.(index);
     return actions;
   }
@@ -90,6 +93,7 @@ export function computeActions(
       standingPlacements(view, specs, scope, now, lostAt),
       scope,
       placements.takeTouched(),
+      now,
       touched,
     );
     onResult?.(index);
@@ -110,6 +114,7 @@ function planActions(
   { targets, stale, held }: Standing,
   scope: Scope,
   touchedMachines: ReadonlySet<string> | undefined,
+  now: number,
   touched = new Set<string>(),
 ): Actions {
   const actions: Actions = {
@@ -118,7 +123,7 @@ function planActions(
     status: [],
     agent: [],
     waiting: [],
-    held,
+    recheckAt: held,
   };
   // Units that leave their machine in this pass, unless the scheduler puts them elsewhere
   // (then their removal and new placement are one write).
@@ -213,15 +218,28 @@ function planActions(
   for (const [name, machineIds] of targets) {
     const unit = view.units.get(name);
     if (!unit) continue;
+    if (stopHeld(unit, now)) {
+      // The agent is asked nothing until the hold ends: the unit runs on as it is.
+      actions.recheckAt.set(name, Date.parse(unit.stopHeldUntil as string));
+      continue;
+    }
+    const launch = unit.desiredState === "launched" ? (unit.launches ?? 0) : undefined;
     for (const machineId of machineIds) {
       if (isRemoved(name, machineId)) continue;
       const state = view.states.get(name)?.get(machineId);
-      if (state && state.hash === unit.hash && state.desiredState === unit.desiredState) continue;
+      if (
+        state &&
+        state.hash === unit.hash &&
+        state.desiredState === unit.desiredState &&
+        (launch === undefined || (state.launch ?? 0) >= launch)
+      )
+        continue;
       actions.agent.push({
         machineId,
         unit: name,
         desiredState: unit.desiredState,
         hash: unit.hash,
+        ...(launch ? { launch } : {}),
       });
     }
   }

@@ -8,7 +8,7 @@ export const REPORT_GRACE_MS = 10_000;
 
 interface CallRecord {
   /** The last call made, while its report may still be on its way. */
-  sent?: { desiredState: string; hash: string; at: number };
+  sent?: { desiredState: string; hash: string; launch: number | undefined; at: number };
   /** Failures in a row, and when the next attempt is due. */
   failures?: { attempts: number; nextAt: number };
 }
@@ -26,13 +26,17 @@ export class CallLog {
     const record = this.byUnit.get(task.unit)?.get(task.machineId);
     if (!record) return 0;
     const { sent, failures } = record;
-    const sameCall = sent && sent.desiredState === task.desiredState && sent.hash === task.hash;
+    const sameCall =
+      sent &&
+      sent.desiredState === task.desiredState &&
+      sent.hash === task.hash &&
+      sent.launch === task.launch;
     return Math.max(failures?.nextAt ?? 0, sameCall ? sent.at + REPORT_GRACE_MS : 0);
   }
 
   sent(task: AgentTask, at: number): void {
     const record = this.record(task);
-    record.sent = { desiredState: task.desiredState, hash: task.hash, at };
+    record.sent = { desiredState: task.desiredState, hash: task.hash, launch: task.launch, at };
   }
 
   succeeded(task: AgentTask): void {

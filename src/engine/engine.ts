@@ -234,7 +234,7 @@ export class Engine {
         const at = this.calls.dueAt(task);
         return at <= now ? now + REPORT_GRACE_MS : at;
       });
-      for (const [name, at] of actions.held) {
+      for (const [name, at] of actions.recheckAt) {
         this.scope.recheck(name, at);
         this.wake(at);
       }
@@ -321,6 +321,7 @@ export class Engine {
             name: task.unit,
             desiredState: task.desiredState,
             hash: task.hash,
+            ...(task.launch ? { launch: task.launch } : {}),
             ...(task.desiredState === "inactive" ? {} : textOf(this.options.view, task.hash)),
           })),
         ),

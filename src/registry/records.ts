@@ -25,6 +25,12 @@ export interface UnitRecord {
    * restart) restarts it even when the engine never saw it stopped.
    */
   launches?: number;
+  /**
+   * A stop asked through fleet's API waits until a client has read the unit once, or until
+   * this time (ISO), as fleet's agent acted on a change only at its next reconcile: fleetctl
+   * restart sets `loaded` and then waits to see `launched` before it sets `launched` again.
+   */
+  stopHeldUntil?: string;
 }
 
 /** The record with a new desired state, and the bookkeeping that goes with the change. */
@@ -34,11 +40,17 @@ export function withDesiredState(
   at: string,
 ): UnitRecord {
   const previous = record.desiredState;
-  const next: UnitRecord = { ...record, desiredState, updatedAt: at };
+  const { stopHeldUntil: _released, ...rest } = record;
+  const next: UnitRecord = { ...rest, desiredState, updatedAt: at };
   if (previous === "inactive" && desiredState !== "inactive") next.scheduledAt = at;
   if (previous !== "launched" && desiredState === "launched")
     next.launches = (record.launches ?? 0) + 1;
   return next;
+}
+
+/** Whether a stop asked through fleet's API is still held at `now` (ms). */
+export function stopHeld(record: UnitRecord, now: number): boolean {
+  return record.stopHeldUntil !== undefined && Date.parse(record.stopHeldUntil) > now;
 }
 
 /** Where the engine put a unit. Created once per placement, deleted when it is unplaced. */
@@ -74,6 +86,8 @@ export interface UnitStateRecord {
   subState: string;
   since: string;
   error?: string;
+  /** The launch (UnitRecord.launches) the unit last started for; absent before any. */
+  launch?: number;
 }
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */

@@ -15,10 +15,17 @@ const UnitHash = Type.String({
 
 const MAX_UNIT_TEXT = 262144;
 
+const Launch = Type.Integer({
+  minimum: 0,
+  description:
+    "How many times the unit has been asked to launch; a running unit asked for a later launch is restarted",
+});
+
 export const AgentUnitRequest = Type.Object(
   {
     desiredState: ref(AgentDesiredState),
     hash: UnitHash,
+    launch: Type.Optional(Launch),
     text: Type.Optional(
       Type.String({
         maxLength: MAX_UNIT_TEXT,
@@ -38,6 +45,7 @@ export const AgentUnitBatch = Type.Object(
           name: Type.String({ minLength: 1, maxLength: 256 }),
           desiredState: ref(AgentDesiredState),
           hash: UnitHash,
+          launch: Type.Optional(Launch),
         },
         { additionalProperties: false },
       ),
@@ -73,6 +81,7 @@ export const AgentUnit = Type.Object(
       Type.String({ description: "Why the unit failed: the command and its status" }),
     ),
     restarts: Type.Integer({ description: "How often Restart= restarted it" }),
+    launch: Type.Optional(Launch),
   },
   { $id: "AgentUnit", additionalProperties: false },
 );

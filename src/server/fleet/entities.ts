@@ -43,7 +43,7 @@ export class FleetEntities {
     if (!(item && global)) {
       const machineId = this.view.placements.get(name)?.machineId;
       const state = machineId ? this.view.states.get(name)?.get(machineId) : undefined;
-      unit.currentState = currentStateOf(state?.activeState, machineId);
+      unit.currentState = currentStateOf(state, record, machineId);
       unit.desiredState = record.desiredState;
       if (machineId) unit.machineID = machineId;
     } else {

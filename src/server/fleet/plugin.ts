@@ -25,6 +25,14 @@ import { decodePageToken, PageTokenError, slicePage } from "./paging.ts";
 import { fleetUnitNameError, goQuote } from "./unit-name.ts";
 
 const DESIRED_STATES: readonly string[] = ["inactive", "loaded", "launched"];
+/**
+ * How long a stop asked through fleet's API waits for the client to read the unit once.
+ * fleetctl restart sets `loaded`, then polls (every 250 ms) until it sees `launched`, then
+ * sets `launched`: fleet's agent acted late enough for that first poll to see the unit still
+ * running. Here the stop waits for that read, so restart returns and the unit really restarts
+ * (the later launch makes its agent start it anew); a client that never reads waits this long.
+ */
+const FLEET_STOP_HOLD_MS = 5000;
 const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"] as const;
 
 export interface FleetApiOptions {
@@ -143,8 +151,12 @@ export function fleetApi(
     );
 
     async function getUnit(request: FastifyRequest) {
-      const unit = entities.unit(itemName(request), { item: true });
+      const name = itemName(request);
+      const unit = entities.unit(name, { item: true });
       if (!unit) throw new FleetError(404, "unit does not exist");
+      // The client has seen the unit still launched: a stop it asked for goes ahead now.
+      if (view.units.get(name)?.stopHeldUntil)
+        await view.waitFor(await commands.releaseStopHold(name));
       return unit;
     }
 
@@ -197,7 +209,9 @@ export function fleetApi(
       if (isTemplate && desiredState !== "inactive")
         throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
       if (!isTemplate) {
-        const outcome = await commands.setDesiredState(name, desiredState as DesiredState);
+        const outcome = await commands.setDesiredState(name, desiredState as DesiredState, {
+          holdStopMs: FLEET_STOP_HOLD_MS,
+        });
         await view.waitFor(outcome.revision);
       }
       return reply.code(204).send();
