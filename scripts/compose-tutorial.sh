@@ -6,8 +6,7 @@
 # cluster down (scripts/compose-down.sh --volumes). Exits 0 when all of that passed, 1
 # otherwise. Slow (a minute or so), so not part of `npm test`.
 #   --keep            leave the cluster running afterwards
-#   FLOTILLA_SPEC_DIR where the tutorial's unit files are (default /work/shared/spec,
-#                     else test/fixtures)
+#   FLOTILLA_SPEC_DIR where the tutorial's unit files are (default test/fixtures)
 # shellcheck disable=SC2016 # JavaScript in single quotes: its ${...} are template literals
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +16,7 @@ API2=http://127.0.0.1:7630
 ETCD=http://127.0.0.1:23791
 UNITS=(apache@80.service apache-discovery@80.service)
 PAGE=scripts/images/apache/rootfs/var/www/html/index.html
-SPEC_DIR=${FLOTILLA_SPEC_DIR:-/work/shared/spec}
-if [ ! -f "$SPEC_DIR/apache@.service" ]; then SPEC_DIR=test/fixtures; fi
+SPEC_DIR=${FLOTILLA_SPEC_DIR:-test/fixtures}
 keep=
 case ${1:-} in
   --keep) keep=1 ;;

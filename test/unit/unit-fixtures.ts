@@ -1,5 +1,5 @@
-// The tutorial's two unit files, exactly as /work/shared/spec/ holds them (unit-spec-files.test.ts
-// checks the copies still match when that folder is present).
+// The tutorial's two unit files, byte for byte as test/fixtures/ ships them
+// (unit-spec-files.test.ts checks that the copies still match).
 export const APACHE_TEMPLATE = `[Unit]
 Description=Apache web server service
 After=etcd.service
