@@ -1,6 +1,7 @@
 // fleet's own functional scenarios that Flotilla once got wrong (TestScheduleMachineOf,
-// TestUnitRestart, TestScheduleCircularReplace, TestSingleNodeConnectivityLoss), driven through
-// /fleet/v1 the way fleet's fleetctl drives it. Every server here checks the placement
+// TestUnitRestart, TestScheduleCircularReplace, TestSingleNodeConnectivityLoss) and fleetctl's
+// unit commands with and without --no-block, each typed twice: as fleet's Go fleetctl sends
+// them to /fleet/v1, and through Flotilla's CLI. Every server here checks the placement
 // invariant after each engine pass (see test/support/server.ts).
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { TestCluster } from "../support/cluster.ts";
 import { rawEtcd } from "../support/etcd.ts";
+import { type Fleetctl, FleetctlReplay, FlotillaCli } from "../support/fleetctl.ts";
 import { http } from "../support/http.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -30,195 +32,199 @@ async function starts(name: string): Promise<number> {
   return text.split("\n").filter((line) => line === "started").length;
 }
 
-/** fleet's v1 API as fleetctl calls it. */
-class Fleet {
-  constructor(private readonly url: string) {}
-
-  async create(name: string, text: string, desiredState: string): Promise<void> {
-    const options = [];
-    let section = "";
-    for (const line of text.split("\n")) {
-      const header = /^\[(.+)\]$/.exec(line);
-      if (header) section = header[1] as string;
-      else if (line.includes("=")) {
-        const at = line.indexOf("=");
-        options.push({ section, name: line.slice(0, at), value: line.slice(at + 1) });
-      }
-    }
-    const response = await http("PUT", `${this.url}/fleet/v1/units/${name}`, {
-      json: { name, desiredState, options },
-    });
-    assert.equal(response.status, 201, response.text);
-  }
-
-  /** cAPI.SetUnitTargetState */
-  async setTargetState(name: string, desiredState: string): Promise<void> {
-    const response = await http("PUT", `${this.url}/fleet/v1/units/${name}`, {
-      json: { desiredState },
-    });
-    assert.equal(response.status, 204, response.text);
-  }
-
-  async unit(name: string): Promise<any> {
-    return (await http("GET", `${this.url}/fleet/v1/units/${name}`)).json;
-  }
-
-  /** fleetctl's waitForUnitStates: a GET every 250 ms until the unit's currentState is `state`. */
-  async waitForState(name: string, state: string): Promise<void> {
-    await waitUntil(`${name} ${state} (fleetctl's wait)`, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      return (await this.unit(name))?.currentState === state;
-    });
-  }
-
-  /** fleetctl restart (fleetctl/restart.go): set loaded, wait for launched, set launched, wait. */
-  async restart(name: string, { block = true } = {}): Promise<void> {
-    await this.setTargetState(name, "loaded");
-    if (block) await this.waitForState(name, "launched");
-    await this.setTargetState(name, "launched");
-    if (block) await this.waitForState(name, "launched");
-  }
-
-  async launchedUnits(): Promise<string[]> {
-    const { units } = (await http("GET", `${this.url}/fleet/v1/units`)).json;
-    return units.filter((unit: any) => unit.currentState === "launched").map((u: any) => u.name);
-  }
+/** The mark is written by the started process itself, just after the agent reports it. */
+async function startsReach(name: string, count: number): Promise<void> {
+  await waitUntil(`${name} started ${count} times`, async () => (await starts(name)) === count);
 }
 
-describe("fleet's functional scenarios through /fleet/v1", () => {
-  test("a service and its MachineOf sidekick move together off a lost machine", async () => {
+const fleetctls: { name: string; base: number; open: (url: string) => Promise<Fleetctl> }[] = [
+  { name: "fleet's fleetctl", base: 10, open: async (url) => new FleetctlReplay(url) },
+  { name: "Flotilla's CLI", base: 110, open: (url) => FlotillaCli.in(url) },
+];
+
+for (const { name, base, open } of fleetctls) {
+  /** A cluster of agents on 127.0.3.(base + n), and a fleetctl pointed at it. */
+  async function withCluster(
+    hosts: number[],
+    scenario: (cluster: TestCluster, fleetctl: Fleetctl) => Promise<void>,
+  ): Promise<void> {
     const cluster = await new TestCluster({
-      ips: ["127.0.3.11", "127.0.3.12", "127.0.3.13"],
+      ips: hosts.map((host) => `127.0.3.${base + host}`),
       presenceTtl: 3,
     }).start();
+    const fleetctl = await open(cluster.url);
     try {
-      const fleet = new Fleet(cluster.url);
-      for (const i of [1, 2, 3]) {
-        await fleet.create(`ping.${i}.service`, counting(`ping.${i}`), "launched");
-        await fleet.create(
-          `pong.${i}.service`,
-          counting(`pong.${i}`, `MachineOf=ping.${i}.service`),
-          "launched",
-        );
-      }
-      const ping = await cluster.launched("ping.1.service");
-      for (const i of [1, 2, 3]) {
-        const [a, b] = await Promise.all([
-          cluster.launched(`ping.${i}.service`),
-          cluster.launched(`pong.${i}.service`),
-        ]);
-        assert.equal(a.machineId, b.machineId);
-      }
-      const victim = cluster.agentOn(ping.machineId);
-      await victim.daemon.stop("SIGKILL");
-      cluster.agents = cluster.agents.filter((agent) => agent !== victim);
-      const moved = await Promise.all(
-        ["ping.1.service", "pong.1.service"].map((name) =>
-          cluster.waitFor(
-            name,
-            (unit) => unit.currentState === "launched" && unit.machineId !== victim.machineId,
-            "running on another machine",
+      await scenario(cluster, fleetctl);
+    } finally {
+      await fleetctl.close();
+      await cluster.stop();
+    }
+  }
+
+  describe(`fleet's functional scenarios through ${name}`, () => {
+    test("a service and its MachineOf sidekick move together off a lost machine", () =>
+      withCluster([1, 2, 3], async (cluster, fleetctl) => {
+        const names = [];
+        for (const i of [1, 2, 3]) {
+          await fleetctl.write(`ping.${i}.service`, counting(`${base}.ping.${i}`));
+          await fleetctl.write(
+            `pong.${i}.service`,
+            counting(`${base}.pong.${i}`, `MachineOf=ping.${i}.service`),
+          );
+          names.push(`ping.${i}.service`, `pong.${i}.service`);
+        }
+        await fleetctl.start(names);
+        for (const i of [1, 2, 3]) {
+          const [a, b] = await Promise.all([
+            cluster.launched(`ping.${i}.service`),
+            cluster.launched(`pong.${i}.service`),
+          ]);
+          assert.equal(a.machineId, b.machineId);
+        }
+        const ping = await cluster.launched("ping.1.service");
+        const victim = cluster.agentOn(ping.machineId);
+        await victim.daemon.stop("SIGKILL");
+        cluster.agents = cluster.agents.filter((agent) => agent !== victim);
+        const moved = await Promise.all(
+          ["ping.1.service", "pong.1.service"].map((unit) =>
+            cluster.waitFor(
+              unit,
+              (seen) => seen.currentState === "launched" && seen.machineId !== victim.machineId,
+              "running on another machine",
+            ),
           ),
-        ),
-      );
-      assert.equal(moved[0].machineId, moved[1].machineId, "the sidekick went with its service");
-    } finally {
-      await cluster.stop();
-    }
+        );
+        assert.equal(moved[0].machineId, moved[1].machineId, "the sidekick went with its service");
+      }));
+
+    test("restart returns and really restarts, blocking or not; stop and start block", () =>
+      withCluster([11], async (cluster, fleetctl) => {
+        const mark = `${base}.again`;
+        await fleetctl.write("again.service", counting(mark));
+        await fleetctl.start(["again.service"]);
+        await startsReach(mark, 1);
+
+        await fleetctl.restart("again.service");
+        await startsReach(mark, 2);
+        await cluster.launched("again.service");
+
+        await fleetctl.restart("again.service", { block: false });
+        await startsReach(mark, 3);
+        await cluster.launched("again.service");
+
+        // Blocking stop and start: a stop held for fleetctl's first poll goes ahead once read.
+        await fleetctl.stop("again.service");
+        assert.equal((await cluster.unit("again.service")).activeState, "inactive");
+        await fleetctl.start(["again.service"]);
+        await startsReach(mark, 4);
+
+        // A stop nobody reads after still happens, once the hold runs out.
+        await fleetctl.stop("again.service", { block: false });
+        await cluster.waitFor(
+          "again.service",
+          (unit) => unit.activeState === "inactive",
+          "stopped",
+        );
+        await fleetctl.start(["again.service"], { block: false });
+        await cluster.launched("again.service");
+        await startsReach(mark, 5);
+      }));
+
+    test("load, unload and destroy, blocking or not", () =>
+      withCluster([21], async (cluster, fleetctl) => {
+        const mark = `${base}.cycle`;
+        const nothingRunning = () =>
+          waitUntil("nothing running", async () => (await fleetctl.runningUnits()).length === 0);
+        const gone = async () => {
+          await waitUntil(
+            "the unit gone",
+            async () => (await cluster.unit("cycle.service")).status === 404,
+          );
+          await nothingRunning();
+        };
+        await fleetctl.write("cycle.service", counting(mark));
+        await fleetctl.load(["cycle.service"], { block: false });
+        await cluster.waitFor("cycle.service", (unit) => unit.currentState === "loaded", "loaded");
+        await fleetctl.unload("cycle.service", { block: false });
+        await cluster.waitFor(
+          "cycle.service",
+          (unit) => unit.currentState === "inactive" && unit.machineId === undefined,
+          "unloaded",
+        );
+
+        await fleetctl.load(["cycle.service"]);
+        assert.equal((await cluster.unit("cycle.service")).currentState, "loaded");
+        await fleetctl.start(["cycle.service"]);
+        await startsReach(mark, 1);
+        await fleetctl.unload("cycle.service");
+        assert.equal((await cluster.unit("cycle.service")).currentState, "inactive");
+        // currentState is the placement: the machine stops the process right after.
+        await nothingRunning();
+
+        await fleetctl.start(["cycle.service"]);
+        await startsReach(mark, 2);
+        await fleetctl.destroy("cycle.service");
+        await gone();
+
+        await fleetctl.start(["cycle.service"], { block: false });
+        await cluster.launched("cycle.service");
+        await startsReach(mark, 3);
+        await fleetctl.destroy("cycle.service", { block: false });
+        await gone();
+      }));
+
+    test("circular Replaces: only the unit started later runs", () =>
+      withCluster([31, 32], async (cluster, fleetctl) => {
+        await fleetctl.write(
+          "replace.0.service",
+          counting(`${base}.replace.0`, "Replaces=replace-kick0.service"),
+        );
+        await fleetctl.write(
+          "replace-kick0.service",
+          counting(`${base}.replace-kick0`, "Replaces=replace.0.service"),
+        );
+        await fleetctl.start(["replace.0.service"]);
+        await fleetctl.start(["replace-kick0.service"]);
+        const loser = await cluster.waitFor(
+          "replace.0.service",
+          (unit) => unit.currentState === "inactive" && unit.machineId === undefined,
+          "unscheduled",
+        );
+        assert.match(loser.reason, /replace-kick0\.service was scheduled later/);
+        await waitUntil(
+          "replace.0.service stopped",
+          async () => (await fleetctl.runningUnits()).join() === "replace-kick0.service",
+        );
+      }));
+
+    test("a machine that vanishes and comes back within its grace keeps its units running", () =>
+      withCluster([41], async (cluster, fleetctl) => {
+        const mark = `${base}.steady`;
+        await fleetctl.write("steady.service", counting(mark));
+        await fleetctl.start(["steady.service"]);
+        const unit = await cluster.launched("steady.service");
+        const etcd = rawEtcd();
+        try {
+          const key = `${cluster.prefix}machines/${unit.machineId}`;
+          const kv = (await etcd.get(key).exec()).kvs[0];
+          assert.ok(kv);
+          // What etcd does when a lease runs out during an outage, and the agent's
+          // announcement after it: the engine sees the machine go, then come back.
+          await etcd.delete().key(key).exec();
+          await waitUntil("the server sees the machine gone", async () => {
+            const { machines } = (await http("GET", `${cluster.url}/v1/machines`)).json;
+            return machines.length === 0;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await etcd.put(key).value(kv.value).lease(kv.lease).exec();
+          // Longer than the grace (TTL/3 + 1 s = 2 s): a pass has looked at it meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 4000));
+        } finally {
+          etcd.close();
+        }
+        const after = await cluster.launched("steady.service");
+        assert.equal(after.machineId, unit.machineId);
+        assert.equal(await starts(mark), 1, "the unit was never restarted");
+      }));
   });
-
-  test("fleetctl restart returns and really restarts, blocking or not", async () => {
-    const cluster = await new TestCluster({ ips: ["127.0.3.21"], presenceTtl: 3 }).start();
-    try {
-      const fleet = new Fleet(cluster.url);
-      await fleet.create("again.service", counting("again"), "launched");
-      await fleet.waitForState("again.service", "launched");
-      await waitUntil("first start", async () => (await starts("again")) === 1);
-
-      await fleet.restart("again.service");
-      await waitUntil("a second start", async () => (await starts("again")) === 2);
-      await fleet.waitForState("again.service", "launched");
-
-      await fleet.restart("again.service", { block: false });
-      await waitUntil("a third start", async () => (await starts("again")) === 3);
-      await fleet.waitForState("again.service", "launched");
-
-      // fleetctl stop and start, blocking: the held stop goes ahead once the unit is read.
-      await fleet.setTargetState("again.service", "loaded");
-      await fleet.waitForState("again.service", "loaded");
-      assert.equal((await cluster.unit("again.service")).activeState, "inactive");
-      await fleet.setTargetState("again.service", "launched");
-      await fleet.waitForState("again.service", "launched");
-      assert.equal(await starts("again"), 4);
-
-      // A stop nobody reads after still happens, once the hold runs out.
-      await fleet.setTargetState("again.service", "loaded");
-      await cluster.waitFor("again.service", (unit) => unit.activeState === "inactive", "stopped");
-    } finally {
-      await cluster.stop();
-    }
-  });
-
-  test("circular Replaces: only the unit started later runs", async () => {
-    const cluster = await new TestCluster({
-      ips: ["127.0.3.31", "127.0.3.32"],
-      presenceTtl: 3,
-    }).start();
-    try {
-      const fleet = new Fleet(cluster.url);
-      await fleet.create(
-        "replace.0.service",
-        counting("replace.0", "Replaces=replace-kick0.service"),
-        "launched",
-      );
-      await cluster.launched("replace.0.service");
-      await fleet.create(
-        "replace-kick0.service",
-        counting("replace-kick0", "Replaces=replace.0.service"),
-        "launched",
-      );
-      await cluster.launched("replace-kick0.service");
-      const loser = await cluster.waitFor(
-        "replace.0.service",
-        (unit) => unit.currentState === "inactive" && unit.machineId === undefined,
-        "unscheduled",
-      );
-      assert.match(loser.reason, /replace-kick0\.service was scheduled later/);
-      await waitUntil(
-        "replace.0.service stopped",
-        async () => (await fleet.launchedUnits()).join() === "replace-kick0.service",
-      );
-    } finally {
-      await cluster.stop();
-    }
-  });
-
-  test("a machine that vanishes and comes back within its grace keeps its units running", async () => {
-    const cluster = await new TestCluster({ ips: ["127.0.3.41"], presenceTtl: 3 }).start();
-    const etcd = rawEtcd();
-    try {
-      await new Fleet(cluster.url).create("steady.service", counting("steady"), "launched");
-      const unit = await cluster.launched("steady.service");
-      const key = `${cluster.prefix}machines/${unit.machineId}`;
-      const kv = (await etcd.get(key).exec()).kvs[0];
-      assert.ok(kv);
-      // What etcd does when a lease runs out during an outage, and the agent's announcement
-      // after it: the engine sees the machine go, then come back.
-      await etcd.delete().key(key).exec();
-      await waitUntil("the server sees the machine gone", async () => {
-        const { machines } = (await http("GET", `${cluster.url}/v1/machines`)).json;
-        return machines.length === 0;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await etcd.put(key).value(kv.value).lease(kv.lease).exec();
-      // Longer than the grace (TTL/3 + 1 s = 2 s): a pass has looked at it meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      const after = await cluster.launched("steady.service");
-      assert.equal(after.machineId, unit.machineId);
-      assert.equal(await starts("steady"), 1, "the unit was never restarted");
-    } finally {
-      etcd.close();
-      await cluster.stop();
-    }
-  });
-});
+}

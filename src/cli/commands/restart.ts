@@ -1,4 +1,4 @@
-import { blockFlagHelp, blockingOf } from "../blocking.ts";
+import { blockFlagHelp, blockingOf, blockOptions } from "../blocking.ts";
 import { defineCommand } from "../command.ts";
 import { putDesiredState } from "../desired-states.ts";
 import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
@@ -9,11 +9,12 @@ import { fleetStateOf } from "../unit-states.ts";
 export const restartCommand = defineCommand({
   name: "restart",
   summary: "Restart one or more units in the cluster, one after the other",
-  usage: "[--block-attempts=N] UNIT...",
+  usage: "[--no-block|--block-attempts=N] UNIT...",
   description: `Stops each running unit and starts it again, waiting for each step before the
-next unit; a unit that is loaded but stopped is started.`,
-  options: { "block-attempts": { type: "string" } },
-  flagHelp: blockFlagHelp.filter(([flag]) => flag.startsWith("--block-attempts")),
+next unit; a unit that is loaded but stopped is started. With --no-block the stop and the
+start are only asked for: the unit's machine restarts it (fleetctl has no --no-block here).`,
+  options: { ...blockOptions },
+  flagHelp: blockFlagHelp,
   arguments: "units",
   async run(context, { values, positionals }) {
     const blocking = blockingOf(values);
