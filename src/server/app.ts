@@ -42,6 +42,8 @@ export interface AppOptions {
   maxEventStreams?: number;
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
+  /** How long a stop asked through /fleet/v1 waits for the client to read the unit (fleetApi). */
+  fleetStopHoldMs?: number;
 }
 
 /** Schemas shared by reference; each becomes a named OpenAPI component. */
@@ -180,8 +182,9 @@ export async function buildApp(
   await app.register(announcementRoutes(context));
   await app.register(planRoutes(context));
   await app.register(dashboardRoutes());
-  await app.register(fleetApi(context), { prefix: "/fleet/v1" });
-  await app.register(fleetApi(context, { hidden: true }), { prefix: "/v1-alpha" });
+  const stopHoldMs = options.fleetStopHoldMs;
+  await app.register(fleetApi(context, { stopHoldMs }), { prefix: "/fleet/v1" });
+  await app.register(fleetApi(context, { hidden: true, stopHoldMs }), { prefix: "/v1-alpha" });
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

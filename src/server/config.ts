@@ -24,6 +24,8 @@ export interface ServerConfig {
   maxEventStreams: number;
   /** Check the placement invariant after every engine pass, and log what breaks it. */
   checkPlacements: boolean;
+  /** How long a stop asked through /fleet/v1 waits for the client to read the unit. */
+  fleetStopHoldSeconds: number;
 }
 
 export const SERVER_DEFAULTS = {
@@ -33,6 +35,7 @@ export const SERVER_DEFAULTS = {
   logLevel: "info",
   rateLimit: 100,
   maxEventStreams: 16,
+  fleetStopHold: "5",
 } as const;
 
 /** Flags win over FLOTILLA_* environment variables, which win over defaults. */
@@ -57,6 +60,7 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "check-placements": { type: "boolean" },
+      "fleet-stop-hold": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -114,6 +118,10 @@ export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConf
       SERVER_DEFAULTS.maxEventStreams,
     ),
     checkPlacements: values["check-placements"] ?? env.FLOTILLA_CHECK_PLACEMENTS === "true",
+    fleetStopHoldSeconds: parseSeconds(
+      "--fleet-stop-hold",
+      values["fleet-stop-hold"] ?? env.FLOTILLA_FLEET_STOP_HOLD ?? SERVER_DEFAULTS.fleetStopHold,
+    ),
   };
 }
 

@@ -27,7 +27,7 @@ export interface ControlPlaneOptions {
   leaderTtlSeconds?: number;
   /** false for a server that only serves the API and never leads the engine. */
   runEngine?: boolean;
-  app?: Pick<AppOptions, "tokens" | "rateLimit" | "maxEventStreams" | "tls">;
+  app?: Pick<AppOptions, "tokens" | "rateLimit" | "maxEventStreams" | "tls" | "fleetStopHoldMs">;
   /**
    * Check, after every engine pass, that every placement meets its unit's requirements;
    * what breaks it is logged, counted in /metrics and kept in `placementViolations`.

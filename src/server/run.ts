@@ -20,6 +20,7 @@ export async function runServer(argv: string[]): Promise<void> {
       rateLimit: config.rateLimit,
       maxEventStreams: config.maxEventStreams,
       tls: config.tls,
+      fleetStopHoldMs: config.fleetStopHoldSeconds * 1000,
     },
   });
   const app = await controlPlane.build();

@@ -47,10 +47,12 @@ for (const { name, base, open } of fleetctls) {
   async function withCluster(
     hosts: number[],
     scenario: (cluster: TestCluster, fleetctl: Fleetctl) => Promise<void>,
+    options: { fleetStopHoldMs?: number } = {},
   ): Promise<void> {
     const cluster = await new TestCluster({
       ips: hosts.map((host) => `127.0.3.${base + host}`),
       presenceTtl: 3,
+      ...options,
     }).start();
     const fleetctl = await open(cluster.url);
     try {
@@ -97,38 +99,56 @@ for (const { name, base, open } of fleetctls) {
         assert.equal(moved[0].machineId, moved[1].machineId, "the sidekick went with its service");
       }));
 
+    // fleetctl's first poll after a stop must come within the hold: a long one here, so that
+    // no load on the machine running the test can make it late.
     test("restart returns and really restarts, blocking or not; stop and start block", () =>
-      withCluster([11], async (cluster, fleetctl) => {
-        const mark = `${base}.again`;
-        await fleetctl.write("again.service", counting(mark));
-        await fleetctl.start(["again.service"]);
-        await startsReach(mark, 1);
+      withCluster(
+        [11],
+        async (cluster, fleetctl) => {
+          const mark = `${base}.again`;
+          await fleetctl.write("again.service", counting(mark));
+          await fleetctl.start(["again.service"]);
+          await startsReach(mark, 1);
 
-        await fleetctl.restart("again.service");
-        await startsReach(mark, 2);
-        await cluster.launched("again.service");
+          await fleetctl.restart("again.service");
+          await startsReach(mark, 2);
+          await cluster.launched("again.service");
 
-        await fleetctl.restart("again.service", { block: false });
-        await startsReach(mark, 3);
-        await cluster.launched("again.service");
+          await fleetctl.restart("again.service", { block: false });
+          await startsReach(mark, 3);
+          await cluster.launched("again.service");
 
-        // Blocking stop and start: a stop held for fleetctl's first poll goes ahead once read.
-        await fleetctl.stop("again.service");
-        assert.equal((await cluster.unit("again.service")).activeState, "inactive");
-        await fleetctl.start(["again.service"]);
-        await startsReach(mark, 4);
+          // Blocking stop and start: a stop held for fleetctl's first poll goes ahead once read.
+          await fleetctl.stop("again.service");
+          assert.equal((await cluster.unit("again.service")).activeState, "inactive");
+          await fleetctl.start(["again.service"]);
+          await startsReach(mark, 4);
 
-        // A stop nobody reads after still happens, once the hold runs out.
-        await fleetctl.stop("again.service", { block: false });
-        await cluster.waitFor(
-          "again.service",
-          (unit) => unit.activeState === "inactive",
-          "stopped",
-        );
-        await fleetctl.start(["again.service"], { block: false });
-        await cluster.launched("again.service");
-        await startsReach(mark, 5);
-      }));
+          // Neither waits: whether or not the stop went ahead, the later launch restarts it.
+          await fleetctl.stop("again.service", { block: false });
+          await fleetctl.start(["again.service"], { block: false });
+          await cluster.launched("again.service");
+          await startsReach(mark, 5);
+        },
+        { fleetStopHoldMs: 600_000 },
+      ));
+
+    test("a stop nobody reads after still happens, once the hold runs out", () =>
+      withCluster(
+        [12],
+        async (cluster, fleetctl) => {
+          const mark = `${base}.unread`;
+          await fleetctl.write("unread.service", counting(mark));
+          await fleetctl.start(["unread.service"]);
+          await fleetctl.stop("unread.service", { block: false });
+          await cluster.waitFor(
+            "unread.service",
+            (unit) => unit.activeState === "inactive",
+            "stopped",
+          );
+        },
+        { fleetStopHoldMs: 2000 },
+      ));
 
     test("load, unload and destroy, blocking or not", () =>
       withCluster([21], async (cluster, fleetctl) => {

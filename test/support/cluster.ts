@@ -22,6 +22,8 @@ export interface ClusterOptions {
   etcd?: string;
   /** Flags every agent gets besides the usual ones (another Docker engine, ...). */
   agentArgs?: string[];
+  /** How long a stop asked through /fleet/v1 waits for a read (the servers' default: 5 s). */
+  fleetStopHoldMs?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export class TestCluster {
           etcd: etcd.split(","),
           agentToken: AGENT_TOKEN,
           engine: true,
+          app: { fleetStopHoldMs: this.options.fleetStopHoldMs },
         }),
       );
     }

@@ -30,12 +30,16 @@ const DESIRED_STATES: readonly string[] = ["inactive", "loaded", "launched"];
  * fleetctl restart sets `loaded`, then polls (every 250 ms) until it sees `launched`, then
  * sets `launched`: fleet's agent acted late enough for that first poll to see the unit still
  * running. Here the stop waits for that read, so restart returns and the unit really restarts
- * (the later launch makes its agent start it anew); a client that never reads waits this long.
+ * (the later launch makes its agent start it anew); a client that never reads waits this long
+ * (`--fleet-stop-hold`). A fleetctl whose first poll comes later than that finds the unit
+ * stopped and waits for `launched` for ever, as it would have in fleet had its agent been fast.
  */
 const FLEET_STOP_HOLD_MS = 5000;
 const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"] as const;
 
 export interface FleetApiOptions {
+  /** How long a held stop waits for the client's read; default 5 s. */
+  stopHoldMs?: number;
   /** Serve without listing the routes in the OpenAPI document (the /v1-alpha alias). */
   hidden?: boolean;
 }
@@ -210,7 +214,7 @@ export function fleetApi(
         throw new FleetError(400, `cannot activate template ${goQuote(name)}`);
       if (!isTemplate) {
         const outcome = await commands.setDesiredState(name, desiredState as DesiredState, {
-          holdStopMs: FLEET_STOP_HOLD_MS,
+          holdStopMs: options.stopHoldMs ?? FLEET_STOP_HOLD_MS,
         });
         await view.waitFor(outcome.revision);
       }
