@@ -31,10 +31,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Change machine metadata with JSON-patch operations (fleet)
-         * @description fleet's format: [{"op":"add|replace|remove","path":"/<id>/metadata/<key>","value":{"value":"..."}}]
-         */
+        /** Change machine metadata with JSON-patch operations (fleet) */
         patch: operations["fleetPatchMachines"];
         trace?: never;
     };
@@ -355,6 +352,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "key": "/announce/services/apache80",
+         *       "value": "10.0.0.1:80",
+         *       "unit": "apache-discovery@80.service",
+         *       "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "ttlSeconds": 60,
+         *       "remainingSeconds": 42,
+         *       "since": "2026-12-07T09:30:00.000Z"
+         *     }
+         */
         Announcement: {
             /** @description The announced etcd key, as the unit file names it */
             key: string;
@@ -368,9 +376,46 @@ export interface components {
             unit: string;
             value: string;
         };
+        /**
+         * @example {
+         *       "announcements": [
+         *         {
+         *           "key": "/announce/services/apache80",
+         *           "value": "10.0.0.1:80",
+         *           "unit": "apache-discovery@80.service",
+         *           "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "ttlSeconds": 60,
+         *           "remainingSeconds": 42,
+         *           "since": "2026-12-07T09:30:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
         AnnouncementList: {
             announcements: components["schemas"]["Announcement"][];
         };
+        /**
+         * @example {
+         *       "revision": 1042,
+         *       "type": "unit.updated",
+         *       "name": "apache@80.service",
+         *       "data": {
+         *         "name": "apache@80.service",
+         *         "kind": "instance",
+         *         "template": "apache@.service",
+         *         "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *         "shortHash": "7a9a500",
+         *         "desiredState": "launched",
+         *         "currentState": "launched",
+         *         "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *         "loadState": "loaded",
+         *         "activeState": "active",
+         *         "subState": "running",
+         *         "createdAt": "2026-12-07T09:30:00.000Z",
+         *         "updatedAt": "2026-12-07T09:30:00.000Z"
+         *       }
+         *     }
+         */
         ClusterEvent: {
             /** @description The resource as GET returns it; absent for a deletion */
             data?: unknown;
@@ -378,19 +423,70 @@ export interface components {
             name: string;
             /** @description etcd revision; send it back as Last-Event-ID to resume */
             revision: number;
-            /** @description Also the SSE event name */
+            /**
+             * @description Also the SSE event name
+             * @enum {string}
+             */
             type: "unit.updated" | "unit.deleted" | "unit-file.updated" | "unit-file.deleted" | "machine.updated" | "machine.deleted";
         };
-        /** @description What the unit's machine reports: inactive until placed and reported. */
+        /**
+         * @description What the unit's machine reports: inactive until placed and reported.
+         * @example launched
+         * @enum {string}
+         */
         CurrentState: "inactive" | "loaded" | "launched";
-        /** @description What the cluster should do with a unit. */
+        /**
+         * @description What the cluster should do with a unit.
+         * @example launched
+         * @enum {string}
+         */
         DesiredState: "inactive" | "loaded" | "launched";
+        /**
+         * @description A Google API discovery document describing fleet's v1 API
+         * @example {
+         *       "kind": "discovery#restDescription",
+         *       "discoveryVersion": "v1",
+         *       "id": "fleet:v1",
+         *       "name": "schema",
+         *       "version": "v1",
+         *       "basePath": "/fleet/v1/"
+         *     }
+         */
+        FleetDiscovery: {
+            basePath: string;
+            discoveryVersion: string;
+            id: string;
+            /** @description discovery#restDescription */
+            kind: string;
+            name: string;
+            version: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "error": {
+         *         "code": 404,
+         *         "message": "unit does not exist"
+         *       }
+         *     }
+         */
         FleetError: {
             error: {
                 code: number;
                 message: string;
             };
         };
+        /**
+         * @example {
+         *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "metadata": {
+         *         "region": "eu",
+         *         "disk": "ssd"
+         *       },
+         *       "primaryIP": "10.0.0.1"
+         *     }
+         */
         FleetMachine: {
             id?: string;
             metadata?: {
@@ -398,10 +494,121 @@ export interface components {
             };
             primaryIP?: string;
         };
+        /**
+         * @example {
+         *       "machines": [
+         *         {
+         *           "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "metadata": {
+         *             "region": "eu",
+         *             "disk": "ssd"
+         *           },
+         *           "primaryIP": "10.0.0.1"
+         *         }
+         *       ]
+         *     }
+         */
         FleetMachinePage: {
             machines?: components["schemas"]["FleetMachine"][];
             nextPageToken?: string;
         };
+        /**
+         * @description fleet's metadata operations. fleet decoded the body as JSON whatever its Content-Type; an empty body is refused with fleet's decoder message, EOF.
+         * @example [
+         *       {
+         *         "op": "add",
+         *         "path": "/148a18ff6ab5d7bd8b1b1a9bf2d7ab2d/metadata/region",
+         *         "value": {
+         *           "value": "eu"
+         *         }
+         *       }
+         *     ]
+         */
+        FleetMachinePatch: {
+            /** @enum {string} */
+            op: "add" | "replace" | "remove";
+            /** @description /<machine id>/metadata/<key> */
+            path: string;
+            /** @description For add and replace */
+            value?: {
+                value: string;
+            };
+        }[];
+        /**
+         * @example {
+         *       "currentState": "launched",
+         *       "desiredState": "launched",
+         *       "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "name": "apache@80.service",
+         *       "options": [
+         *         {
+         *           "section": "Unit",
+         *           "name": "Description",
+         *           "value": "Apache web server service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "etcd.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "docker.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "Requires",
+         *           "value": "apache-discovery@%i.service"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "TimeoutStartSec",
+         *           "value": "0"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "KillMode",
+         *           "value": "none"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "EnvironmentFile",
+         *           "value": "/etc/environment"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker kill apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker rm apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "/usr/bin/docker pull user_name/apache"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStart",
+         *           "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStop",
+         *           "value": "/usr/bin/docker stop apache%i"
+         *         },
+         *         {
+         *           "section": "X-Fleet",
+         *           "name": "X-Conflicts",
+         *           "value": "apache@*.service"
+         *         }
+         *       ]
+         *     }
+         */
         FleetUnit: {
             currentState?: string;
             desiredState?: string;
@@ -409,15 +616,111 @@ export interface components {
             name?: string;
             options?: components["schemas"]["FleetUnitOption"][];
         };
+        /**
+         * @example {
+         *       "section": "Unit",
+         *       "name": "Description",
+         *       "value": "Apache web server service"
+         *     }
+         */
         FleetUnitOption: {
             name?: string;
             section?: string;
             value?: string;
         };
+        /**
+         * @example {
+         *       "units": [
+         *         {
+         *           "currentState": "launched",
+         *           "desiredState": "launched",
+         *           "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "name": "apache@80.service",
+         *           "options": [
+         *             {
+         *               "section": "Unit",
+         *               "name": "Description",
+         *               "value": "Apache web server service"
+         *             },
+         *             {
+         *               "section": "Unit",
+         *               "name": "After",
+         *               "value": "etcd.service"
+         *             },
+         *             {
+         *               "section": "Unit",
+         *               "name": "After",
+         *               "value": "docker.service"
+         *             },
+         *             {
+         *               "section": "Unit",
+         *               "name": "Requires",
+         *               "value": "apache-discovery@%i.service"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "TimeoutStartSec",
+         *               "value": "0"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "KillMode",
+         *               "value": "none"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "EnvironmentFile",
+         *               "value": "/etc/environment"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "ExecStartPre",
+         *               "value": "-/usr/bin/docker kill apache%i"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "ExecStartPre",
+         *               "value": "-/usr/bin/docker rm apache%i"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "ExecStartPre",
+         *               "value": "/usr/bin/docker pull user_name/apache"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "ExecStart",
+         *               "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
+         *             },
+         *             {
+         *               "section": "Service",
+         *               "name": "ExecStop",
+         *               "value": "/usr/bin/docker stop apache%i"
+         *             },
+         *             {
+         *               "section": "X-Fleet",
+         *               "name": "X-Conflicts",
+         *               "value": "apache@*.service"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         FleetUnitPage: {
             nextPageToken?: string;
             units?: components["schemas"]["FleetUnit"][];
         };
+        /**
+         * @example {
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "name": "apache@80.service",
+         *       "systemdActiveState": "active",
+         *       "systemdLoadState": "loaded",
+         *       "systemdSubState": "running"
+         *     }
+         */
         FleetUnitState: {
             hash?: string;
             machineID?: string;
@@ -426,15 +729,56 @@ export interface components {
             systemdLoadState?: string;
             systemdSubState?: string;
         };
+        /**
+         * @example {
+         *       "states": [
+         *         {
+         *           "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *           "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "name": "apache@80.service",
+         *           "systemdActiveState": "active",
+         *           "systemdLoadState": "loaded",
+         *           "systemdSubState": "running"
+         *         }
+         *       ]
+         *     }
+         */
         FleetUnitStatePage: {
             nextPageToken?: string;
             states?: components["schemas"]["FleetUnitState"][];
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "revision": 1042
+         *     }
+         */
         Health: {
             detail?: string;
             revision?: number;
+            /** @enum {string} */
             status: "ok" | "unavailable";
         };
+        /**
+         * @example {
+         *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "shortId": "148a18ff",
+         *       "publicIP": "10.0.0.1",
+         *       "privateIP": "10.0.0.1",
+         *       "metadata": {
+         *         "region": "eu",
+         *         "disk": "ssd"
+         *       },
+         *       "agentURL": "http://10.0.0.1:7601",
+         *       "version": "0.1.0",
+         *       "units": [
+         *         "apache-discovery@80.service",
+         *         "apache@80.service"
+         *       ],
+         *       "startedAt": "2026-12-07T09:30:00.000Z",
+         *       "heartbeatAt": "2026-12-07T09:30:00.000Z"
+         *     }
+         */
         Machine: {
             agentURL: string;
             /** Format: date-time */
@@ -453,16 +797,78 @@ export interface components {
             units: string[];
             version: string;
         };
+        /**
+         * @example {
+         *       "machines": [
+         *         {
+         *           "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "shortId": "148a18ff",
+         *           "publicIP": "10.0.0.1",
+         *           "privateIP": "10.0.0.1",
+         *           "metadata": {
+         *             "region": "eu",
+         *             "disk": "ssd"
+         *           },
+         *           "agentURL": "http://10.0.0.1:7601",
+         *           "version": "0.1.0",
+         *           "units": [
+         *             "apache-discovery@80.service",
+         *             "apache@80.service"
+         *           ],
+         *           "startedAt": "2026-12-07T09:30:00.000Z",
+         *           "heartbeatAt": "2026-12-07T09:30:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
         MachineList: {
             machines: components["schemas"]["Machine"][];
         };
-        /** @description A JSON merge patch of the machine's metadata: a string sets a key, null removes it. */
+        /**
+         * @description A JSON merge patch of the machine's metadata: a string sets a key, null removes it.
+         * @example {
+         *       "disk": "ssd",
+         *       "region": null
+         *     }
+         */
         MetadataPatch: {
             [key: string]: string | null;
         };
+        /**
+         * @example {
+         *       "units": [
+         *         {
+         *           "unit": "apache@9999.service",
+         *           "machineId": "491586a6508f4c5b9c7e1e3d2a0f6b8c",
+         *           "alreadyPlaced": false,
+         *           "displaces": [],
+         *           "rejected": [
+         *             {
+         *               "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *               "reason": "conflicts with apache@80.service (X-Conflicts=apache@*.service)"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         Plan: {
             units: components["schemas"]["PlannedUnit"][];
         };
+        /**
+         * @example {
+         *       "unit": "apache@9999.service",
+         *       "machineId": "491586a6508f4c5b9c7e1e3d2a0f6b8c",
+         *       "alreadyPlaced": false,
+         *       "displaces": [],
+         *       "rejected": [
+         *         {
+         *           "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "reason": "conflicts with apache@80.service (X-Conflicts=apache@*.service)"
+         *         }
+         *       ]
+         *     }
+         */
         PlannedUnit: {
             /** @description True when the unit already runs there */
             alreadyPlaced: boolean;
@@ -478,11 +884,28 @@ export interface components {
             rejected: components["schemas"]["Rejection"][];
             unit: string;
         };
+        /**
+         * @example {
+         *       "units": [
+         *         "apache@9999.service",
+         *         "apache-discovery@9999.service"
+         *       ]
+         *     }
+         */
         PlanRequest: {
             /** @description Submitted units, or instances of submitted templates, in the order they would be started */
             units: string[];
         };
-        /** @description An RFC 9457 problem document. */
+        /**
+         * @description An RFC 9457 problem document.
+         * @example {
+         *       "type": "urn:flotilla:problem:unit-not-found",
+         *       "title": "No such unit",
+         *       "status": 404,
+         *       "detail": "unit apache@8080.service does not exist",
+         *       "instance": "/v1/units/apache@8080.service"
+         *     }
+         */
         Problem: {
             detail?: string;
             errors?: {
@@ -498,13 +921,78 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "reason": "conflicts with apache@80.service (X-Conflicts=apache@*.service)"
+         *     }
+         */
         Rejection: {
             machineId: string;
             reason: string;
         };
+        /**
+         * @example {
+         *       "desiredState": "launched"
+         *     }
+         */
         SetDesiredStateBody: {
             desiredState: components["schemas"]["DesiredState"];
         };
+        /**
+         * @description The data of one event of the stream: a change, or a reset
+         * @example {
+         *       "revision": 1042,
+         *       "type": "unit.updated",
+         *       "name": "apache@80.service",
+         *       "data": {
+         *         "name": "apache@80.service",
+         *         "kind": "instance",
+         *         "template": "apache@.service",
+         *         "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *         "shortHash": "7a9a500",
+         *         "desiredState": "launched",
+         *         "currentState": "launched",
+         *         "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *         "loadState": "loaded",
+         *         "activeState": "active",
+         *         "subState": "running",
+         *         "createdAt": "2026-12-07T09:30:00.000Z",
+         *         "updatedAt": "2026-12-07T09:30:00.000Z"
+         *       }
+         *     }
+         * @example {
+         *       "revision": 1042
+         *     }
+         */
+        StreamEvent: components["schemas"]["ClusterEvent"] | components["schemas"]["StreamReset"];
+        /**
+         * @description The data of a `reset` event: the history asked for (Last-Event-ID or ?after=) is gone, so the client should list again, then apply the events that follow.
+         * @example {
+         *       "revision": 1042
+         *     }
+         */
+        StreamReset: {
+            /** @description The etcd revision the stream continues from */
+            revision: number;
+        };
+        /**
+         * @example {
+         *       "name": "apache@80.service",
+         *       "kind": "instance",
+         *       "template": "apache@.service",
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "shortHash": "7a9a500",
+         *       "desiredState": "launched",
+         *       "currentState": "launched",
+         *       "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "loadState": "loaded",
+         *       "activeState": "active",
+         *       "subState": "running",
+         *       "createdAt": "2026-12-07T09:30:00.000Z",
+         *       "updatedAt": "2026-12-07T09:30:00.000Z"
+         *     }
+         */
         Unit: {
             activeState?: string;
             /** Format: date-time */
@@ -512,6 +1000,11 @@ export interface components {
             currentState: components["schemas"]["CurrentState"];
             desiredState: components["schemas"]["DesiredState"];
             hash: string;
+            /**
+             * InstanceKind
+             * @description An instance of a template, or a unit of its own
+             * @enum {string}
+             */
             kind: "instance" | "unit";
             /** @description As the machine's agent reports it */
             loadState?: string;
@@ -528,6 +1021,82 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "name": "apache@.service",
+         *       "kind": "template",
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "shortHash": "7a9a500",
+         *       "options": [
+         *         {
+         *           "section": "Unit",
+         *           "name": "Description",
+         *           "value": "Apache web server service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "etcd.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "docker.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "Requires",
+         *           "value": "apache-discovery@%i.service"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "TimeoutStartSec",
+         *           "value": "0"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "KillMode",
+         *           "value": "none"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "EnvironmentFile",
+         *           "value": "/etc/environment"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker kill apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker rm apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "/usr/bin/docker pull user_name/apache"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStart",
+         *           "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStop",
+         *           "value": "/usr/bin/docker stop apache%i"
+         *         },
+         *         {
+         *           "section": "X-Fleet",
+         *           "name": "X-Conflicts",
+         *           "value": "apache@*.service"
+         *         }
+         *       ],
+         *       "text": "[Unit]\nDescription=Apache web server service\nAfter=etcd.service\nAfter=docker.service\nRequires=apache-discovery@%i.service\n\n[Service]\nTimeoutStartSec=0\nKillMode=none\nEnvironmentFile=/etc/environment\nExecStartPre=-/usr/bin/docker kill apache%i\nExecStartPre=-/usr/bin/docker rm apache%i\nExecStartPre=/usr/bin/docker pull user_name/apache\nExecStart=/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND\nExecStop=/usr/bin/docker stop apache%i\n\n[X-Fleet]\nX-Conflicts=apache@*.service\n"
+         *     }
+         */
         UnitFileDetail: {
             hash: string;
             kind: components["schemas"]["UnitKind"];
@@ -538,12 +1107,114 @@ export interface components {
             /** @description The canonical unit text */
             text: string;
         };
+        /**
+         * @description A unit file as JSON, for clients that cannot send text/plain: either its text or its options
+         * @example {
+         *       "content": "[Unit]\nDescription=Apache web server service\nAfter=etcd.service\nAfter=docker.service\nRequires=apache-discovery@%i.service\n\n[Service]\nTimeoutStartSec=0\nKillMode=none\nEnvironmentFile=/etc/environment\nExecStartPre=-/usr/bin/docker kill apache%i\nExecStartPre=-/usr/bin/docker rm apache%i\nExecStartPre=/usr/bin/docker pull user_name/apache\nExecStart=/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND\nExecStop=/usr/bin/docker stop apache%i\n\n[X-Fleet]\nX-Conflicts=apache@*.service\n"
+         *     }
+         * @example {
+         *       "options": [
+         *         {
+         *           "section": "Unit",
+         *           "name": "Description",
+         *           "value": "Apache web server service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "etcd.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "docker.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "Requires",
+         *           "value": "apache-discovery@%i.service"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "TimeoutStartSec",
+         *           "value": "0"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "KillMode",
+         *           "value": "none"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "EnvironmentFile",
+         *           "value": "/etc/environment"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker kill apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker rm apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "/usr/bin/docker pull user_name/apache"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStart",
+         *           "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStop",
+         *           "value": "/usr/bin/docker stop apache%i"
+         *         },
+         *         {
+         *           "section": "X-Fleet",
+         *           "name": "X-Conflicts",
+         *           "value": "apache@*.service"
+         *         }
+         *       ]
+         *     }
+         */
         UnitFileJsonBody: {
-            options: components["schemas"]["UnitOption"][];
+            /** @description The unit file's text, exactly as it would be sent as text/plain */
+            content?: string;
+            /** @description The unit file parsed into options, in file order */
+            options?: components["schemas"]["UnitOption"][];
         };
+        /**
+         * @example {
+         *       "unitFiles": [
+         *         {
+         *           "name": "apache@80.service",
+         *           "kind": "instance",
+         *           "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *           "shortHash": "7a9a500",
+         *           "template": "apache@.service"
+         *         }
+         *       ]
+         *     }
+         */
         UnitFileList: {
             unitFiles: components["schemas"]["UnitFileSummary"][];
         };
+        /**
+         * @example {
+         *       "name": "apache@.service",
+         *       "kind": "template",
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "shortHash": "7a9a500",
+         *       "created": true,
+         *       "replaced": false,
+         *       "warnings": []
+         *     }
+         */
         UnitFileSubmitted: {
             /** @description false when the same content was already submitted */
             created: boolean;
@@ -555,6 +1226,15 @@ export interface components {
             shortHash: string;
             warnings: components["schemas"]["Warning"][];
         };
+        /**
+         * @example {
+         *       "name": "apache@80.service",
+         *       "kind": "instance",
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "shortHash": "7a9a500",
+         *       "template": "apache@.service"
+         *     }
+         */
         UnitFileSummary: {
             /** @description SHA-1 of the canonical unit text */
             hash: string;
@@ -565,17 +1245,55 @@ export interface components {
             /** @description For an instance: its template */
             template?: string;
         };
+        /**
+         * @example instance
+         * @enum {string}
+         */
         UnitKind: "template" | "instance" | "unit";
+        /**
+         * @example {
+         *       "units": [
+         *         {
+         *           "name": "apache@80.service",
+         *           "kind": "instance",
+         *           "template": "apache@.service",
+         *           "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *           "shortHash": "7a9a500",
+         *           "desiredState": "launched",
+         *           "currentState": "launched",
+         *           "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *           "loadState": "loaded",
+         *           "activeState": "active",
+         *           "subState": "running",
+         *           "createdAt": "2026-12-07T09:30:00.000Z",
+         *           "updatedAt": "2026-12-07T09:30:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
         UnitList: {
             /** @description Pass as pageToken for the next page */
             nextPageToken?: string;
             units: components["schemas"]["Unit"][];
         };
+        /**
+         * @example {
+         *       "section": "Unit",
+         *       "name": "Description",
+         *       "value": "Apache web server service"
+         *     }
+         */
         UnitOption: {
             name: string;
             section: string;
             value: string;
         };
+        /**
+         * @example {
+         *       "message": "[Unit] X-Owner: an X- key, kept but not used",
+         *       "line": 2
+         *     }
+         */
         Warning: {
             line?: number;
             message: string;
@@ -598,12 +1316,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The discovery document */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FleetDiscovery"];
+                };
+            };
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
             };
         };
     };
@@ -619,7 +1381,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of machines */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -628,8 +1390,50 @@ export interface operations {
                     "application/json": components["schemas"]["FleetMachinePage"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -646,7 +1450,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FleetMachinePatch"];
+            };
+        };
         responses: {
             /** @description Applied */
             204: {
@@ -655,8 +1463,50 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -678,7 +1528,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of unit states */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -687,8 +1537,50 @@ export interface operations {
                     "application/json": components["schemas"]["FleetUnitStatePage"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -709,7 +1601,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The unit's first state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -718,7 +1610,7 @@ export interface operations {
                     "application/json": components["schemas"]["FleetUnitState"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -727,8 +1619,59 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not found: fleet's error entity */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description The request target is too long: fleet's error entity */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -750,7 +1693,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of units */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -759,8 +1702,50 @@ export interface operations {
                     "application/json": components["schemas"]["FleetUnitPage"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -781,7 +1766,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The unit */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -790,7 +1775,7 @@ export interface operations {
                     "application/json": components["schemas"]["FleetUnit"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -799,8 +1784,59 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not found: fleet's error entity */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description The request target is too long: fleet's error entity */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -839,7 +1875,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -848,7 +1884,29 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not found: fleet's error entity */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -857,7 +1915,7 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflict: fleet's error entity */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -866,8 +1924,37 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The request target is too long: fleet's error entity */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Unsupported content type: fleet's error entity */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -895,7 +1982,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description The request is not valid: fleet's error entity */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -904,8 +1991,59 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description Authentication required: fleet's error entity */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not allowed with this token: fleet's error entity */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Not found: fleet's error entity */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description The request target is too long: fleet's error entity */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Too many requests: fleet's error entity */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description etcd is unreachable: fleet's error entity */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -924,13 +2062,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The server runs */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -950,7 +2099,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # TYPE flotilla_units gauge
+                     *     flotilla_units 4
+                     */
                     "text/plain": string;
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -964,7 +2150,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Synchronised with etcd: ready to serve */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -973,7 +2159,18 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not synchronised with etcd: not ready */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -993,7 +2190,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The announced keys */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1002,40 +2199,46 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1055,40 +2258,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An endless text/event-stream; each data line is a ClusterEvent */
+            /** @description An endless text/event-stream. Each event's data is a ClusterEvent named by its type; a stream that cannot resume where asked starts with a `reset` event whose data is a StreamReset. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ClusterEvent"];
+                    "text/event-stream": string;
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1102,7 +2329,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The machines whose agents are present */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1111,31 +2338,46 @@ export interface operations {
                     "application/json": components["schemas"]["MachineList"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1156,7 +2398,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The machine with its new metadata */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1165,67 +2407,82 @@ export interface operations {
                     "application/json": components["schemas"]["Machine"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1243,7 +2500,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Where each unit would go, and why not elsewhere */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1252,58 +2509,73 @@ export interface operations {
                     "application/json": components["schemas"]["Plan"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1317,7 +2589,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The unit files, by name */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1326,31 +2598,46 @@ export interface operations {
                     "application/json": components["schemas"]["UnitFileList"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1360,7 +2647,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1377,49 +2667,73 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
-            429: {
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1432,7 +2746,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1440,11 +2757,31 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UnitFileJsonBody"];
+                /**
+                 * @example [Unit]
+                 *     Description=Apache web server service
+                 *     After=etcd.service
+                 *     After=docker.service
+                 *     Requires=apache-discovery@%i.service
+                 *
+                 *     [Service]
+                 *     TimeoutStartSec=0
+                 *     KillMode=none
+                 *     EnvironmentFile=/etc/environment
+                 *     ExecStartPre=-/usr/bin/docker kill apache%i
+                 *     ExecStartPre=-/usr/bin/docker rm apache%i
+                 *     ExecStartPre=/usr/bin/docker pull user_name/apache
+                 *     ExecStart=/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND
+                 *     ExecStop=/usr/bin/docker stop apache%i
+                 *
+                 *     [X-Fleet]
+                 *     X-Conflicts=apache@*.service
+                 */
                 "text/plain": string;
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The same content was already submitted, or it replaced other content */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1453,7 +2790,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnitFileSubmitted"];
                 };
             };
-            /** @description Default Response */
+            /** @description The unit file was submitted */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1462,76 +2799,91 @@ export interface operations {
                     "application/json": components["schemas"]["UnitFileSubmitted"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Conflict: an RFC 9457 problem document */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request body is too large: an RFC 9457 problem document */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1544,7 +2896,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1558,67 +2913,82 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Conflict: an RFC 9457 problem document */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
-            429: {
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1640,7 +3010,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The units, by name */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1649,40 +3019,55 @@ export interface operations {
                     "application/json": components["schemas"]["UnitList"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1692,14 +3077,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The unit */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1708,49 +3096,73 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
-            429: {
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1760,7 +3172,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1771,7 +3186,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The unit's desired state was set (or already was) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1780,7 +3195,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Default Response */
+            /** @description The instance was created from its template with this desired state */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1789,76 +3204,91 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Conflict: an RFC 9457 problem document */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1868,7 +3298,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1882,58 +3315,73 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
-            429: {
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1952,7 +3400,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it. */
+                /**
+                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@80.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1968,58 +3419,82 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description The request is not valid: an RFC 9457 problem document */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Authentication required: an RFC 9457 problem document */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not allowed with this token: an RFC 9457 problem document */
             403: {
                 headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
-            429: {
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An RFC 9457 problem document. */
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A machine's agent could not be reached: an RFC 9457 problem document */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -22,6 +22,7 @@ export const problemKinds = {
   "template-in-use": { status: 409, title: "Instances of this template exist" },
   "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
   "body-too-large": { status: 413, title: "The request body is too large" },
+  "uri-too-long": { status: 414, title: "The request target is too long" },
   "too-many-requests": { status: 429, title: "Too many requests; retry after the given delay" },
   "unsupported-media-type": { status: 415, title: "Unsupported content type" },
   "registry-unavailable": { status: 503, title: "etcd is unreachable" },

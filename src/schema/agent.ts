@@ -1,12 +1,12 @@
 import { Type } from "typebox";
 import { ref } from "./ref.ts";
+import { StringEnum } from "./string-enum.ts";
 
 /** The agent's HTTP API: what the control plane asks of a machine, and what it reports. */
 
-export const AgentDesiredState = Type.Union(
-  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
-  { $id: "AgentDesiredState" },
-);
+export const AgentDesiredState = StringEnum(["inactive", "loaded", "launched"], {
+  $id: "AgentDesiredState",
+});
 
 const UnitHash = Type.String({
   pattern: "^[0-9a-f]{40}$",
@@ -124,7 +124,7 @@ export const LogQuery = Type.Object(
     lines: Type.Optional(
       Type.String({ pattern: "^[0-9]{1,5}$", description: "How many recent lines (default 100)" }),
     ),
-    follow: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
+    follow: Type.Optional(StringEnum(["true", "false"])),
   },
   { additionalProperties: false },
 );

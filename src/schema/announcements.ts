@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { exampleAnnouncement } from "./examples.ts";
 import { ref } from "./ref.ts";
 
 export const Announcement = Type.Object(
@@ -13,10 +14,14 @@ export const Announcement = Type.Object(
     }),
     since: Type.String({ format: "date-time" }),
   },
-  { $id: "Announcement", additionalProperties: false },
+  { $id: "Announcement", examples: [exampleAnnouncement], additionalProperties: false },
 );
 
 export const AnnouncementList = Type.Object(
   { announcements: Type.Array(ref(Announcement)) },
-  { $id: "AnnouncementList", additionalProperties: false },
+  {
+    $id: "AnnouncementList",
+    examples: [{ announcements: [exampleAnnouncement] }],
+    additionalProperties: false,
+  },
 );

@@ -1,12 +1,18 @@
-import { Type } from "typebox";
+import { type TSchema, Type } from "typebox";
+import { UNIT_NAME_MAX, UNIT_NAME_PATTERN } from "../unit/name.ts";
+import { exampleProblem } from "./examples.ts";
+import { ref } from "./ref.ts";
+import { StringEnum } from "./string-enum.ts";
 
 export const UnitNameParam = Type.Object(
   {
     name: Type.String({
       minLength: 1,
-      maxLength: 512,
+      maxLength: UNIT_NAME_MAX,
+      pattern: UNIT_NAME_PATTERN,
       description:
-        "Unit name, e.g. apache@80.service; percent-encode '@' as %40 if your client requires it.",
+        "Unit name, e.g. apache@80.service: letters, digits and : - _ . \\ @, then a unit type. Percent-encode '@' as %40 if your client requires it.",
+      examples: ["apache@80.service"],
     }),
   },
   { additionalProperties: false },
@@ -17,9 +23,7 @@ export const MachineIdParam = Type.Object(
   { additionalProperties: false },
 );
 
-export const BooleanQuery = Type.Union([Type.Literal("true"), Type.Literal("false")], {
-  description: "true or false",
-});
+export const BooleanQuery = StringEnum(["true", "false"], { description: "true or false" });
 
 export const Problem = Type.Object(
   {
@@ -43,7 +47,81 @@ export const Problem = Type.Object(
   },
   {
     $id: "Problem",
+    examples: [exampleProblem],
     additionalProperties: true,
     description: "An RFC 9457 problem document.",
   },
 );
+
+const problemStatuses = {
+  400: "The request is not valid",
+  401: "Authentication required",
+  403: "Not allowed with this token",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "The request body is too large",
+  414: "The request target is too long",
+  415: "Unsupported content type",
+  429: "Too many requests",
+  500: "Internal error",
+  502: "A machine's agent could not be reached",
+  503: "etcd is unreachable",
+} as const;
+
+export type ProblemStatus = keyof typeof problemStatuses;
+
+const problemHeaders: Partial<Record<ProblemStatus, Record<string, unknown>>> = {
+  401: {
+    "www-authenticate": {
+      description: "The scheme to authenticate with: Bearer",
+      type: "string",
+    },
+  },
+  403: {
+    "www-authenticate": {
+      description: 'Bearer error="insufficient_scope"',
+      type: "string",
+    },
+  },
+  429: {
+    "retry-after": {
+      description: "Seconds to wait before retrying",
+      type: "integer",
+      minimum: 0,
+    },
+  },
+};
+
+/** An error answer of `status` whose body is `schema` in `mediaType`. */
+export function errorResponse<T extends TSchema>(
+  status: ProblemStatus,
+  what: string,
+  mediaType: string,
+  schema: T,
+) {
+  return {
+    description: `${problemStatuses[status]}: ${what}`,
+    ...(problemHeaders[status] ? { headers: problemHeaders[status] } : {}),
+    content: { [mediaType]: { schema } },
+  };
+}
+
+/** An error answer as the document lists it: a problem document, in its own media type. */
+export function problemResponse(status: ProblemStatus) {
+  return errorResponse(
+    status,
+    "an RFC 9457 problem document",
+    "application/problem+json",
+    ref(Problem),
+  );
+}
+
+/** The problem responses of a route, by status. */
+export function problemResponses<const S extends ProblemStatus>(
+  ...statuses: S[]
+): { [K in S]: ReturnType<typeof problemResponse> } {
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse(status)])) as {
+    [K in S]: ReturnType<typeof problemResponse>;
+  };
+}

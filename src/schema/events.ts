@@ -1,18 +1,21 @@
 import { Type } from "typebox";
+import { exampleEvent } from "./examples.ts";
+import { ref } from "./ref.ts";
+import { StringEnum } from "./string-enum.ts";
 
 export const ClusterEvent = Type.Object(
   {
     revision: Type.Integer({
       description: "etcd revision; send it back as Last-Event-ID to resume",
     }),
-    type: Type.Union(
+    type: StringEnum(
       [
-        Type.Literal("unit.updated"),
-        Type.Literal("unit.deleted"),
-        Type.Literal("unit-file.updated"),
-        Type.Literal("unit-file.deleted"),
-        Type.Literal("machine.updated"),
-        Type.Literal("machine.deleted"),
+        "unit.updated",
+        "unit.deleted",
+        "unit-file.updated",
+        "unit-file.deleted",
+        "machine.updated",
+        "machine.deleted",
       ],
       { description: "Also the SSE event name" },
     ),
@@ -21,5 +24,24 @@ export const ClusterEvent = Type.Object(
       Type.Unknown({ description: "The resource as GET returns it; absent for a deletion" }),
     ),
   },
-  { $id: "ClusterEvent", additionalProperties: false },
+  { $id: "ClusterEvent", examples: [exampleEvent], additionalProperties: false },
 );
+
+export const StreamReset = Type.Object(
+  {
+    revision: Type.Integer({ description: "The etcd revision the stream continues from" }),
+  },
+  {
+    $id: "StreamReset",
+    description:
+      "The data of a `reset` event: the history asked for (Last-Event-ID or ?after=) is gone, so the client should list again, then apply the events that follow.",
+    additionalProperties: false,
+    examples: [{ revision: 1042 }],
+  },
+);
+
+export const StreamEvent = Type.Union([ref(ClusterEvent), ref(StreamReset)], {
+  $id: "StreamEvent",
+  description: "The data of one event of the stream: a change, or a reset",
+  examples: [exampleEvent, { revision: 1042 }],
+});

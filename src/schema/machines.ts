@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { exampleMachine } from "./examples.ts";
 import { ref } from "./ref.ts";
 
 export const Machine = Type.Object(
@@ -14,12 +15,12 @@ export const Machine = Type.Object(
     startedAt: Type.String({ format: "date-time" }),
     heartbeatAt: Type.String({ format: "date-time" }),
   },
-  { $id: "Machine", additionalProperties: false },
+  { $id: "Machine", examples: [exampleMachine], additionalProperties: false },
 );
 
 export const MachineList = Type.Object(
   { machines: Type.Array(ref(Machine)) },
-  { $id: "MachineList", additionalProperties: false },
+  { $id: "MachineList", examples: [{ machines: [exampleMachine] }], additionalProperties: false },
 );
 
 export const MetadataPatch = Type.Unsafe<Record<string, string | null>>(
@@ -27,6 +28,7 @@ export const MetadataPatch = Type.Unsafe<Record<string, string | null>>(
     {},
     {
       $id: "MetadataPatch",
+      examples: [{ disk: "ssd", region: null }],
       description:
         "A JSON merge patch of the machine's metadata: a string sets a key, null removes it.",
       patternProperties: {

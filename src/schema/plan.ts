@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { examplePlannedUnit } from "./examples.ts";
 import { ref } from "./ref.ts";
 
 export const PlanRequest = Type.Object(
@@ -10,12 +11,16 @@ export const PlanRequest = Type.Object(
         "Submitted units, or instances of submitted templates, in the order they would be started",
     }),
   },
-  { $id: "PlanRequest", additionalProperties: false },
+  {
+    $id: "PlanRequest",
+    examples: [{ units: ["apache@9999.service", "apache-discovery@9999.service"] }],
+    additionalProperties: false,
+  },
 );
 
 export const Rejection = Type.Object(
   { machineId: Type.String(), reason: Type.String() },
-  { $id: "Rejection", additionalProperties: false },
+  { $id: "Rejection", examples: examplePlannedUnit.rejected, additionalProperties: false },
 );
 
 export const PlannedUnit = Type.Object(
@@ -32,10 +37,10 @@ export const PlannedUnit = Type.Object(
     reason: Type.Optional(Type.String({ description: "Why no machine fits" })),
     rejected: Type.Array(ref(Rejection), { description: "Every other machine, and why not" }),
   },
-  { $id: "PlannedUnit", additionalProperties: false },
+  { $id: "PlannedUnit", examples: [examplePlannedUnit], additionalProperties: false },
 );
 
 export const Plan = Type.Object(
   { units: Type.Array(ref(PlannedUnit)) },
-  { $id: "Plan", additionalProperties: false },
+  { $id: "Plan", examples: [{ units: [examplePlannedUnit] }], additionalProperties: false },
 );

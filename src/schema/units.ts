@@ -1,24 +1,32 @@
 import { Type } from "typebox";
-import { UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
+import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
+import {
+  exampleOptions,
+  exampleTemplateText,
+  exampleUnit,
+  exampleUnitFileDetail,
+  exampleUnitFileSubmitted,
+  exampleUnitFileSummary,
+} from "./examples.ts";
 import { ref } from "./ref.ts";
+import { StringEnum } from "./string-enum.ts";
 
-export const DesiredState = Type.Union(
-  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
-  { $id: "DesiredState", description: "What the cluster should do with a unit." },
-);
+export const DesiredState = StringEnum(["inactive", "loaded", "launched"], {
+  $id: "DesiredState",
+  examples: ["launched"],
+  description: "What the cluster should do with a unit.",
+});
 
-export const CurrentState = Type.Union(
-  [Type.Literal("inactive"), Type.Literal("loaded"), Type.Literal("launched")],
-  {
-    $id: "CurrentState",
-    description: "What the unit's machine reports: inactive until placed and reported.",
-  },
-);
+export const CurrentState = StringEnum(["inactive", "loaded", "launched"], {
+  $id: "CurrentState",
+  examples: ["launched"],
+  description: "What the unit's machine reports: inactive until placed and reported.",
+});
 
-export const UnitKind = Type.Union(
-  [Type.Literal("template"), Type.Literal("instance"), Type.Literal("unit")],
-  { $id: "UnitKind" },
-);
+export const UnitKind = StringEnum(["template", "instance", "unit"], {
+  $id: "UnitKind",
+  examples: ["instance"],
+});
 
 export const UnitOption = Type.Object(
   {
@@ -26,12 +34,16 @@ export const UnitOption = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 256 }),
     value: Type.String({ maxLength: 65536 }),
   },
-  { $id: "UnitOption", additionalProperties: false },
+  { $id: "UnitOption", examples: [exampleOptions[0]], additionalProperties: false },
 );
 
 export const Warning = Type.Object(
   { message: Type.String(), line: Type.Optional(Type.Integer()) },
-  { $id: "Warning", additionalProperties: false },
+  {
+    $id: "Warning",
+    examples: [{ message: "[Unit] X-Owner: an X- key, kept but not used", line: 2 }],
+    additionalProperties: false,
+  },
 );
 
 export const UnitFileSummary = Type.Object(
@@ -42,7 +54,7 @@ export const UnitFileSummary = Type.Object(
     shortHash: Type.String({ description: "The first 7 digits of hash, as fleetctl shows it" }),
     template: Type.Optional(Type.String({ description: "For an instance: its template" })),
   },
-  { $id: "UnitFileSummary", additionalProperties: false },
+  { $id: "UnitFileSummary", examples: [exampleUnitFileSummary], additionalProperties: false },
 );
 
 export const UnitFileDetail = Type.Object(
@@ -55,17 +67,42 @@ export const UnitFileDetail = Type.Object(
     options: Type.Array(ref(UnitOption)),
     text: Type.String({ description: "The canonical unit text" }),
   },
-  { $id: "UnitFileDetail", additionalProperties: false },
+  { $id: "UnitFileDetail", examples: [exampleUnitFileDetail], additionalProperties: false },
 );
 
 export const UnitFileList = Type.Object(
   { unitFiles: Type.Array(ref(UnitFileSummary)) },
-  { $id: "UnitFileList", additionalProperties: false },
+  {
+    $id: "UnitFileList",
+    examples: [{ unitFiles: [exampleUnitFileSummary] }],
+    additionalProperties: false,
+  },
 );
 
 export const UnitFileJsonBody = Type.Object(
-  { options: Type.Array(ref(UnitOption), { maxItems: UNIT_FILE_MAX_OPTIONS }) },
-  { $id: "UnitFileJsonBody", additionalProperties: false },
+  {
+    content: Type.Optional(
+      Type.String({
+        maxLength: UNIT_FILE_MAX_CHARS,
+        description: "The unit file's text, exactly as it would be sent as text/plain",
+      }),
+    ),
+    options: Type.Optional(
+      Type.Array(ref(UnitOption), {
+        maxItems: UNIT_FILE_MAX_OPTIONS,
+        description: "The unit file parsed into options, in file order",
+      }),
+    ),
+  },
+  {
+    $id: "UnitFileJsonBody",
+    description:
+      "A unit file as JSON, for clients that cannot send text/plain: either its text or its options",
+    examples: [{ content: exampleTemplateText }, { options: exampleOptions }],
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+  },
 );
 
 export const UnitFileSubmitted = Type.Object(
@@ -78,13 +115,17 @@ export const UnitFileSubmitted = Type.Object(
     replaced: Type.Boolean({ description: "true when other content under this name was replaced" }),
     warnings: Type.Array(ref(Warning)),
   },
-  { $id: "UnitFileSubmitted", additionalProperties: false },
+  { $id: "UnitFileSubmitted", examples: [exampleUnitFileSubmitted], additionalProperties: false },
 );
 
 export const Unit = Type.Object(
   {
     name: Type.String(),
-    kind: Type.Union([Type.Literal("instance"), Type.Literal("unit")]),
+    kind: StringEnum(["instance", "unit"], {
+      // Generators name an inline enum after its parent and property: UnitKind is taken.
+      title: "InstanceKind",
+      description: "An instance of a template, or a unit of its own",
+    }),
     template: Type.Optional(Type.String()),
     hash: Type.String(),
     shortHash: Type.String(),
@@ -103,7 +144,7 @@ export const Unit = Type.Object(
     createdAt: Type.String({ format: "date-time" }),
     updatedAt: Type.String({ format: "date-time" }),
   },
-  { $id: "Unit", additionalProperties: false },
+  { $id: "Unit", examples: [exampleUnit], additionalProperties: false },
 );
 
 export const UnitList = Type.Object(
@@ -113,7 +154,7 @@ export const UnitList = Type.Object(
       Type.String({ description: "Pass as pageToken for the next page" }),
     ),
   },
-  { $id: "UnitList", additionalProperties: false },
+  { $id: "UnitList", examples: [{ units: [exampleUnit] }], additionalProperties: false },
 );
 
 export const UnitListQuery = Type.Object(
@@ -134,5 +175,9 @@ export const UnitListQuery = Type.Object(
 
 export const SetDesiredStateBody = Type.Object(
   { desiredState: ref(DesiredState) },
-  { $id: "SetDesiredStateBody", additionalProperties: false },
+  {
+    $id: "SetDesiredStateBody",
+    examples: [{ desiredState: "launched" }],
+    additionalProperties: false,
+  },
 );

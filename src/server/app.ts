@@ -9,17 +9,18 @@ import Fastify, {
 import type { TSchema } from "typebox";
 import { ProblemError } from "../control/problems.ts";
 import { Announcement, AnnouncementList } from "../schema/announcements.ts";
-import { Problem } from "../schema/common.ts";
-import { ClusterEvent } from "../schema/events.ts";
+import { Problem, problemResponse } from "../schema/common.ts";
+import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
+import { fleetErrorResponse } from "../schema/fleet.ts";
 import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
 import { Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
-import { ref } from "../schema/ref.ts";
 import * as unitSchemas from "../schema/units.ts";
-import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate } from "./auth.ts";
+import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } from "./auth.ts";
 import type { ServerContext } from "./context.ts";
+import { sendFleetError } from "./fleet/fleet-error.ts";
 import { fleetApi } from "./fleet/plugin.ts";
-import { problemErrorHandler } from "./problem-reply.ts";
+import { problemErrorHandler, sendProblem } from "./problem-reply.ts";
 import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
 import { announcementRoutes } from "./routes/announcements.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
@@ -51,6 +52,8 @@ const sharedSchemas: TSchema[] = [
   Problem,
   Health,
   ClusterEvent,
+  StreamReset,
+  StreamEvent,
   Announcement,
   AnnouncementList,
   PlanRequest,
@@ -61,10 +64,11 @@ const sharedSchemas: TSchema[] = [
   MachineList,
   MetadataPatch,
   ...Object.values(unitSchemas).filter((schema) => "$id" in schema),
-  ...Object.values(fleetSchemas),
+  ...Object.values(fleetSchemas).filter((schema) => typeof schema === "object" && "$id" in schema),
 ];
 
-export const API_VERSION = "0.1.0";
+/** The API document's version: a change that breaks generated clients raises it (scripts/openapi-compat.ts). */
+export const API_VERSION = "0.2.0";
 
 export async function buildApp(
   context: ServerContext,
@@ -80,6 +84,19 @@ export async function buildApp(
     routerOptions: { maxParamLength: 1024 },
     // Event streams and idle keep-alive connections must not hold a shutdown open.
     forceCloseConnections: true,
+    // Errors of the router itself (a malformed or overlong path) in the API's error format.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const detail = tooLong
+        ? "a path segment is longer than 1024 characters"
+        : "the path is not a valid URL";
+      if (isFleetPath(request.url)) return sendFleetError(reply, tooLong ? 414 : 400, detail);
+      return sendProblem(request, reply, {
+        kind: tooLong ? "uri-too-long" : "invalid-request",
+        status: tooLong ? 414 : 400,
+        detail,
+      });
+    },
     // Fastify's types tie the instance to the server kind; the routes do not depend on it.
     ...((options.tls ? { https: options.tls } : {}) as object),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -126,13 +143,27 @@ export async function buildApp(
     app.getDefaultJsonParser("error", "error"),
   );
 
+  // The methods each path takes, to answer the others with 405 once every route is known.
+  const methodsByUrl = new Map<string, Set<string>>();
+  let answeringMethodNotAllowed = false;
   app.addHook("onRoute", (route) => {
-    // Every API route may answer these, from the hooks below; the document says so once here.
+    // The hooks below may answer any documented route; the document says so once here.
     const responses = route.schema?.response as Record<string, unknown> | undefined;
-    if (responses && route.url.startsWith("/v1/")) {
-      responses[401] ??= ref(Problem);
-      responses[403] ??= ref(Problem);
-      responses[429] ??= ref(Problem);
+    if (responses && !route.schema?.hide) {
+      const fleet = isFleetPath(route.url);
+      const error = fleet ? fleetErrorResponse : problemResponse;
+      if (!PUBLIC_PATHS.has(route.url)) {
+        responses[401] ??= error(401);
+        responses[403] ??= error(403);
+      }
+      responses[429] ??= error(429);
+      if (route.url.includes("/:")) responses[414] ??= error(414);
+      if (isApiPath(route.url)) responses[503] ??= error(503);
+    }
+    if (!isFleetPath(route.url) && !answeringMethodNotAllowed) {
+      const methods = methodsByUrl.get(route.url) ?? new Set<string>();
+      for (const method of [route.method].flat()) methods.add(method);
+      methodsByUrl.set(route.url, methods);
     }
     const query = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
     if (query?.properties && route.method === "GET")
@@ -187,7 +218,34 @@ export async function buildApp(
   await app.register(fleetApi(context, { hidden: true, stopHoldMs }), { prefix: "/v1-alpha" });
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  answeringMethodNotAllowed = true;
+  for (const [url, methods] of methodsByUrl) methodNotAllowed(app, url, methods);
   return app;
+}
+
+/**
+ * Answers the methods a path does not take with 405 and an Allow header, before any body is
+ * read (a QUERY without a Content-Type is still the wrong method).
+ */
+function methodNotAllowed(app: FastifyInstance, url: string, methods: ReadonlySet<string>): void {
+  const others = app.supportedMethods.filter(
+    (method) => !methods.has(method) && !(method === "HEAD" && methods.has("GET")),
+  );
+  if (others.length === 0) return;
+  const allow = [...methods].sort().join(", ");
+  app.route({
+    method: others,
+    url,
+    schema: { hide: true },
+    onRequest: async (request, reply) => {
+      reply.header("allow", allow);
+      throw new ProblemError(
+        "method-not-allowed",
+        `${request.method} is not allowed on ${url.replace(/:([a-z]+)/gi, "{$1}")}; it takes ${allow}`,
+      );
+    },
+    handler: async () => undefined,
+  });
 }
 
 /** Refuses a body whose media type is not one of `accepted` (a JSON route also takes +json types). */
@@ -206,5 +264,9 @@ function requireMediaType(accepted: readonly string[]) {
 }
 
 function isApiPath(path: string): boolean {
-  return path.startsWith("/v1/") || path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
+  return path.startsWith("/v1/") || isFleetPath(path);
+}
+
+function isFleetPath(path: string): boolean {
+  return path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
 }

@@ -12,7 +12,7 @@ export interface ApiTokens {
 type Scope = "read" | "write";
 
 /** Paths anyone may reach: liveness and readiness, for load balancers and orchestrators. */
-const PUBLIC_PATHS = new Set(["/healthz", "/readyz"]);
+export const PUBLIC_PATHS = new Set(["/healthz", "/readyz"]);
 
 /** The dashboard's page and scripts hold no cluster data; its API calls carry the token. */
 function isDashboardAsset(path: string): boolean {

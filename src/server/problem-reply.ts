@@ -7,6 +7,7 @@ import {
   problemType,
 } from "../control/problems.ts";
 import { isRegistryUnavailable } from "../registry/errors.ts";
+import { parseUnitName } from "../unit/name.ts";
 
 export interface Problem {
   kind: ProblemKind;
@@ -81,9 +82,21 @@ export function sendProblem(
 }
 
 export function problemErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  const found = classify(error);
+  const found = unitNameProblem(error, request) ?? classify(error);
   if (found.status >= 500 && found.kind !== "registry-unavailable") {
     request.log.error({ err: error }, "request failed");
   }
   return sendProblem(request, reply, found);
+}
+
+/**
+ * A unit name the route's pattern refused, explained as the name rules explain it: the
+ * pattern in the document and parseUnitName accept the same names.
+ */
+function unitNameProblem(error: unknown, request: FastifyRequest): Problem | undefined {
+  if ((error as Partial<FastifyError>).validationContext !== "params") return undefined;
+  const name = (request.params as { name?: unknown } | undefined)?.name;
+  if (typeof name !== "string") return undefined;
+  const parsed = parseUnitName(name);
+  return parsed.ok ? undefined : problem("invalid-unit-name", parsed.error);
 }

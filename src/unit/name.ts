@@ -49,6 +49,14 @@ const VALID_NAME_CHARS = /^[A-Za-z0-9:_.@\\-]*$/;
 
 const utf8 = new TextEncoder();
 
+/**
+ * The names parseUnitName accepts, as one regular expression (JSON Schema's dialect), for the
+ * API document: a base of name characters, then a unit type; "@" only in a template's or
+ * instance's name, never first. All allowed characters are ASCII, so UNIT_NAME_MAX characters
+ * are as many bytes.
+ */
+export const UNIT_NAME_PATTERN = `^(?!@)(?:[A-Za-z0-9:_.\\\\-]+\\.(?:${UNIT_TYPES.join("|")})|[A-Za-z0-9:_.@\\\\-]*@[A-Za-z0-9:_.@\\\\-]*\\.(?:${TEMPLATE_UNIT_TYPES.join("|")}))$`;
+
 /** Validates a unit name by fleet's rules (checked in fleet's order) and splits it up. */
 export function parseUnitName(
   name: string,

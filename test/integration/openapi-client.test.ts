@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { createApiClient } from "../../src/client/api.ts";
 import { http } from "../support/http.ts";
@@ -83,5 +87,56 @@ describe("the OpenAPI document and the client generated from it", () => {
       fleet.data?.units?.map((unit) => unit.name),
       ["apache@.service", "apache@80.service"],
     );
+  });
+
+  test("a second generator with its own runtime, @hey-api/openapi-ts, warns of nothing and its client drives the live API", async () => {
+    const output = join(workDir, "hey-api");
+    const config = join(workDir, "openapi-ts.config.mjs");
+    await writeFile(
+      config,
+      `export default ${JSON.stringify({
+        input: resolve("openapi/openapi.json"),
+        output,
+        plugins: ["@hey-api/client-fetch", "@hey-api/typescript", "@hey-api/sdk"],
+      })};\n`,
+    );
+    const bin = join(
+      dirname(createRequire(import.meta.url).resolve("@hey-api/openapi-ts/package.json")),
+      "bin",
+      "run.js",
+    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, "-f", config]);
+    // Its output is a banner and progress lines; anything else is a warning.
+    const said = `${stdout}${stderr}`
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the generator colours its output
+      .replace(/\u001b\[[0-9;]*m/g, "")
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !/^@hey-api\/openapi-ts v|^\[Job 1\] /.test(line));
+    assert.deepEqual(said, [], "the generator said nothing but its progress");
+
+    const sdk = await import(pathToFileURL(join(output, "sdk.gen.ts")).href);
+    const { client } = await import(pathToFileURL(join(output, "client.gen.ts")).href);
+    client.setConfig({ baseUrl: server.url });
+    const submitted = await sdk.submitUnitFile({
+      path: { name: "hey@.service" },
+      body: { content: specUnit("apache@.service") },
+    });
+    assert.equal(submitted.response.status, 201);
+    assert.equal(submitted.data.kind, "template");
+    const started = await sdk.setUnitDesiredState({
+      path: { name: "hey@1.service" },
+      body: { desiredState: "launched" },
+    });
+    assert.equal(started.response.status, 201);
+    assert.equal(started.data.desiredState, "launched");
+    const read = await sdk.getUnit({ path: { name: "hey@1.service" } });
+    assert.equal(read.data.template, "hey@.service");
+    const listed = await sdk.listUnits({ query: { limit: "100" } });
+    assert.ok(listed.data.units.some((unit: { name: string }) => unit.name === "hey@1.service"));
+    const destroyed = await sdk.destroyUnit({ path: { name: "hey@1.service" } });
+    assert.equal(destroyed.response.status, 204);
+    const gone = await sdk.getUnit({ path: { name: "hey@1.service" } });
+    assert.equal(gone.response.status, 404);
+    assert.equal(gone.error.type, "urn:flotilla:problem:unit-not-found");
   });
 });

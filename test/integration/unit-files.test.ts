@@ -96,6 +96,25 @@ describe("unit files", () => {
     assert.equal(file.json.kind, "unit");
   });
 
+  test("a unit file can be submitted as JSON content, the same as text/plain", async () => {
+    const text = "[Unit]\nDescription=as content\n\n[Service]\nExecStart=/bin/sleep 100\n";
+    const created = await http("PUT", `${server.url}/v1/unit-files/content.service`, {
+      json: { content: text },
+    });
+    assert.equal(created.status, 201, created.text);
+    const again = await http("PUT", `${server.url}/v1/unit-files/content.service`, {
+      body: text,
+      headers: { "content-type": "text/plain" },
+    });
+    assert.equal(again.status, 200, "the same content as text/plain changes nothing");
+    assert.equal(again.json.hash, created.json.hash);
+    const bad = await http("PUT", `${server.url}/v1/unit-files/content.service`, {
+      json: { content: "[Service\n" },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.type, "urn:flotilla:problem:invalid-unit-file");
+  });
+
   test("names up to 256 characters are accepted, longer ones refused", async () => {
     const longest = `${"a".repeat(248)}.service`;
     const accepted = await http(
@@ -212,6 +231,20 @@ describe("unit files", () => {
         "unknown JSON field",
         "/v1/unit-files/x.service",
         { json: { options: [], extra: 1 } },
+        400,
+        "invalid-request",
+      ],
+      [
+        "both content and options",
+        "/v1/unit-files/x.service",
+        { json: { content: "[Service]\nExecStart=/bin/true\n", options: [] } },
+        400,
+        "invalid-request",
+      ],
+      [
+        "neither content nor options",
+        "/v1/unit-files/x.service",
+        { json: {} },
         400,
         "invalid-request",
       ],

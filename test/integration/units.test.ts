@@ -162,6 +162,30 @@ describe("units", () => {
     assert.equal(noRoute.json.type, "urn:flotilla:problem:not-found");
   });
 
+  test("routing errors are problem documents: 405 with Allow, 414, 404", async () => {
+    for (const method of ["TRACE", "QUERY", "POST", "PATCH"]) {
+      const response = await http(method, `${server.url}/v1/units/hello.service`);
+      assert.equal(response.status, 405, `${method}: ${response.text}`);
+      assert.equal(response.json.type, "urn:flotilla:problem:method-not-allowed");
+      assert.equal(response.headers.allow, "DELETE, GET, HEAD, PUT");
+      assert.match(response.json.detail, /^\w+ is not allowed on \/v1\/units\/\{name\}/);
+    }
+    const trace = await http("TRACE", `${server.url}/healthz`);
+    assert.equal(trace.status, 405);
+    for (const name of ["a".repeat(1100), "%F0%9F%98%80".repeat(513)]) {
+      const response = await http("GET", `${server.url}/v1/units/${name}`);
+      assert.equal(response.status, 414, response.text);
+      assert.equal(response.headers["content-type"], "application/problem+json; charset=utf-8");
+      assert.equal(response.json.type, "urn:flotilla:problem:uri-too-long");
+    }
+    const fleet = await http("GET", `${server.url}/fleet/v1/units/${"a".repeat(1100)}`);
+    assert.equal(fleet.status, 414);
+    assert.deepEqual(fleet.json.error.code, 414);
+    const noRoute = await http("TRACE", `${server.url}/v1/nothing`);
+    assert.equal(noRoute.status, 404);
+    assert.equal(noRoute.json.type, "urn:flotilla:problem:not-found");
+  });
+
   test("destroying a unit removes it and its content when unused", async () => {
     const destroyed = await http("DELETE", `${server.url}/v1/units/hello.service`);
     assert.equal(destroyed.status, 204);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ControlPlane, type ControlPlaneOptions } from "../../src/server/control-plane.ts";
 import { AGENT_TOKEN } from "./agents.ts";
+import { watchContract } from "./contract.ts";
 import { freshPrefix, testEtcdEndpoint } from "./etcd.ts";
 import { http } from "./http.ts";
 import { type Daemon, freePort, startDaemon } from "./process.ts";
@@ -38,6 +39,7 @@ export async function startServer(
     checkPlacements: true,
   });
   const app = await controlPlane.build();
+  const deviations = watchContract(app);
   await app.listen({ host: "127.0.0.1", port: 0 });
   await controlPlane.sync();
   const address = app.server.address();
@@ -53,6 +55,7 @@ export async function startServer(
         [],
         "an engine pass left placements that break their units' requirements",
       );
+      assert.deepEqual(deviations(), [], "responses deviated from openapi/openapi.json");
     },
   };
 }

@@ -1,24 +1,9 @@
 // The tutorial's two unit files, byte for byte as test/fixtures/ ships them
 // (unit-spec-files.test.ts checks that the copies still match).
-export const APACHE_TEMPLATE = `[Unit]
-Description=Apache web server service
-After=etcd.service
-After=docker.service
-Requires=apache-discovery@%i.service
+import { exampleTemplateText } from "../../src/schema/examples.ts";
 
-[Service]
-TimeoutStartSec=0
-KillMode=none
-EnvironmentFile=/etc/environment
-ExecStartPre=-/usr/bin/docker kill apache%i
-ExecStartPre=-/usr/bin/docker rm apache%i
-ExecStartPre=/usr/bin/docker pull user_name/apache
-ExecStart=/usr/bin/docker run --name apache%i -p \${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND
-ExecStop=/usr/bin/docker stop apache%i
-
-[X-Fleet]
-X-Conflicts=apache@*.service
-`;
+// The API document's examples use the same template: this keeps them the tutorial's.
+export const APACHE_TEMPLATE = exampleTemplateText;
 
 export const DISCOVERY_TEMPLATE = `[Unit]
 Description=Announce Apache@%i service

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseUnitName, type UnitName } from "../../src/unit/name.ts";
+import fc from "fast-check";
+import {
+  parseUnitName,
+  UNIT_NAME_MAX,
+  UNIT_NAME_PATTERN,
+  UNIT_TYPES,
+  type UnitName,
+} from "../../src/unit/name.ts";
 
 function ok(name: string): UnitName {
   const result = parseUnitName(name);
@@ -134,5 +141,27 @@ describe("parseUnitName: errors", () => {
 
   test("nothing before the suffix", () => {
     assert.equal(error(".service"), 'unit name ".service" has nothing before its type suffix');
+  });
+});
+
+describe("the documented unit name pattern", () => {
+  const pattern = new RegExp(UNIT_NAME_PATTERN, "u");
+  const documented = (name: string) => name.length <= UNIT_NAME_MAX && pattern.test(name);
+
+  test("accepts exactly the names parseUnitName accepts", () => {
+    const character = fc.constantFrom(..."aZ09:_.@\\-é /%".split(""), "😀");
+    const suffix = fc.constantFrom(...UNIT_TYPES.map((type) => `.${type}`), ".", ".x", "");
+    const name = fc.oneof(
+      fc
+        .tuple(fc.array(character, { maxLength: 12 }), suffix)
+        .map(([chars, end]) => chars.join("") + end),
+      fc.tuple(fc.nat({ max: 300 }), suffix).map(([length, end]) => "a".repeat(length) + end),
+    );
+    fc.assert(
+      fc.property(name, (candidate) => {
+        assert.equal(documented(candidate), parseUnitName(candidate).ok, JSON.stringify(candidate));
+      }),
+      { numRuns: 5000, seed: 7 },
+    );
   });
 });

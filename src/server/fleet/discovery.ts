@@ -1,10 +1,14 @@
 import type { FastifyRequest } from "fastify";
+import type { Static } from "typebox";
+import type { FleetDiscovery } from "../../schema/fleet.ts";
 
 /**
  * A Google API discovery document for fleet's v1 API, which fleet served at /discovery and
  * from which its client was generated. It describes the same entities and methods.
  */
-export function discoveryDocument(request: FastifyRequest): Record<string, unknown> {
+export function discoveryDocument(
+  request: FastifyRequest,
+): Static<typeof FleetDiscovery> & Record<string, unknown> {
   const base = request.url.startsWith("/v1-alpha") ? "/v1-alpha/" : "/fleet/v1/";
   const string = { type: "string" };
   const pageToken = { nextPageToken: { type: "string", location: "query" } };

@@ -4,12 +4,14 @@ import { Type } from "typebox";
 import { ProblemError } from "../../control/problems.ts";
 import type { DesiredState } from "../../registry/records.ts";
 import {
-  FleetError as FleetErrorSchema,
+  FleetDiscovery,
   FleetMachinePage,
+  FleetMachinePatch,
   FleetUnit,
   FleetUnitPage,
   FleetUnitState,
   FleetUnitStatePage,
+  fleetErrorResponse,
 } from "../../schema/fleet.ts";
 import { ref } from "../../schema/ref.ts";
 import { unitHash } from "../../unit/hash.ts";
@@ -35,7 +37,6 @@ const DESIRED_STATES: readonly string[] = ["inactive", "loaded", "launched"];
  * stopped and waits for `launched` for ever, as it would have in fleet had its agent been fast.
  */
 const FLEET_STOP_HOLD_MS = 5000;
-const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"] as const;
 
 export interface FleetApiOptions {
   /** How long a held stop waits for the client's read; default 5 s. */
@@ -60,7 +61,7 @@ export function fleetApi(
     tags: ["fleet-v1"],
     hide: options.hidden === true,
   });
-  const errors = { 400: ref(FleetErrorSchema), 404: ref(FleetErrorSchema) };
+  const errors = { 400: fleetErrorResponse(400), 404: fleetErrorResponse(404) };
   const unitBody = { content: { "application/json": { schema: ref(FleetUnit) } } };
 
   return async (app) => {
@@ -90,7 +91,10 @@ export function fleetApi(
       "/discovery",
       {
         exposeHeadRoute: false,
-        schema: { ...doc("fleetDiscovery", "fleet's API discovery document") },
+        schema: {
+          ...doc("fleetDiscovery", "fleet's API discovery document"),
+          response: { 200: ref(FleetDiscovery, "The discovery document") },
+        },
       },
       async (request, reply) => reply.type("application/json").send(discoveryDocument(request)),
     );
@@ -103,7 +107,7 @@ export function fleetApi(
         schema: {
           ...doc("fleetListUnits", "List units (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
-          response: { 200: ref(FleetUnitPage), 400: ref(FleetErrorSchema) },
+          response: { 200: ref(FleetUnitPage, "A page of units"), 400: fleetErrorResponse(400) },
         },
       },
       async (request) => page(request, entities.units(), "units"),
@@ -117,7 +121,7 @@ export function fleetApi(
         schema: {
           ...doc("fleetGetUnit", "A unit (fleet)"),
           params: Type.Object({ name: Type.String() }),
-          response: { 200: ref(FleetUnit), ...errors },
+          response: { 200: ref(FleetUnit, "The unit"), ...errors },
         },
       },
       getUnit,
@@ -134,8 +138,8 @@ export function fleetApi(
             201: Type.Null({ description: "Created or replaced" }),
             204: Type.Null({ description: "Desired state changed" }),
             ...errors,
-            409: ref(FleetErrorSchema),
-            415: ref(FleetErrorSchema),
+            409: fleetErrorResponse(409),
+            415: fleetErrorResponse(415),
           },
         },
       },
@@ -250,7 +254,10 @@ export function fleetApi(
         schema: {
           ...doc("fleetListUnitStates", "Unit states as agents report them (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
-          response: { 200: ref(FleetUnitStatePage), 400: ref(FleetErrorSchema) },
+          response: {
+            200: ref(FleetUnitStatePage, "A page of unit states"),
+            400: fleetErrorResponse(400),
+          },
         },
       },
       async (request) => {
@@ -271,7 +278,7 @@ export function fleetApi(
         schema: {
           ...doc("fleetGetUnitState", "The state of one unit (fleet)"),
           params: Type.Object({ name: Type.String() }),
-          response: { 200: ref(FleetUnitState), ...errors },
+          response: { 200: ref(FleetUnitState, "The unit's first state"), ...errors },
         },
       },
       getState,
@@ -294,7 +301,10 @@ export function fleetApi(
         schema: {
           ...doc("fleetListMachines", "List machines (fleet)"),
           querystring: Type.Object({}, { additionalProperties: true }),
-          response: { 200: ref(FleetMachinePage), 400: ref(FleetErrorSchema) },
+          response: {
+            200: ref(FleetMachinePage, "A page of machines"),
+            400: fleetErrorResponse(400),
+          },
         },
       },
       async (request) => page(request, entities.machines(), "machines"),
@@ -307,9 +317,8 @@ export function fleetApi(
             "fleetPatchMachines",
             "Change machine metadata with JSON-patch operations (fleet)",
           ),
-          description:
-            'fleet\'s format: [{"op":"add|replace|remove","path":"/<id>/metadata/<key>","value":{"value":"..."}}]',
-          response: { 204: Type.Null({ description: "Applied" }), 400: ref(FleetErrorSchema) },
+          body: { content: { "application/json": { schema: ref(FleetMachinePatch) } } },
+          response: { 204: Type.Null({ description: "Applied" }), 400: fleetErrorResponse(400) },
         },
       },
       async (request, reply) => {
@@ -329,12 +338,15 @@ export function fleetApi(
     );
 
     app.route({
-      method: [...ALL_METHODS],
+      method: app.supportedMethods,
       url: "/",
       // Only the prefix itself (`/fleet/v1`): `/fleet/v1/` is an unknown path to fleet.
       prefixTrailingSlash: "no-slash",
       schema: { hide: true },
-      handler: (_request, reply) => sendFleetError(reply, 405, ""),
+      onRequest: async () => {
+        throw new FleetError(405, "");
+      },
+      handler: async () => undefined,
     });
   };
 
@@ -413,15 +425,17 @@ function onlyMethods(
   status: number,
   message: string,
 ): void {
-  const others = ALL_METHODS.filter((method) => !allowed.includes(method));
+  const others = app.supportedMethods.filter((method) => !allowed.includes(method));
   app.route({
     method: others,
     url,
     schema: { hide: true },
-    handler: (request, reply) => {
+    // Before any body is read: a QUERY without a Content-Type is still the wrong method.
+    onRequest: async (request) => {
       // fleet matched the item before the method: `/units/a%2Fb` is 404 whatever the method.
       if (url.endsWith("/:name") || url.endsWith("/*")) itemName(request);
-      return sendFleetError(reply, status, message);
+      throw new FleetError(status, message);
     },
+    handler: async () => undefined,
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { AnnouncementList } from "../../schema/announcements.ts";
-import { Problem } from "../../schema/common.ts";
+import { problemResponse } from "../../schema/common.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 
@@ -14,7 +14,7 @@ export function announcementRoutes(context: ServerContext): FastifyPluginAsyncTy
           summary: "Keys that units announce (sidekick loops), with value and remaining TTL",
           description: "Read from etcd on each request, so the remaining TTLs are current.",
           tags: ["announcements"],
-          response: { 200: ref(AnnouncementList), 503: ref(Problem) },
+          response: { 200: ref(AnnouncementList, "The announced keys"), 503: problemResponse(503) },
         },
       },
       async () => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { ProblemError } from "../../control/problems.ts";
-import { ClusterEvent } from "../../schema/events.ts";
+import { problemResponse } from "../../schema/common.ts";
+import { StreamEvent } from "../../schema/events.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import type { ClusterEventView } from "../event-hub.ts";
@@ -35,9 +36,21 @@ export function eventRoutes(
           produces: ["text/event-stream"],
           response: {
             200: {
-              description: "An endless text/event-stream; each data line is a ClusterEvent",
-              content: { "text/event-stream": { schema: ref(ClusterEvent) } },
+              description:
+                "An endless text/event-stream. Each event's data is a ClusterEvent named by its type; a stream that cannot resume where asked starts with a `reset` event whose data is a StreamReset.",
+              content: {
+                "text/event-stream": {
+                  // Text, as clients read it; each event's data is a StreamEvent in JSON.
+                  schema: Type.String({
+                    contentSchema: ref(StreamEvent),
+                    examples: [
+                      'id: 1042\nevent: unit.updated\ndata: {"revision":1042,"type":"unit.updated","name":"apache@80.service"}\n\n',
+                    ],
+                  }),
+                },
+              },
             },
+            400: problemResponse(400),
           },
         },
       },

@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { ref } from "../../schema/ref.ts";
+import { StringEnum } from "../../schema/string-enum.ts";
 import type { ServerContext } from "../context.ts";
 
 export const Health = Type.Object(
   {
-    status: Type.Union([Type.Literal("ok"), Type.Literal("unavailable")]),
+    status: StringEnum(["ok", "unavailable"]),
     revision: Type.Optional(Type.Integer()),
     detail: Type.Optional(Type.String()),
   },
-  { $id: "Health", additionalProperties: false },
+  { $id: "Health", examples: [{ status: "ok", revision: 1042 }], additionalProperties: false },
 );
 
 export function healthRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
@@ -22,7 +23,7 @@ export function healthRoutes(context: ServerContext): FastifyPluginAsyncTypebox 
           operationId: "health",
           summary: "Liveness: the process serves HTTP",
           tags: ["operations"],
-          response: { 200: ref(Health) },
+          response: { 200: ref(Health, "The server runs") },
         },
       },
       async () => ({ status: "ok" as const }),
@@ -35,7 +36,10 @@ export function healthRoutes(context: ServerContext): FastifyPluginAsyncTypebox 
           operationId: "ready",
           summary: "Readiness: etcd answers and the in-memory view is in sync",
           tags: ["operations"],
-          response: { 200: ref(Health), 503: ref(Health) },
+          response: {
+            200: ref(Health, "Synchronised with etcd: ready to serve"),
+            503: ref(Health, "Not synchronised with etcd: not ready"),
+          },
         },
       },
       async (_request, reply) => {
@@ -61,7 +65,12 @@ export function healthRoutes(context: ServerContext): FastifyPluginAsyncTypebox 
           summary: "Prometheus metrics",
           tags: ["operations"],
           produces: ["text/plain"],
-          response: { 200: Type.String({ description: "Prometheus text exposition format" }) },
+          response: {
+            200: Type.String({
+              description: "Prometheus text exposition format",
+              examples: ["# TYPE flotilla_units gauge\nflotilla_units 4\n"],
+            }),
+          },
         },
       },
       async (_request, reply) => {

@@ -3,8 +3,7 @@ import { Type } from "typebox";
 import { AgentClient, AgentError } from "../../agent-client/client.ts";
 import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
-import { BooleanQuery, Problem, UnitNameParam } from "../../schema/common.ts";
-import { ref } from "../../schema/ref.ts";
+import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
 import type { ServerContext } from "../context.ts";
 
 const LogQuery = Type.Object(
@@ -69,11 +68,19 @@ export function logRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           response: {
             200: {
               description: "Log lines",
-              content: { "text/plain": { schema: Type.String() } },
+              content: {
+                "text/plain": {
+                  schema: Type.String({
+                    examples: [
+                      "Dec 07 09:30:01 apache@80.service: AH00558: apache2: Could not reliably determine the server's fully qualified domain name\n",
+                    ],
+                  }),
+                },
+              },
             },
-            400: ref(Problem),
-            404: ref(Problem),
-            502: ref(Problem),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            502: problemResponse(502),
           },
         },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { patchMachineMetadata } from "../../control/machine-commands.ts";
 import { presentMachine } from "../../control/present.ts";
 import { ProblemError } from "../../control/problems.ts";
-import { MachineIdParam, Problem } from "../../schema/common.ts";
+import { MachineIdParam, problemResponse } from "../../schema/common.ts";
 import { Machine, MachineList, MetadataPatch } from "../../schema/machines.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
@@ -17,7 +17,7 @@ export function machineRoutes(context: ServerContext): FastifyPluginAsyncTypebox
           operationId: "listMachines",
           summary: "List the machines whose agents are present",
           tags: ["machines"],
-          response: { 200: ref(MachineList) },
+          response: { 200: ref(MachineList, "The machines whose agents are present") },
         },
       },
       async () => ({
@@ -40,11 +40,11 @@ export function machineRoutes(context: ServerContext): FastifyPluginAsyncTypebox
           params: MachineIdParam,
           body: ref(MetadataPatch),
           response: {
-            200: ref(Machine),
-            400: ref(Problem),
-            404: ref(Problem),
-            415: ref(Problem),
-            503: ref(Problem),
+            200: ref(Machine, "The machine with its new metadata"),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            415: problemResponse(415),
+            503: problemResponse(503),
           },
         },
       },

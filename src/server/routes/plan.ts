@@ -6,7 +6,7 @@ import { indexPlacements } from "../../engine/actions.ts";
 import { UnitSpecs } from "../../engine/unit-specs.ts";
 import type { ClusterIndex, SchedulerUnit } from "../../scheduler/cluster-index.ts";
 import { checkPlacement, decide, decideGlobal, orderBatch } from "../../scheduler/decide.ts";
-import { Problem } from "../../schema/common.ts";
+import { problemResponse } from "../../schema/common.ts";
 import { Plan, type PlannedUnit, PlanRequest } from "../../schema/plan.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
@@ -28,7 +28,12 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
             "Nothing is written. Units are planned in the order given, each seeing the ones before it.",
           tags: ["units"],
           body: ref(PlanRequest),
-          response: { 200: ref(Plan), 400: ref(Problem), 404: ref(Problem), 415: ref(Problem) },
+          response: {
+            200: ref(Plan, "Where each unit would go, and why not elsewhere"),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            415: problemResponse(415),
+          },
         },
       },
       async (request) => {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
+import { type Static, Type } from "typebox";
 import { presentUnitFile } from "../../control/present.ts";
 import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
-import { BooleanQuery, Problem, UnitNameParam } from "../../schema/common.ts";
+import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
+import { exampleTemplateText } from "../../schema/examples.ts";
 import { ref } from "../../schema/ref.ts";
 import {
   UnitFileDetail,
@@ -27,7 +28,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           operationId: "listUnitFiles",
           summary: "List submitted unit files: templates, instances and plain units",
           tags: ["unit-files"],
-          response: { 200: ref(UnitFileList) },
+          response: { 200: ref(UnitFileList, "The unit files, by name") },
         },
       },
       async () => ({
@@ -54,29 +55,32 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           ),
           body: {
             content: {
-              "text/plain": { schema: Type.String({ maxLength: UNIT_FILE_MAX_CHARS }) },
+              "text/plain": {
+                schema: Type.String({
+                  maxLength: UNIT_FILE_MAX_CHARS,
+                  examples: [exampleTemplateText],
+                }),
+              },
               "application/json": { schema: ref(UnitFileJsonBody) },
             },
           },
           response: {
-            200: ref(UnitFileSubmitted),
-            201: ref(UnitFileSubmitted),
-            400: ref(Problem),
-            409: ref(Problem),
-            413: ref(Problem),
-            415: ref(Problem),
-            503: ref(Problem),
+            200: ref(
+              UnitFileSubmitted,
+              "The same content was already submitted, or it replaced other content",
+            ),
+            201: ref(UnitFileSubmitted, "The unit file was submitted"),
+            400: problemResponse(400),
+            409: problemResponse(409),
+            413: problemResponse(413),
+            415: problemResponse(415),
+            503: problemResponse(503),
           },
         },
       },
       async (request, reply) => {
         const { name } = request.params;
-        const text =
-          typeof request.body === "string"
-            ? request.body
-            : serializeUnitFile({
-                options: (request.body as { options: UnitOptionBody[] }).options,
-              });
+        const text = submittedText(request.body as string | Static<typeof UnitFileJsonBody>);
         const outcome = await commands.submit(name, text, {
           replace: request.query.replace === "true",
         });
@@ -106,11 +110,11 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
               description: "The unit file",
               content: {
                 "application/json": { schema: ref(UnitFileDetail) },
-                "text/plain": { schema: Type.String() },
+                "text/plain": { schema: Type.String({ examples: [exampleTemplateText] }) },
               },
             },
-            400: ref(Problem),
-            404: ref(Problem),
+            400: problemResponse(400),
+            404: problemResponse(404),
           },
         },
       },
@@ -144,10 +148,10 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           ),
           response: {
             204: Type.Null({ description: "Deleted" }),
-            400: ref(Problem),
-            404: ref(Problem),
-            409: ref(Problem),
-            503: ref(Problem),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            409: problemResponse(409),
+            503: problemResponse(503),
           },
         },
       },
@@ -163,10 +167,10 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
   };
 }
 
-interface UnitOptionBody {
-  section: string;
-  name: string;
-  value: string;
+/** The text a submission carries: text/plain as it is, JSON as its content or its options. */
+function submittedText(body: string | Static<typeof UnitFileJsonBody>): string {
+  if (typeof body === "string") return body;
+  return body.content ?? serializeUnitFile({ options: body.options ?? [] });
 }
 
 function prefersText(accept: string | undefined): boolean {

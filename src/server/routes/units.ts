@@ -3,7 +3,7 @@ import { Type } from "typebox";
 import { presentUnit, type UnitView } from "../../control/present.ts";
 import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
-import { Problem, UnitNameParam } from "../../schema/common.ts";
+import { problemResponse, UnitNameParam } from "../../schema/common.ts";
 import { ref } from "../../schema/ref.ts";
 import { SetDesiredStateBody, Unit, UnitList, UnitListQuery } from "../../schema/units.ts";
 import type { ServerContext } from "../context.ts";
@@ -25,7 +25,7 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           summary: "List units (templates excluded) in name order, optionally paged",
           tags: ["units"],
           querystring: UnitListQuery,
-          response: { 200: ref(UnitList), 400: ref(Problem) },
+          response: { 200: ref(UnitList, "The units, by name"), 400: problemResponse(400) },
         },
       },
       async (request) => {
@@ -61,7 +61,11 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           summary: "A unit: desired and current state, machine, and why it is not running",
           tags: ["units"],
           params: UnitNameParam,
-          response: { 200: ref(Unit), 400: ref(Problem), 404: ref(Problem) },
+          response: {
+            200: ref(Unit, "The unit"),
+            400: problemResponse(400),
+            404: problemResponse(404),
+          },
         },
       },
       async (request) => {
@@ -80,13 +84,13 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           params: UnitNameParam,
           body: ref(SetDesiredStateBody),
           response: {
-            200: ref(Unit),
-            201: ref(Unit),
-            400: ref(Problem),
-            404: ref(Problem),
-            409: ref(Problem),
-            415: ref(Problem),
-            503: ref(Problem),
+            200: ref(Unit, "The unit's desired state was set (or already was)"),
+            201: ref(Unit, "The instance was created from its template with this desired state"),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            409: problemResponse(409),
+            415: problemResponse(415),
+            503: problemResponse(503),
           },
         },
       },
@@ -108,9 +112,9 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           params: UnitNameParam,
           response: {
             204: Type.Null({ description: "Destroyed" }),
-            400: ref(Problem),
-            404: ref(Problem),
-            503: ref(Problem),
+            400: problemResponse(400),
+            404: problemResponse(404),
+            503: problemResponse(503),
           },
         },
       },

@@ -1,0 +1,160 @@
+import { shortHash, unitHash } from "../unit/hash.ts";
+import type { UnitFile } from "../unit/model.ts";
+import { parseUnitFile } from "../unit/parse.ts";
+import { serializeUnitFile } from "../unit/serialize.ts";
+
+/**
+ * The examples of the OpenAPI document: the tutorial's web server template and one of its
+ * instances on a three-machine cluster. A test validates every example against its schema.
+ */
+
+export const exampleTemplateText = `[Unit]
+Description=Apache web server service
+After=etcd.service
+After=docker.service
+Requires=apache-discovery@%i.service
+
+[Service]
+TimeoutStartSec=0
+KillMode=none
+EnvironmentFile=/etc/environment
+ExecStartPre=-/usr/bin/docker kill apache%i
+ExecStartPre=-/usr/bin/docker rm apache%i
+ExecStartPre=/usr/bin/docker pull user_name/apache
+ExecStart=/usr/bin/docker run --name apache%i -p \${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND
+ExecStop=/usr/bin/docker stop apache%i
+
+[X-Fleet]
+X-Conflicts=apache@*.service
+`;
+
+function parsed(text: string): UnitFile {
+  const result = parseUnitFile(text);
+  if (!result.ok) throw new Error("the example unit file does not parse");
+  return result.file;
+}
+
+const template = parsed(exampleTemplateText);
+const hash = unitHash(template);
+const machineId = "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d";
+const otherMachineId = "491586a6508f4c5b9c7e1e3d2a0f6b8c";
+const at = "2026-12-07T09:30:00.000Z";
+
+export const exampleOptions = template.options;
+
+export const exampleUnitFileDetail = {
+  name: "apache@.service",
+  kind: "template",
+  hash,
+  shortHash: shortHash(hash),
+  options: exampleOptions,
+  text: serializeUnitFile(template),
+};
+
+export const exampleUnitFileSummary = {
+  name: "apache@80.service",
+  kind: "instance",
+  hash,
+  shortHash: shortHash(hash),
+  template: "apache@.service",
+};
+
+export const exampleUnitFileSubmitted = {
+  name: "apache@.service",
+  kind: "template",
+  hash,
+  shortHash: shortHash(hash),
+  created: true,
+  replaced: false,
+  warnings: [],
+};
+
+export const exampleUnit = {
+  name: "apache@80.service",
+  kind: "instance",
+  template: "apache@.service",
+  hash,
+  shortHash: shortHash(hash),
+  desiredState: "launched",
+  currentState: "launched",
+  machineId,
+  loadState: "loaded",
+  activeState: "active",
+  subState: "running",
+  createdAt: at,
+  updatedAt: at,
+};
+
+export const exampleMachine = {
+  id: machineId,
+  shortId: machineId.slice(0, 8),
+  publicIP: "10.0.0.1",
+  privateIP: "10.0.0.1",
+  metadata: { region: "eu", disk: "ssd" },
+  agentURL: "http://10.0.0.1:7601",
+  version: "0.1.0",
+  units: ["apache-discovery@80.service", "apache@80.service"],
+  startedAt: at,
+  heartbeatAt: at,
+};
+
+export const exampleAnnouncement = {
+  key: "/announce/services/apache80",
+  value: "10.0.0.1:80",
+  unit: "apache-discovery@80.service",
+  machineId,
+  ttlSeconds: 60,
+  remainingSeconds: 42,
+  since: at,
+};
+
+export const examplePlannedUnit = {
+  unit: "apache@9999.service",
+  machineId: otherMachineId,
+  alreadyPlaced: false,
+  displaces: [],
+  rejected: [
+    {
+      machineId,
+      reason: "conflicts with apache@80.service (X-Conflicts=apache@*.service)",
+    },
+  ],
+};
+
+export const exampleProblem = {
+  type: "urn:flotilla:problem:unit-not-found",
+  title: "No such unit",
+  status: 404,
+  detail: "unit apache@8080.service does not exist",
+  instance: "/v1/units/apache@8080.service",
+};
+
+export const exampleEvent = {
+  revision: 1042,
+  type: "unit.updated",
+  name: "apache@80.service",
+  data: exampleUnit,
+};
+
+export const exampleFleetUnit = {
+  currentState: "launched",
+  desiredState: "launched",
+  machineID: machineId,
+  name: "apache@80.service",
+  options: exampleOptions,
+};
+
+export const exampleFleetUnitState = {
+  hash,
+  machineID: machineId,
+  name: "apache@80.service",
+  systemdActiveState: "active",
+  systemdLoadState: "loaded",
+  systemdSubState: "running",
+};
+
+export const exampleFleetMachine = {
+  id: machineId,
+  metadata: { region: "eu", disk: "ssd" },
+  primaryIP: "10.0.0.1",
+};
