@@ -6,7 +6,7 @@
 # cluster down (scripts/compose-down.sh --volumes). Exits 0 when all of that passed, 1
 # otherwise. Slow (a minute or so), so not part of `npm test`.
 #   --keep            leave the cluster running afterwards
-#   FLOTILLA_SPEC_DIR where the tutorial's unit files are (default test/fixtures)
+#   FLOTILLA_SPEC_DIR where the tutorial's unit files are (default examples)
 # shellcheck disable=SC2016 # JavaScript in single quotes: its ${...} are template literals
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ API2=http://127.0.0.1:7630
 ETCD=http://127.0.0.1:23791
 UNITS=(apache@80.service apache-discovery@80.service)
 PAGE=scripts/images/apache/rootfs/var/www/html/index.html
-SPEC_DIR=${FLOTILLA_SPEC_DIR:-test/fixtures}
+SPEC_DIR=${FLOTILLA_SPEC_DIR:-examples}
 keep=
 case ${1:-} in
   --keep) keep=1 ;;

@@ -77,7 +77,7 @@ Flotilla is up. State and logs: $STATE_DIR
   API and dashboard: http://${SERVERS[0]}/   (second server: http://${SERVERS[1]}/)
   machines:          coreos-1..3 on ${AGENT_IPS[*]}
 Next:
-  cd $PWD/test/fixtures   # the tutorial's unit files
+  cd $PWD/examples   # the tutorial's unit files
   npx fleetctl submit apache@.service apache-discovery@.service
   npx fleetctl start apache@80.service apache-discovery@80.service
   npx fleetctl list-units

@@ -7,6 +7,13 @@ import { ConfigError } from "./config/parse.ts";
  */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if ((command === "server" || command === "agent") && wantsHelp(rest)) {
+    const { usageText } = await import("./config/usage.ts");
+    const { SERVER_USAGE } = await import("./server/usage.ts");
+    const { AGENT_USAGE } = await import("./agent/usage.ts");
+    process.stdout.write(usageText(command === "server" ? SERVER_USAGE : AGENT_USAGE));
+    return 0;
+  }
   switch (command) {
     case "server": {
       const { runServer } = await import("./server/run.ts");
@@ -28,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       return exitAfterOutput(await runCli(argv, programName(process.argv[1])));
     }
   }
+}
+
+function wantsHelp(args: string[]): boolean {
+  return args.includes("--help") || args.includes("-h");
 }
 
 /**

@@ -9,15 +9,32 @@ as_root() {
   fi
 }
 
+# The long output of installs and builds goes here; each step prints one line, and the end
+# of this log when it fails.
+FLOTILLA_SETUP_LOG=${FLOTILLA_SETUP_LOG:-/tmp/flotilla-setup.log}
+
+# _fl_quiet WHAT CMD...: runs CMD with its output appended to the set-up log.
+_fl_quiet() {
+  local what=$1 rc=0
+  shift
+  echo "flotilla: $what (output in $FLOTILLA_SETUP_LOG)" >&2
+  echo "== $(date -u +%FT%TZ) $what: $*" >>"$FLOTILLA_SETUP_LOG"
+  "$@" >>"$FLOTILLA_SETUP_LOG" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then
+    echo "flotilla: FAILED: $what (exit status $rc); the end of $FLOTILLA_SETUP_LOG:" >&2
+    tail -n 25 "$FLOTILLA_SETUP_LOG" >&2
+  fi
+  return "$rc"
+}
+
 apt_updated=
 apt_install() {
   if [ -z "$apt_updated" ]; then
-    echo "flotilla: apt-get update" >&2
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    _fl_quiet "apt-get update" as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
     apt_updated=1
   fi
-  echo "flotilla: apt-get install $*" >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  _fl_quiet "installing $* (apt-get)" as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@"
 }
 
 ensure_etcd() {
@@ -48,8 +65,7 @@ ensure_chromium() {
 
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "flotilla: npm ci" >&2
-    npm ci --no-audit --no-fund >&2
+    _fl_quiet "installing the npm packages (npm ci)" npm ci --no-audit --no-fund
   fi
 }
 
@@ -264,8 +280,8 @@ _fl_ensure_image() {
   want=$(_fl_registry_digest "$repo" "recipe-$hash") || want=
   latest=$(_fl_registry_digest "$repo" latest) || latest=
   if [ -z "$want" ] || [ "$want" != "$latest" ]; then
-    echo "flotilla: building $ref:latest from scripts/images/$1 and pushing it (recipe-$hash)" >&2
-    bash "$FLOTILLA_IMAGES_DIR/build.sh" "$recipe" "$ref" latest "recipe-$hash" || return 1
+    _fl_quiet "building $ref:latest from scripts/images/$1 and pushing it (recipe-$hash)" \
+      bash "$FLOTILLA_IMAGES_DIR/build.sh" "$recipe" "$ref" latest "recipe-$hash" || return 1
     latest=$(_fl_registry_digest "$repo" latest) || {
       echo "flotilla: $ref:latest is not in the registry after the push" >&2
       return 1

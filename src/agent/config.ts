@@ -45,30 +45,33 @@ export const AGENT_DEFAULTS = {
   stateCheckSeconds: 300,
 } as const;
 
+/** `flotilla agent`'s flags (src/agent/usage.ts says what each does). */
+export const AGENT_OPTIONS = {
+  "machine-id": { type: "string" },
+  "public-ip": { type: "string" },
+  "private-ip": { type: "string" },
+  metadata: { type: "string", multiple: true },
+  ...ETCD_FLAGS,
+  prefix: { type: "string" },
+  listen: { type: "string" },
+  "docker-host": { type: "string" },
+  token: { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-client-ca": { type: "string" },
+  "presence-ttl": { type: "string" },
+  "state-check-interval": { type: "string" },
+  "state-dir": { type: "string" },
+  "leave-running": { type: "boolean" },
+  "log-level": { type: "string" },
+  simulate: { type: "boolean" },
+} as const;
+
 /** Flags win over FLOTILLA_<FLAG> environment variables, which win over defaults. */
 export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      "machine-id": { type: "string" },
-      "public-ip": { type: "string" },
-      "private-ip": { type: "string" },
-      metadata: { type: "string", multiple: true },
-      ...ETCD_FLAGS,
-      prefix: { type: "string" },
-      listen: { type: "string" },
-      "docker-host": { type: "string" },
-      token: { type: "string" },
-      "tls-cert": { type: "string" },
-      "tls-key": { type: "string" },
-      "tls-client-ca": { type: "string" },
-      "presence-ttl": { type: "string" },
-      "state-check-interval": { type: "string" },
-      "state-dir": { type: "string" },
-      "leave-running": { type: "boolean" },
-      "log-level": { type: "string" },
-      simulate: { type: "boolean" },
-    },
+    options: AGENT_OPTIONS,
     strict: true,
     allowPositionals: false,
   });

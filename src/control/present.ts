@@ -67,8 +67,11 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
 
 /**
  * fleet's rule: inactive until the unit's machine reports it, then launched while it is
- * active and loaded otherwise. A unit asked to launch again (a restart) whose agent still
- * runs the earlier launch is loaded until it runs the one asked for.
+ * active and loaded otherwise; a state reached only when its transition is over. A unit
+ * being stopped is launched until nothing of it runs (a slow ExecStop keeps it
+ * `deactivating`), so that a client waiting for `loaded` finds it stopped. A unit asked to
+ * launch again (a restart) whose agent still runs the earlier launch is loaded until it
+ * runs the one asked for.
  */
 export function currentStateOf(
   state: UnitStateRecord | undefined,
@@ -76,6 +79,10 @@ export function currentStateOf(
   machineId: string | undefined,
 ): CurrentState {
   if (!machineId || state === undefined) return "inactive";
+  if (unit.desiredState !== "launched") {
+    const stopped = state.activeState === "inactive" || state.activeState === "failed";
+    return stopped ? "loaded" : "launched";
+  }
   if (state.activeState !== "active" && state.activeState !== "reloading") return "loaded";
   return restartPending(state, unit) ? "loaded" : "launched";
 }

@@ -38,30 +38,33 @@ export const SERVER_DEFAULTS = {
   fleetStopHold: "5",
 } as const;
 
+/** `flotilla server`'s flags (src/server/usage.ts says what each does). */
+export const SERVER_OPTIONS = {
+  listen: { type: "string" },
+  ...ETCD_FLAGS,
+  prefix: { type: "string" },
+  "log-level": { type: "string" },
+  "agent-token": { type: "string" },
+  "agent-cert": { type: "string" },
+  "agent-key": { type: "string" },
+  "agent-ca": { type: "string" },
+  "leader-ttl": { type: "string" },
+  "read-token-file": { type: "string" },
+  "write-token-file": { type: "string" },
+  "allow-unauthenticated": { type: "boolean" },
+  "rate-limit": { type: "string" },
+  "max-event-streams": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "check-placements": { type: "boolean" },
+  "fleet-stop-hold": { type: "string" },
+} as const;
+
 /** Flags win over FLOTILLA_* environment variables, which win over defaults. */
 export function serverConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      listen: { type: "string" },
-      ...ETCD_FLAGS,
-      prefix: { type: "string" },
-      "log-level": { type: "string" },
-      "agent-token": { type: "string" },
-      "agent-cert": { type: "string" },
-      "agent-key": { type: "string" },
-      "agent-ca": { type: "string" },
-      "leader-ttl": { type: "string" },
-      "read-token-file": { type: "string" },
-      "write-token-file": { type: "string" },
-      "allow-unauthenticated": { type: "boolean" },
-      "rate-limit": { type: "string" },
-      "max-event-streams": { type: "string" },
-      "tls-cert": { type: "string" },
-      "tls-key": { type: "string" },
-      "check-placements": { type: "boolean" },
-      "fleet-stop-hold": { type: "string" },
-    },
+    options: SERVER_OPTIONS,
     strict: true,
     allowPositionals: false,
   });

@@ -14,7 +14,7 @@ import { type Typed, typeLine, userShell } from "../support/shell.ts";
 import { specUnit } from "../support/spec.ts";
 import { waitUntil } from "../support/wait.ts";
 
-const fixtures = join(import.meta.dirname, "..", "fixtures");
+const examples = join(import.meta.dirname, "..", "..", "examples");
 
 /** Cells of a fleetctl table: tabwriter pads with tabs, so runs of tabs separate columns. */
 function rowsOf(table: string): string[][] {
@@ -94,7 +94,7 @@ describe("the tutorial, typed through the fleetctl binary against a real cluster
     await cluster.start();
     ({ workDir, binDir } = await userShell());
     for (const name of ["apache@.service", "apache-discovery@.service"]) {
-      await copyFile(join(fixtures, name), join(workDir, name));
+      await copyFile(join(examples, name), join(workDir, name));
     }
   });
   after(async () => {

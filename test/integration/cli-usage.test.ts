@@ -166,6 +166,15 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
     ]) {
       assert.match(help.stdout, new RegExp(`^\\t${command}\\t+\\S`, "m"), command);
     }
+    for (const daemon of ["server", "agent"]) {
+      for (const flag of ["--help", "-h"]) {
+        const usage = await runFlotilla([daemon, flag]);
+        assert.equal(usage.code, 0, `flotilla ${daemon} ${flag}: ${usage.stderr}`);
+        assert.match(usage.stdout, new RegExp(`^Usage: flotilla ${daemon} \\[flags\\]\\n`));
+        assert.match(usage.stdout, /--etcd URL/);
+        assert.equal(usage.stderr, "");
+      }
+    }
     const load = await type("fleetctl load --help");
     assert.equal(load.code, 0);
     assert.match(load.stdout, /^\tfleetctl load \[--no-block\|--block-attempts=N\]/m);

@@ -257,4 +257,19 @@ describe("scheduling with the engine and real agents", () => {
     );
     assert.equal(loaded.activeState, "inactive");
   });
+
+  test("a stopped unit is loaded only once it has stopped, however long its ExecStop takes", async () => {
+    // Two seconds of ExecStop: long enough that every poll below sees the unit deactivating.
+    await cluster.submit("slow-stop.service", sleeper("ExecStop=/bin/sleep 2\n"));
+    await launch("slow-stop.service");
+    await cluster.launched("slow-stop.service");
+    await cluster.setState("slow-stop.service", "loaded");
+    const stopped = await cluster.waitFor(
+      "slow-stop.service",
+      (unit) => unit.currentState === "loaded",
+    );
+    assert.equal(stopped.activeState, "inactive");
+    const fleet = await http("GET", `${cluster.url}/fleet/v1/units/slow-stop.service`);
+    assert.equal(fleet.json.currentState, "loaded");
+  });
 });

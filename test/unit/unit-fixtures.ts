@@ -1,4 +1,4 @@
-// The tutorial's two unit files, byte for byte as test/fixtures/ ships them
+// The tutorial's two unit files, byte for byte as examples/ ships them
 // (unit-spec-files.test.ts checks that the copies still match).
 import { exampleTemplateText } from "../../src/schema/examples.ts";
 

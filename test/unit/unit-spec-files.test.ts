@@ -5,12 +5,12 @@ import { describe, test } from "node:test";
 import { checkUnitFile } from "../../src/unit/validate.ts";
 import { APACHE_TEMPLATE, DISCOVERY_TEMPLATE, SPEC_FILES } from "./unit-fixtures.ts";
 
-const FIXTURES = new URL("../fixtures/", import.meta.url);
+const EXAMPLES = new URL("../../examples/", import.meta.url);
 
 describe("the tutorial's unit files", () => {
   test("the embedded copies match the files the repository ships", () => {
     for (const [name, text] of Object.entries(SPEC_FILES)) {
-      assert.equal(readFileSync(new URL(name, FIXTURES), "utf8"), text, name);
+      assert.equal(readFileSync(new URL(name, EXAMPLES), "utf8"), text, name);
     }
   });
 
