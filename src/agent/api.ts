@@ -18,7 +18,7 @@ import {
   AgentUnitRequest,
   LogQuery,
 } from "../schema/agent.ts";
-import { UnitNameParam } from "../schema/common.ts";
+import { UnitFileNameParam } from "../schema/common.ts";
 import { ref } from "../schema/ref.ts";
 import { parseUnitName } from "../unit/name.ts";
 import { sharedSchemaCompilers } from "./schema-compilers.ts";
@@ -146,7 +146,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
         summary: "Load, launch or unload a unit on this machine; idempotent",
         description:
           "Returns once the unit is loaded; starting continues in the background and is reported in etcd.",
-        params: UnitNameParam,
+        params: UnitFileNameParam,
         body: ref(AgentUnitRequest),
         response: { 200: ref(AgentUnit), ...errors, 422: ref(AgentProblem) },
       },
@@ -210,7 +210,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
       schema: {
         operationId: "getAgentUnit",
         summary: "One unit on this machine",
-        params: UnitNameParam,
+        params: UnitFileNameParam,
         response: { 200: ref(AgentUnit), ...errors },
       },
     },
@@ -234,7 +234,7 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
       schema: {
         operationId: "unitLogs",
         summary: "A unit's recent output; with follow=true, streamed as it comes",
-        params: UnitNameParam,
+        params: UnitFileNameParam,
         querystring: LogQuery,
         response: {
           200: { description: "Log lines", content: { "text/plain": { schema: Type.String() } } },

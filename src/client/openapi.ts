@@ -430,7 +430,7 @@ export interface components {
             type: "unit.updated" | "unit.deleted" | "unit-file.updated" | "unit-file.deleted" | "machine.updated" | "machine.deleted";
         };
         /**
-         * @description What the unit's machine reports: inactive until placed and reported.
+         * @description What the unit's machine reports: inactive until placed and reported; then launched once it is active, and still launched while a stop runs; loaded when it is not running.
          * @example launched
          * @enum {string}
          */
@@ -513,7 +513,7 @@ export interface components {
             nextPageToken?: string;
         };
         /**
-         * @description fleet's metadata operations. fleet decoded the body as JSON whatever its Content-Type; an empty body is refused with fleet's decoder message, EOF.
+         * @description fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF.
          * @example [
          *       {
          *         "op": "add",
@@ -524,87 +524,36 @@ export interface components {
          *       }
          *     ]
          */
-        FleetMachinePatch: {
+        FleetMachinePatch: ({
             /** @enum {string} */
-            op: "add" | "replace" | "remove";
+            op: "add" | "replace";
             /** @description /<machine id>/metadata/<key> */
             path: string;
-            /** @description For add and replace */
-            value?: {
+            value: {
                 value: string;
             };
-        }[];
+        } | {
+            /** @enum {string} */
+            op: "remove";
+            /** @description /<machine id>/metadata/<key> */
+            path: string;
+        })[] | null;
         /**
          * @example {
          *       "currentState": "launched",
          *       "desiredState": "launched",
          *       "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
-         *       "name": "apache@80.service",
+         *       "name": "hello.service",
          *       "options": [
          *         {
          *           "section": "Unit",
          *           "name": "Description",
-         *           "value": "Apache web server service"
-         *         },
-         *         {
-         *           "section": "Unit",
-         *           "name": "After",
-         *           "value": "etcd.service"
-         *         },
-         *         {
-         *           "section": "Unit",
-         *           "name": "After",
-         *           "value": "docker.service"
-         *         },
-         *         {
-         *           "section": "Unit",
-         *           "name": "Requires",
-         *           "value": "apache-discovery@%i.service"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "TimeoutStartSec",
-         *           "value": "0"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "KillMode",
-         *           "value": "none"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "EnvironmentFile",
-         *           "value": "/etc/environment"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "ExecStartPre",
-         *           "value": "-/usr/bin/docker kill apache%i"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "ExecStartPre",
-         *           "value": "-/usr/bin/docker rm apache%i"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "ExecStartPre",
-         *           "value": "/usr/bin/docker pull user_name/apache"
+         *           "value": "Hello World"
          *         },
          *         {
          *           "section": "Service",
          *           "name": "ExecStart",
-         *           "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
-         *         },
-         *         {
-         *           "section": "Service",
-         *           "name": "ExecStop",
-         *           "value": "/usr/bin/docker stop apache%i"
-         *         },
-         *         {
-         *           "section": "X-Fleet",
-         *           "name": "X-Conflicts",
-         *           "value": "apache@*.service"
+         *           "value": "/bin/sh -c \"while true; do echo Hello World; sleep 1; done\""
          *         }
          *       ]
          *     }
@@ -615,6 +564,37 @@ export interface components {
             machineID?: string;
             name?: string;
             options?: components["schemas"]["FleetUnitOption"][];
+        };
+        /**
+         * @description What fleetctl sends: options to create or replace a unit (with a desiredState, or inactive), or only a desiredState to change it. Other fields, such as currentState, are ignored.
+         * @example {
+         *       "desiredState": "launched",
+         *       "options": [
+         *         {
+         *           "section": "Unit",
+         *           "name": "Description",
+         *           "value": "Hello World"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStart",
+         *           "value": "/bin/sh -c \"while true; do echo Hello World; sleep 1; done\""
+         *         }
+         *       ]
+         *     }
+         * @example {
+         *       "desiredState": "loaded"
+         *     }
+         */
+        FleetUnitBody: {
+            desiredState?: ("inactive" | "loaded" | "launched" | "") | null;
+            /** @description If given, the name in the URL */
+            name?: string | null;
+            options?: {
+                name: string;
+                section: string;
+                value?: string | null;
+            }[];
         };
         /**
          * @example {
@@ -635,72 +615,17 @@ export interface components {
          *           "currentState": "launched",
          *           "desiredState": "launched",
          *           "machineID": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
-         *           "name": "apache@80.service",
+         *           "name": "hello.service",
          *           "options": [
          *             {
          *               "section": "Unit",
          *               "name": "Description",
-         *               "value": "Apache web server service"
-         *             },
-         *             {
-         *               "section": "Unit",
-         *               "name": "After",
-         *               "value": "etcd.service"
-         *             },
-         *             {
-         *               "section": "Unit",
-         *               "name": "After",
-         *               "value": "docker.service"
-         *             },
-         *             {
-         *               "section": "Unit",
-         *               "name": "Requires",
-         *               "value": "apache-discovery@%i.service"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "TimeoutStartSec",
-         *               "value": "0"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "KillMode",
-         *               "value": "none"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "EnvironmentFile",
-         *               "value": "/etc/environment"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "ExecStartPre",
-         *               "value": "-/usr/bin/docker kill apache%i"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "ExecStartPre",
-         *               "value": "-/usr/bin/docker rm apache%i"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "ExecStartPre",
-         *               "value": "/usr/bin/docker pull user_name/apache"
+         *               "value": "Hello World"
          *             },
          *             {
          *               "section": "Service",
          *               "name": "ExecStart",
-         *               "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
-         *             },
-         *             {
-         *               "section": "Service",
-         *               "name": "ExecStop",
-         *               "value": "/usr/bin/docker stop apache%i"
-         *             },
-         *             {
-         *               "section": "X-Fleet",
-         *               "name": "X-Conflicts",
-         *               "value": "apache@*.service"
+         *               "value": "/bin/sh -c \"while true; do echo Hello World; sleep 1; done\""
          *             }
          *           ]
          *         }
@@ -916,7 +841,7 @@ export interface components {
             instance?: string;
             status: number;
             title: string;
-            /** @description A URI naming the kind of problem; stable across releases. */
+            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
             type: string;
         } & {
             [key: string]: unknown;
@@ -1182,12 +1107,7 @@ export interface components {
          *       ]
          *     }
          */
-        UnitFileJsonBody: {
-            /** @description The unit file's text, exactly as it would be sent as text/plain */
-            content?: string;
-            /** @description The unit file parsed into options, in file order */
-            options?: components["schemas"]["UnitOption"][];
-        };
+        UnitFileJsonBody: components["schemas"]["UnitFileText"] | components["schemas"]["UnitFileOptions"];
         /**
          * @example {
          *       "unitFiles": [
@@ -1203,6 +1123,81 @@ export interface components {
          */
         UnitFileList: {
             unitFiles: components["schemas"]["UnitFileSummary"][];
+        };
+        /**
+         * @example {
+         *       "options": [
+         *         {
+         *           "section": "Unit",
+         *           "name": "Description",
+         *           "value": "Apache web server service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "etcd.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "After",
+         *           "value": "docker.service"
+         *         },
+         *         {
+         *           "section": "Unit",
+         *           "name": "Requires",
+         *           "value": "apache-discovery@%i.service"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "TimeoutStartSec",
+         *           "value": "0"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "KillMode",
+         *           "value": "none"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "EnvironmentFile",
+         *           "value": "/etc/environment"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker kill apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "-/usr/bin/docker rm apache%i"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStartPre",
+         *           "value": "/usr/bin/docker pull user_name/apache"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStart",
+         *           "value": "/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND"
+         *         },
+         *         {
+         *           "section": "Service",
+         *           "name": "ExecStop",
+         *           "value": "/usr/bin/docker stop apache%i"
+         *         },
+         *         {
+         *           "section": "X-Fleet",
+         *           "name": "X-Conflicts",
+         *           "value": "apache@*.service"
+         *         }
+         *       ]
+         *     }
+         */
+        UnitFileOptions: {
+            /** @description The unit file parsed into options, in file order */
+            options: components["schemas"]["UnitOption"][];
         };
         /**
          * @example {
@@ -1244,6 +1239,15 @@ export interface components {
             shortHash: string;
             /** @description For an instance: its template */
             template?: string;
+        };
+        /**
+         * @example {
+         *       "content": "[Unit]\nDescription=Apache web server service\nAfter=etcd.service\nAfter=docker.service\nRequires=apache-discovery@%i.service\n\n[Service]\nTimeoutStartSec=0\nKillMode=none\nEnvironmentFile=/etc/environment\nExecStartPre=-/usr/bin/docker kill apache%i\nExecStartPre=-/usr/bin/docker rm apache%i\nExecStartPre=/usr/bin/docker pull user_name/apache\nExecStart=/usr/bin/docker run --name apache%i -p ${COREOS_PUBLIC_IPV4}:%i:80 user_name/apache /usr/sbin/apache2ctl -D FOREGROUND\nExecStop=/usr/bin/docker stop apache%i\n\n[X-Fleet]\nX-Conflicts=apache@*.service\n"
+         *     }
+         */
+        UnitFileText: {
+            /** @description The unit file's text, exactly as it would be sent as text/plain */
+            content: string;
         };
         /**
          * @example instance
@@ -1358,6 +1362,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1432,6 +1445,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1494,11 +1516,29 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description The request body is too large: fleet's error entity */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description Too many requests: fleet's error entity */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1579,6 +1619,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1595,6 +1644,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description A unit name, as on /v1. fleet's answers to another name: 404 from GET and DELETE, 400 with fleet's message from PUT.
+                 * @example hello.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1664,6 +1717,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1744,6 +1806,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1760,6 +1831,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description A unit name, as on /v1. fleet's answers to another name: 404 from GET and DELETE, 400 with fleet's message from PUT.
+                 * @example hello.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -1835,6 +1910,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1851,13 +1935,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description A unit name, as on /v1. fleet's answers to another name: 404 from GET and DELETE, 400 with fleet's message from PUT.
+                 * @example hello.service
+                 */
                 name: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FleetUnit"];
+                "application/json": components["schemas"]["FleetUnitBody"];
             };
         };
         responses: {
@@ -1924,6 +2012,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description The request body is too large: fleet's error entity */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description The request target is too long: fleet's error entity */
             414: {
                 headers: {
@@ -1953,6 +2050,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -1969,6 +2075,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description A unit name, as on /v1. fleet's answers to another name: 404 from GET and DELETE, 400 with fleet's message from PUT.
+                 * @example hello.service
+                 */
                 name: string;
             };
             cookie?: never;
@@ -2042,6 +2152,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Internal error: fleet's error entity */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
@@ -2076,6 +2195,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2139,6 +2267,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ready: {
@@ -2164,6 +2301,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,6 +2372,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2309,6 +2464,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -2365,6 +2529,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,6 +2620,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request target is too long: an RFC 9457 problem document */
             414: {
                 headers: {
@@ -2470,6 +2652,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2549,6 +2740,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
                 headers: {
@@ -2563,6 +2763,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2631,6 +2840,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -2648,8 +2866,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
-                 * @example apache@80.service
+                 * @description Unit file name, e.g. apache@.service or apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@.service
                  */
                 name: string;
             };
@@ -2727,6 +2945,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -2747,8 +2974,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
-                 * @example apache@80.service
+                 * @description Unit file name, e.g. apache@.service or apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@.service
                  */
                 name: string;
             };
@@ -2877,6 +3104,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -2897,8 +3133,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
-                 * @example apache@80.service
+                 * @description Unit file name, e.g. apache@.service or apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@.service
                  */
                 name: string;
             };
@@ -2976,6 +3212,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3061,6 +3306,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -3078,7 +3332,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @description Unit name, e.g. apache@80.service: as a unit file's name, but not a template's. Percent-encode '@' as %40 if your client requires it.
                  * @example apache@80.service
                  */
                 name: string;
@@ -3156,6 +3410,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -3173,7 +3436,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @description Unit name, e.g. apache@80.service: as a unit file's name, but not a template's. Percent-encode '@' as %40 if your client requires it.
                  * @example apache@80.service
                  */
                 name: string;
@@ -3253,6 +3516,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request target is too long: an RFC 9457 problem document */
             414: {
                 headers: {
@@ -3282,6 +3554,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -3299,7 +3580,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @description Unit name, e.g. apache@80.service: as a unit file's name, but not a template's. Percent-encode '@' as %40 if your client requires it.
                  * @example apache@80.service
                  */
                 name: string;
@@ -3375,6 +3656,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
@@ -3401,7 +3691,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Unit name, e.g. apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @description Unit name, e.g. apache@80.service: as a unit file's name, but not a template's. Percent-encode '@' as %40 if your client requires it.
                  * @example apache@80.service
                  */
                 name: string;
@@ -3473,6 +3763,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

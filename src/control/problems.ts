@@ -14,7 +14,6 @@ export const problemKinds = {
   "machine-not-found": { status: 404, title: "No such machine" },
   "not-found": { status: 404, title: "No such resource" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
-  "not-acceptable": { status: 406, title: "No acceptable representation" },
   "unit-file-conflict": {
     status: 409,
     title: "Other content is already submitted under this name",

@@ -1,17 +1,33 @@
 import { type TSchema, Type } from "typebox";
-import { UNIT_NAME_MAX, UNIT_NAME_PATTERN } from "../unit/name.ts";
+import { RUNNABLE_UNIT_NAME_PATTERN, UNIT_NAME_MAX, UNIT_NAME_PATTERN } from "../unit/name.ts";
 import { exampleProblem } from "./examples.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
 
-export const UnitNameParam = Type.Object(
+/** A unit file's name: a unit, an instance or a template. */
+export const UnitFileNameParam = Type.Object(
   {
     name: Type.String({
       minLength: 1,
       maxLength: UNIT_NAME_MAX,
       pattern: UNIT_NAME_PATTERN,
       description:
-        "Unit name, e.g. apache@80.service: letters, digits and : - _ . \\ @, then a unit type. Percent-encode '@' as %40 if your client requires it.",
+        "Unit file name, e.g. apache@.service or apache@80.service: letters, digits and : - _ . \\ @, then a unit type. Percent-encode '@' as %40 if your client requires it.",
+      examples: ["apache@.service"],
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** A unit's name: a unit or an instance, never a template (a template is a unit file). */
+export const UnitNameParam = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: UNIT_NAME_MAX,
+      pattern: RUNNABLE_UNIT_NAME_PATTERN,
+      description:
+        "Unit name, e.g. apache@80.service: as a unit file's name, but not a template's. Percent-encode '@' as %40 if your client requires it.",
       examples: ["apache@80.service"],
     }),
   },
@@ -27,7 +43,10 @@ export const BooleanQuery = StringEnum(["true", "false"], { description: "true o
 
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: "A URI naming the kind of problem; stable across releases." }),
+    type: Type.String({
+      description:
+        "urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503).",
+    }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.Optional(Type.String()),

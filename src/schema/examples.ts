@@ -136,12 +136,17 @@ export const exampleEvent = {
   data: exampleUnit,
 };
 
+/** fleet's PUT takes a name and options together: options that suit any unit name. */
+const helloOptions = parsed(
+  '[Unit]\nDescription=Hello World\n\n[Service]\nExecStart=/bin/sh -c "while true; do echo Hello World; sleep 1; done"\n',
+).options;
+
 export const exampleFleetUnit = {
   currentState: "launched",
   desiredState: "launched",
   machineID: machineId,
-  name: "apache@80.service",
-  options: exampleOptions,
+  name: "hello.service",
+  options: helloOptions,
 };
 
 export const exampleFleetUnitState = {

@@ -1,4 +1,6 @@
 import { Type } from "typebox";
+import { UNIT_NAME_MAX, UNIT_NAME_PATTERN } from "../unit/name.ts";
+import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
 import { errorResponse, type ProblemStatus } from "./common.ts";
 import {
   exampleFleetMachine,
@@ -6,6 +8,7 @@ import {
   exampleFleetUnitState,
   exampleOptions,
 } from "./examples.ts";
+import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
 
@@ -32,6 +35,36 @@ export const FleetUnit = Type.Object(
     options: Type.Optional(Type.Array(ref(FleetUnitOption))),
   },
   { $id: "FleetUnit", examples: [exampleFleetUnit] },
+);
+
+export const FleetUnitBody = Type.Object(
+  {
+    // fleet decoded the body into Go strings: null and "" both mean not given.
+    desiredState: Type.Optional(
+      Type.Union([StringEnum(["inactive", "loaded", "launched", ""]), Type.Null()]),
+    ),
+    name: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: "If given, the name in the URL" }),
+    ),
+    options: Type.Optional(
+      Type.Array(
+        Type.Object({
+          section: Type.String({ minLength: 1 }),
+          name: Type.String({ pattern: wholeString(KEY_NAME_CHARACTERS) }),
+          value: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        }),
+      ),
+    ),
+  },
+  {
+    $id: "FleetUnitBody",
+    description:
+      "What fleetctl sends: options to create or replace a unit (with a desiredState, or inactive), or only a desiredState to change it. Other fields, such as currentState, are ignored.",
+    examples: [
+      { desiredState: "launched", options: exampleFleetUnit.options },
+      { desiredState: "loaded" },
+    ],
+  },
 );
 
 export const FleetUnitPage = Type.Object(
@@ -117,21 +150,35 @@ export function fleetErrorResponse(status: ProblemStatus) {
   return errorResponse(status, "fleet's error entity", "application/json", ref(FleetError));
 }
 
-export const FleetMachinePatch = Type.Array(
-  Type.Object({
-    op: StringEnum(["add", "replace", "remove"]),
-    path: Type.String({
-      pattern: "^/[^/]+/metadata/[A-Za-z0-9_.-]+$",
-      description: "/<machine id>/metadata/<key>",
-    }),
-    value: Type.Optional(
-      Type.Object({ value: Type.String() }, { description: "For add and replace" }),
+const FleetMetadataPath = Type.String({
+  pattern: wholeString("/[^/]+/metadata/[A-Za-z0-9_.-]+"),
+  description: "/<machine id>/metadata/<key>",
+});
+
+export const FleetMachinePatch = Type.Union(
+  [
+    Type.Array(
+      Type.Union([
+        Type.Object(
+          {
+            op: StringEnum(["add", "replace"]),
+            path: FleetMetadataPath,
+            value: Type.Object({ value: Type.String({ minLength: 1 }) }),
+          },
+          { title: "FleetSetMetadata" },
+        ),
+        Type.Object(
+          { op: StringEnum(["remove"]), path: FleetMetadataPath },
+          { title: "FleetRemoveMetadata" },
+        ),
+      ]),
     ),
-  }),
+    Type.Null(),
+  ],
   {
     $id: "FleetMachinePatch",
     description:
-      "fleet's metadata operations. fleet decoded the body as JSON whatever its Content-Type; an empty body is refused with fleet's decoder message, EOF.",
+      "fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF.",
     examples: [
       [
         {
@@ -143,3 +190,14 @@ export const FleetMachinePatch = Type.Array(
     ],
   },
 );
+
+export const FleetUnitNameParam = Type.Object({
+  name: Type.String({
+    maxLength: UNIT_NAME_MAX,
+    pattern: UNIT_NAME_PATTERN,
+    description:
+      "A unit name, as on /v1. fleet's answers to another name: 404 from GET and DELETE, 400 with fleet's message from PUT.",
+    // The name of the FleetUnit example, so that the two examples make one request.
+    examples: ["hello.service"],
+  }),
+});

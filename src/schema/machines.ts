@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { exampleMachine } from "./examples.ts";
+import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 
 export const Machine = Type.Object(
@@ -23,19 +24,16 @@ export const MachineList = Type.Object(
   { $id: "MachineList", examples: [{ machines: [exampleMachine] }], additionalProperties: false },
 );
 
-export const MetadataPatch = Type.Unsafe<Record<string, string | null>>(
-  Type.Object(
-    {},
-    {
-      $id: "MetadataPatch",
-      examples: [{ disk: "ssd", region: null }],
-      description:
-        "A JSON merge patch of the machine's metadata: a string sets a key, null removes it.",
-      patternProperties: {
-        "^[A-Za-z0-9_.-]{1,128}$": Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]),
-      },
-      additionalProperties: false,
-      maxProperties: 256,
-    },
-  ),
-);
+/** A metadata key: what MachineMetadata= can match. */
+export const METADATA_KEY_PATTERN = wholeString("[A-Za-z0-9_.-]{1,128}");
+
+export const MetadataPatch = Type.Unsafe<Record<string, string | null>>({
+  $id: "MetadataPatch",
+  type: "object",
+  examples: [{ disk: "ssd", region: null }],
+  description:
+    "A JSON merge patch of the machine's metadata: a string sets a key, null removes it.",
+  propertyNames: { pattern: METADATA_KEY_PATTERN },
+  additionalProperties: { anyOf: [{ type: "string", maxLength: 1024 }, { type: "null" }] },
+  maxProperties: 256,
+});

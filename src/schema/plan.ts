@@ -1,15 +1,19 @@
 import { Type } from "typebox";
+import { RUNNABLE_UNIT_NAME_PATTERN, UNIT_NAME_MAX } from "../unit/name.ts";
 import { examplePlannedUnit } from "./examples.ts";
 import { ref } from "./ref.ts";
 
 export const PlanRequest = Type.Object(
   {
-    units: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
-      minItems: 1,
-      maxItems: 1000,
-      description:
-        "Submitted units, or instances of submitted templates, in the order they would be started",
-    }),
+    units: Type.Array(
+      Type.String({ maxLength: UNIT_NAME_MAX, pattern: RUNNABLE_UNIT_NAME_PATTERN }),
+      {
+        minItems: 1,
+        maxItems: 1000,
+        description:
+          "Submitted units, or instances of submitted templates, in the order they would be started",
+      },
+    ),
   },
   {
     $id: "PlanRequest",

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
+import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
 import {
   exampleOptions,
   exampleTemplateText,
@@ -8,6 +9,7 @@ import {
   exampleUnitFileSubmitted,
   exampleUnitFileSummary,
 } from "./examples.ts";
+import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
 
@@ -20,7 +22,8 @@ export const DesiredState = StringEnum(["inactive", "loaded", "launched"], {
 export const CurrentState = StringEnum(["inactive", "loaded", "launched"], {
   $id: "CurrentState",
   examples: ["launched"],
-  description: "What the unit's machine reports: inactive until placed and reported.",
+  description:
+    "What the unit's machine reports: inactive until placed and reported; then launched once it is active, and still launched while a stop runs; loaded when it is not running.",
 });
 
 export const UnitKind = StringEnum(["template", "instance", "unit"], {
@@ -31,7 +34,7 @@ export const UnitKind = StringEnum(["template", "instance", "unit"], {
 export const UnitOption = Type.Object(
   {
     section: Type.String({ minLength: 1, maxLength: 256 }),
-    name: Type.String({ minLength: 1, maxLength: 256 }),
+    name: Type.String({ maxLength: 256, pattern: wholeString(KEY_NAME_CHARACTERS) }),
     value: Type.String({ maxLength: 65536 }),
   },
   { $id: "UnitOption", examples: [exampleOptions[0]], additionalProperties: false },
@@ -79,31 +82,36 @@ export const UnitFileList = Type.Object(
   },
 );
 
-export const UnitFileJsonBody = Type.Object(
+export const UnitFileText = Type.Object(
   {
-    content: Type.Optional(
-      Type.String({
-        maxLength: UNIT_FILE_MAX_CHARS,
-        description: "The unit file's text, exactly as it would be sent as text/plain",
-      }),
-    ),
-    options: Type.Optional(
-      Type.Array(ref(UnitOption), {
-        maxItems: UNIT_FILE_MAX_OPTIONS,
-        description: "The unit file parsed into options, in file order",
-      }),
-    ),
+    content: Type.String({
+      maxLength: UNIT_FILE_MAX_CHARS,
+      description: "The unit file's text, exactly as it would be sent as text/plain",
+    }),
   },
   {
-    $id: "UnitFileJsonBody",
-    description:
-      "A unit file as JSON, for clients that cannot send text/plain: either its text or its options",
-    examples: [{ content: exampleTemplateText }, { options: exampleOptions }],
+    $id: "UnitFileText",
+    examples: [{ content: exampleTemplateText }],
     additionalProperties: false,
-    minProperties: 1,
-    maxProperties: 1,
   },
 );
+
+export const UnitFileOptions = Type.Object(
+  {
+    options: Type.Array(ref(UnitOption), {
+      maxItems: UNIT_FILE_MAX_OPTIONS,
+      description: "The unit file parsed into options, in file order",
+    }),
+  },
+  { $id: "UnitFileOptions", examples: [{ options: exampleOptions }], additionalProperties: false },
+);
+
+export const UnitFileJsonBody = Type.Union([ref(UnitFileText), ref(UnitFileOptions)], {
+  $id: "UnitFileJsonBody",
+  description:
+    "A unit file as JSON, for clients that cannot send text/plain: either its text or its options",
+  examples: [{ content: exampleTemplateText }, { options: exampleOptions }],
+});
 
 export const UnitFileSubmitted = Type.Object(
   {
@@ -161,7 +169,7 @@ export const UnitListQuery = Type.Object(
   {
     limit: Type.Optional(
       Type.String({
-        pattern: "^[1-9][0-9]{0,4}$",
+        pattern: wholeString("[1-9][0-9]{0,4}"),
         description: "Page size, 1 to 10000 (default: all)",
       }),
     ),

@@ -158,6 +158,8 @@ export async function buildApp(
       }
       responses[429] ??= error(429);
       if (route.url.includes("/:")) responses[414] ??= error(414);
+      if (route.schema?.body) responses[413] ??= error(413);
+      responses[500] ??= error(500);
       if (isApiPath(route.url)) responses[503] ??= error(503);
     }
     if (!isFleetPath(route.url) && !answeringMethodNotAllowed) {
@@ -190,6 +192,7 @@ export async function buildApp(
 
   app.addHook("onRequest", rateLimit(options.rateLimit ?? { perSecond: 0, burst: 0 }));
   app.addHook("onRequest", authenticate(options.tokens ?? { read: [], write: [] }));
+  app.addHook("preParsing", validateAddress);
   app.addHook("onResponse", async (request, reply) => {
     context.metrics.countRequest(
       request.method,
@@ -221,6 +224,30 @@ export async function buildApp(
   answeringMethodNotAllowed = true;
   for (const [url, methods] of methodsByUrl) methodNotAllowed(app, url, methods);
   return app;
+}
+
+/**
+ * Refuses a request whose path parameters or query are wrong before its body is read: that
+ * is what is wrong with it, however large the body (Fastify validates them after parsing it).
+ */
+async function validateAddress(
+  request: FastifyRequest,
+  _reply: unknown,
+  payload: NodeJS.ReadableStream,
+): Promise<NodeJS.ReadableStream> {
+  for (const [part, value] of [
+    ["params", request.params],
+    ["querystring", request.query],
+  ] as const) {
+    const validate = request.getValidationFunction(part);
+    if (!validate || validate(value)) continue;
+    const issues = validate.errors ?? [];
+    throw Object.assign(
+      new Error(issues.map((issue) => `${part}${issue.instancePath} ${issue.message}`).join(", ")),
+      { statusCode: 400, validation: issues, validationContext: part },
+    );
+  }
+  return payload;
 }
 
 /**

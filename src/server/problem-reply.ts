@@ -91,12 +91,17 @@ export function problemErrorHandler(error: unknown, request: FastifyRequest, rep
 
 /**
  * A unit name the route's pattern refused, explained as the name rules explain it: the
- * pattern in the document and parseUnitName accept the same names.
+ * patterns in the document and parseUnitName accept the same names (a unit's, no template).
  */
 function unitNameProblem(error: unknown, request: FastifyRequest): Problem | undefined {
   if ((error as Partial<FastifyError>).validationContext !== "params") return undefined;
   const name = (request.params as { name?: unknown } | undefined)?.name;
   if (typeof name !== "string") return undefined;
   const parsed = parseUnitName(name);
-  return parsed.ok ? undefined : problem("invalid-unit-name", parsed.error);
+  if (!parsed.ok) return problem("invalid-unit-name", parsed.error);
+  if (parsed.value.kind !== "template") return undefined;
+  return problem(
+    "template-not-loadable",
+    `${name} is a template, not a unit: it is a unit file (/v1/unit-files/${name})`,
+  );
 }

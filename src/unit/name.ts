@@ -53,9 +53,13 @@ const utf8 = new TextEncoder();
  * The names parseUnitName accepts, as one regular expression (JSON Schema's dialect), for the
  * API document: a base of name characters, then a unit type; "@" only in a template's or
  * instance's name, never first. All allowed characters are ASCII, so UNIT_NAME_MAX characters
- * are as many bytes.
+ * are as many bytes. It ends with a lookahead, not `$`, which Python's re (and the fuzzers
+ * built on it) also lets match before a final newline.
  */
-export const UNIT_NAME_PATTERN = `^(?!@)(?:[A-Za-z0-9:_.\\\\-]+\\.(?:${UNIT_TYPES.join("|")})|[A-Za-z0-9:_.@\\\\-]*@[A-Za-z0-9:_.@\\\\-]*\\.(?:${TEMPLATE_UNIT_TYPES.join("|")}))$`;
+export const UNIT_NAME_PATTERN = `^(?!@)(?:[A-Za-z0-9:_.\\\\-]+\\.(?:${UNIT_TYPES.join("|")})|[A-Za-z0-9:_.@\\\\-]*@[A-Za-z0-9:_.@\\\\-]*\\.(?:${TEMPLATE_UNIT_TYPES.join("|")}))(?![\\s\\S])`;
+
+/** The names of units that can run: UNIT_NAME_PATTERN without templates (an empty instance). */
+export const RUNNABLE_UNIT_NAME_PATTERN = `^(?!@)(?:[A-Za-z0-9:_.\\\\-]+\\.(?:${UNIT_TYPES.join("|")})|[A-Za-z0-9:_.\\\\-]*@[A-Za-z0-9:_.@\\\\-]+\\.(?:${TEMPLATE_UNIT_TYPES.join("|")}))(?![\\s\\S])`;
 
 /** Validates a unit name by fleet's rules (checked in fleet's order) and splits it up. */
 export function parseUnitName(

@@ -5,7 +5,8 @@ const BYTE_ORDER_MARK = "\uFEFF";
 
 // systemd itself accepts any key text and only warns about unknown ones; a narrow alphabet catches
 // typos such as "Exec Start" early and guarantees every key serializes back unambiguously.
-const KEY_NAME = /^[A-Za-z0-9_-]+$/;
+export const KEY_NAME_CHARACTERS = "[A-Za-z0-9_-]+";
+const KEY_NAME = new RegExp(`^${KEY_NAME_CHARACTERS}$`);
 
 // systemd's string_is_safe(): no control characters, quotes, backslash or DEL in a section name.
 function isSafeSectionName(name: string): boolean {

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { rawEtcd } from "../support/etcd.ts";
 import { http } from "../support/http.ts";
+import { arbitraryOf } from "../support/schema-arbitrary.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 interface Operation {
@@ -207,6 +208,69 @@ describe("every route, fed generated bad input", () => {
     assert.ok(
       accepted > 0,
       "some generated writes were valid, so the etcd check below is not vacuous",
+    );
+  });
+
+  test("requests valid by the document's schemas get documented answers, never a 5xx", async () => {
+    // The contract check of the server (test/support/server.ts) holds every answer to the document.
+    const requests = operations().map(({ method, path }) => {
+      const operation = document.paths[path][method.toLowerCase()];
+      const parameters: any[] = operation.parameters ?? [];
+      const inPath = parameters.filter((parameter) => parameter.in === "path");
+      const inQuery = parameters.filter(
+        (parameter) => parameter.in === "query" && parameter.name !== "access_token",
+      );
+      const content = Object.entries<any>(operation.requestBody?.content ?? {});
+      return fc.record({
+        method: fc.constant(method),
+        path: fc
+          .tuple(
+            fc.tuple(...inPath.map((parameter) => arbitraryOf(parameter.schema, document))),
+            fc.record<Record<string, unknown>>(
+              Object.fromEntries(
+                inQuery.map((parameter) => [
+                  parameter.name,
+                  arbitraryOf(parameter.schema, document),
+                ]),
+              ),
+              { requiredKeys: inQuery.filter((p) => p.required).map((p) => p.name) },
+            ),
+          )
+          .map(([values, query]) => {
+            let index = 0;
+            const filled = path.replace(/\{[^}]+\}/g, () =>
+              encodeURIComponent(String(values[index++])),
+            );
+            const search = new URLSearchParams(query as Record<string, string>).toString();
+            return search === "" ? filled : `${filled}?${search}`;
+          }),
+        body:
+          content.length === 0
+            ? fc.constant(undefined)
+            : fc.oneof(
+                ...content.map(([mediaType, media]) =>
+                  arbitraryOf(media.schema, document).map((value) => ({
+                    mediaType,
+                    text:
+                      typeof value === "string" && !mediaType.includes("json")
+                        ? value
+                        : JSON.stringify(value),
+                  })),
+                ),
+              ),
+      });
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(...requests), async ({ method, path, body }) => {
+        const response = await http(method, `${server.url}${path}`, {
+          ...(body ? { body: body.text, headers: { "content-type": body.mediaType } } : {}),
+        });
+        assert.ok(
+          response.status < 500,
+          `${method} ${path} ${JSON.stringify(body)}: ${response.status} ${response.text.slice(0, 300)}`,
+        );
+      }),
+      { numRuns: 400, seed: 20261207 },
     );
   });
 

@@ -141,8 +141,10 @@ describe("units", () => {
     assert.equal(hello.json.desiredState, "inactive");
     const nginx = await http("GET", `${server.url}/v1/units/nginx@1.service`);
     assert.equal(nginx.status, 404);
-    const unknown = await http("GET", `${server.url}/v1/units/apache@.service`);
-    assert.equal(unknown.status, 404);
+    const template = await http("GET", `${server.url}/v1/units/apache@.service`);
+    assert.equal(template.status, 400, "a template is a unit file, not a unit");
+    assert.equal(template.json.type, "urn:flotilla:problem:template-not-loadable");
+    assert.match(template.json.detail, /\/v1\/unit-files\/apache@\.service/);
     for (const [method, path] of [
       ["GET", "/v1/units/bad%20name.service"],
       ["DELETE", "/v1/units/bad%20name.service"],

@@ -1,7 +1,7 @@
 // Holds a server to its committed OpenAPI document: every response an in-process test server
-// sends is checked for a documented operation, status, media type, required headers and body
-// schema. A test server's close() fails on the first deviation, so the whole integration
-// suite doubles as a contract test.
+// sends is checked for a documented operation, status, media type, headers and body schema.
+// A test server's close() fails on a deviation, so the whole integration suite doubles as a
+// contract test.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
@@ -127,8 +127,11 @@ export function contractDeviations(
   }
   const response = responses[statusKey] as Json;
   for (const [name, header] of Object.entries<Json>(response.headers ?? {})) {
-    if (header.required && reply.getHeader(name) === undefined) {
-      problems.push(`the required header ${name} is missing`);
+    const value = reply.getHeader(name);
+    if (value === undefined) {
+      if (header.required) problems.push(`the required header ${name} is missing`);
+    } else if (header.schema?.type === "integer" && !/^[0-9]+$/.test(String(value))) {
+      problems.push(`the header ${name} is not an integer: ${String(value)}`);
     }
   }
   const content = response.content as Json | undefined;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { problemKinds } from "../../src/control/problems.ts";
 
 type Json = Record<string, any>;
 
@@ -118,6 +119,17 @@ describe("the OpenAPI document", () => {
         `${where} media type`,
       );
       assert.equal(componentOf(media.schema), fleet ? "FleetError" : "Problem", where);
+    }
+  });
+
+  test("the Problem schema lists every kind of problem with its status", () => {
+    const listed: string = document.components.schemas.Problem.properties.type.description;
+    const byStatus = new Map<number, string[]>();
+    for (const [kind, { status }] of Object.entries(problemKinds)) {
+      byStatus.set(status, [...(byStatus.get(status) ?? []), kind]);
+    }
+    for (const [status, kinds] of byStatus) {
+      assert.ok(listed.includes(`${kinds.join(", ")} (${status})`), `${kinds} (${status})`);
     }
   });
 

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import {
   parseUnitName,
+  RUNNABLE_UNIT_NAME_PATTERN,
   UNIT_NAME_MAX,
   UNIT_NAME_PATTERN,
   UNIT_TYPES,
@@ -144,12 +145,13 @@ describe("parseUnitName: errors", () => {
   });
 });
 
-describe("the documented unit name pattern", () => {
+describe("the documented unit name patterns", () => {
   const pattern = new RegExp(UNIT_NAME_PATTERN, "u");
+  const runnable = new RegExp(RUNNABLE_UNIT_NAME_PATTERN, "u");
   const documented = (name: string) => name.length <= UNIT_NAME_MAX && pattern.test(name);
 
-  test("accepts exactly the names parseUnitName accepts", () => {
-    const character = fc.constantFrom(..."aZ09:_.@\\-é /%".split(""), "😀");
+  test("accept exactly the names parseUnitName accepts (a unit's: not a template's)", () => {
+    const character = fc.constantFrom(..."aZ09:_.@\\-é /%\n".split(""), "😀");
     const suffix = fc.constantFrom(...UNIT_TYPES.map((type) => `.${type}`), ".", ".x", "");
     const name = fc.oneof(
       fc
@@ -159,7 +161,10 @@ describe("the documented unit name pattern", () => {
     );
     fc.assert(
       fc.property(name, (candidate) => {
-        assert.equal(documented(candidate), parseUnitName(candidate).ok, JSON.stringify(candidate));
+        const parsed = parseUnitName(candidate);
+        assert.equal(documented(candidate), parsed.ok, JSON.stringify(candidate));
+        const isUnit = parsed.ok && parsed.value.kind !== "template";
+        assert.equal(documented(candidate) && runnable.test(candidate), isUnit, candidate);
       }),
       { numRuns: 5000, seed: 7 },
     );

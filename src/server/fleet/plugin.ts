@@ -8,6 +8,8 @@ import {
   FleetMachinePage,
   FleetMachinePatch,
   FleetUnit,
+  FleetUnitBody,
+  FleetUnitNameParam,
   FleetUnitPage,
   FleetUnitState,
   FleetUnitStatePage,
@@ -62,7 +64,7 @@ export function fleetApi(
     hide: options.hidden === true,
   });
   const errors = { 400: fleetErrorResponse(400), 404: fleetErrorResponse(404) };
-  const unitBody = { content: { "application/json": { schema: ref(FleetUnit) } } };
+  const unitBody = { content: { "application/json": { schema: ref(FleetUnitBody) } } };
 
   return async (app) => {
     app.setErrorHandler(fleetErrorHandler);
@@ -98,7 +100,9 @@ export function fleetApi(
       },
       async (request, reply) => reply.type("application/json").send(discoveryDocument(request)),
     );
-    onlyMethods(app, "/discovery", ["GET"], 400, "only HTTP GET supported against this resource");
+    // fleet answered 400 here; 405 and Allow are what HTTP, and clients generated from the
+    // document, expect, and no fleet client relied on the 400.
+    onlyMethods(app, "/discovery", ["GET"], "only HTTP GET supported against this resource");
 
     app.get(
       "/units",
@@ -112,7 +116,7 @@ export function fleetApi(
       },
       async (request) => page(request, entities.units(), "units"),
     );
-    onlyMethods(app, "/units", ["GET"], 405, "only GET supported against this resource");
+    onlyMethods(app, "/units", ["GET"], "only GET supported against this resource");
 
     app.get(
       "/units/:name",
@@ -120,7 +124,7 @@ export function fleetApi(
         exposeHeadRoute: false,
         schema: {
           ...doc("fleetGetUnit", "A unit (fleet)"),
-          params: Type.Object({ name: Type.String() }),
+          params: FleetUnitNameParam,
           response: { 200: ref(FleetUnit, "The unit"), ...errors },
         },
       },
@@ -132,7 +136,7 @@ export function fleetApi(
       {
         schema: {
           ...doc("fleetSetUnit", "Create, replace or change the desired state of a unit (fleet)"),
-          params: Type.Object({ name: Type.String() }),
+          params: FleetUnitNameParam,
           body: unitBody,
           response: {
             201: Type.Null({ description: "Created or replaced" }),
@@ -151,7 +155,7 @@ export function fleetApi(
       {
         schema: {
           ...doc("fleetDestroyUnit", "Destroy a unit (fleet)"),
-          params: Type.Object({ name: Type.String() }),
+          params: FleetUnitNameParam,
           response: { 204: Type.Null({ description: "Destroyed" }), ...errors },
         },
       },
@@ -243,7 +247,6 @@ export function fleetApi(
       app,
       "/units/:name",
       ["GET", "PUT", "DELETE"],
-      405,
       "only GET, PUT and DELETE supported against this resource",
     );
 
@@ -269,7 +272,7 @@ export function fleetApi(
         );
       },
     );
-    onlyMethods(app, "/state", ["GET"], 405, "only GET supported against this resource");
+    onlyMethods(app, "/state", ["GET"], "only GET supported against this resource");
 
     app.get(
       "/state/:name",
@@ -277,7 +280,7 @@ export function fleetApi(
         exposeHeadRoute: false,
         schema: {
           ...doc("fleetGetUnitState", "The state of one unit (fleet)"),
-          params: Type.Object({ name: Type.String() }),
+          params: FleetUnitNameParam,
           response: { 200: ref(FleetUnitState, "The unit's first state"), ...errors },
         },
       },
@@ -285,7 +288,7 @@ export function fleetApi(
     );
     app.get("/state/*", { schema: { hide: true }, exposeHeadRoute: false }, getState);
     for (const url of ["/state/:name", "/state/*"]) {
-      onlyMethods(app, url, ["GET"], 405, "only GET supported against this resource");
+      onlyMethods(app, url, ["GET"], "only GET supported against this resource");
     }
 
     async function getState(request: FastifyRequest) {
@@ -333,7 +336,6 @@ export function fleetApi(
       app,
       "/machines",
       ["GET", "PATCH"],
-      405,
       "only GET and PATCH supported against this resource",
     );
 
@@ -415,14 +417,13 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * fleet's answer to the methods a resource does not serve. HEAD is one of them (fleet had no
- * implicit HEAD), which is why every GET route here sets `exposeHeadRoute: false`.
+ * fleet's answer to the methods a resource does not serve, with Allow. HEAD is one of them
+ * (fleet had no implicit HEAD), which is why every GET route here sets `exposeHeadRoute: false`.
  */
 function onlyMethods(
   app: Parameters<FastifyPluginAsyncTypebox>[0],
   url: string,
   allowed: readonly string[],
-  status: number,
   message: string,
 ): void {
   const others = app.supportedMethods.filter((method) => !allowed.includes(method));
@@ -431,10 +432,11 @@ function onlyMethods(
     url,
     schema: { hide: true },
     // Before any body is read: a QUERY without a Content-Type is still the wrong method.
-    onRequest: async (request) => {
+    onRequest: async (request, reply) => {
       // fleet matched the item before the method: `/units/a%2Fb` is 404 whatever the method.
       if (url.endsWith("/:name") || url.endsWith("/*")) itemName(request);
-      throw new FleetError(status, message);
+      reply.header("allow", allowed.join(", "));
+      throw new FleetError(405, message);
     },
     handler: async () => undefined,
   });

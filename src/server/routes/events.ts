@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { ProblemError } from "../../control/problems.ts";
 import { problemResponse } from "../../schema/common.ts";
 import { StreamEvent } from "../../schema/events.ts";
+import { wholeString } from "../../schema/pattern.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import type { ClusterEventView } from "../event-hub.ts";
@@ -27,10 +28,10 @@ export function eventRoutes(
             "Each event's id is an etcd revision. Reconnect with Last-Event-ID (or ?after=) to resume; if that history is gone the stream starts with a `reset` event and the client should re-list.",
           tags: ["events"],
           headers: Type.Object({
-            "last-event-id": Type.Optional(Type.String({ pattern: "^[0-9]{1,16}$" })),
+            "last-event-id": Type.Optional(Type.String({ pattern: wholeString("[0-9]{1,16}") })),
           }),
           querystring: Type.Object(
-            { after: Type.Optional(Type.String({ pattern: "^[0-9]{1,16}$" })) },
+            { after: Type.Optional(Type.String({ pattern: wholeString("[0-9]{1,16}") })) },
             { additionalProperties: false },
           ),
           produces: ["text/event-stream"],

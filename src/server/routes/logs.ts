@@ -4,12 +4,16 @@ import { AgentClient, AgentError } from "../../agent-client/client.ts";
 import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
 import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
+import { wholeString } from "../../schema/pattern.ts";
 import type { ServerContext } from "../context.ts";
 
 const LogQuery = Type.Object(
   {
     lines: Type.Optional(
-      Type.String({ pattern: "^[0-9]{1,5}$", description: "How many recent lines (default 100)" }),
+      Type.String({
+        pattern: wholeString("[0-9]{1,5}"),
+        description: "How many recent lines (default 100)",
+      }),
     ),
     follow: Type.Optional(BooleanQuery),
     machineId: Type.Optional(

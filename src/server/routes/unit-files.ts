@@ -3,7 +3,7 @@ import { type Static, Type } from "typebox";
 import { presentUnitFile } from "../../control/present.ts";
 import { ProblemError } from "../../control/problems.ts";
 import { validName } from "../../control/unit-commands.ts";
-import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
+import { BooleanQuery, problemResponse, UnitFileNameParam } from "../../schema/common.ts";
 import { exampleTemplateText } from "../../schema/examples.ts";
 import { ref } from "../../schema/ref.ts";
 import {
@@ -48,7 +48,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           description:
             "Submitting the same content again changes nothing (200). Other content under an existing name is a 409 unless replace=true.",
           tags: ["unit-files"],
-          params: UnitNameParam,
+          params: UnitFileNameParam,
           querystring: Type.Object(
             { replace: Type.Optional(BooleanQuery) },
             { additionalProperties: false },
@@ -104,7 +104,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           operationId: "getUnitFile",
           summary: "A unit file: JSON with its options, or the file itself with Accept: text/plain",
           tags: ["unit-files"],
-          params: UnitNameParam,
+          params: UnitFileNameParam,
           response: {
             200: {
               description: "The unit file",
@@ -141,7 +141,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
           operationId: "deleteUnitFile",
           summary: "Delete a unit file; a template only once no instance is left, unless forced",
           tags: ["unit-files"],
-          params: UnitNameParam,
+          params: UnitFileNameParam,
           querystring: Type.Object(
             { force: Type.Optional(BooleanQuery) },
             { additionalProperties: false },
@@ -170,7 +170,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
 /** The text a submission carries: text/plain as it is, JSON as its content or its options. */
 function submittedText(body: string | Static<typeof UnitFileJsonBody>): string {
   if (typeof body === "string") return body;
-  return body.content ?? serializeUnitFile({ options: body.options ?? [] });
+  return "content" in body ? body.content : serializeUnitFile({ options: body.options });
 }
 
 function prefersText(accept: string | undefined): boolean {
