@@ -39,7 +39,9 @@ export async function setDesiredStates(
   return { triggered, unchanged };
 }
 
-export function getUnit(api: Api, name: string): Promise<Unit | undefined> {
+/** The unit of that name, or undefined: a template is a unit file, never a unit. */
+export async function getUnit(api: Api, name: string): Promise<Unit | undefined> {
+  if (templatedName(name)?.instance === "") return undefined;
   return expectFound(api, api.client.GET("/v1/units/{name}", { params: { path: { name } } }));
 }
 

@@ -390,6 +390,14 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
     assert.equal(template.code, 1);
     assertOneLine(template, /^fleetctl: .*template/, "a template cannot be loaded");
 
+    const stopTemplate = await type("fleetctl stop web@.service", atServer());
+    assert.equal(stopTemplate.code, 1);
+    assert.equal(
+      stopTemplate.stderr,
+      "Unit web@.service does not exist.\n",
+      "a template is no unit",
+    );
+
     const stopMissing = await type("fleetctl stop nowhere.service", atServer());
     assert.equal(stopMissing.code, 1);
     assert.equal(stopMissing.stderr, "Unit nowhere.service does not exist.\n");
