@@ -102,6 +102,11 @@ export class FleetctlReplay implements Fleetctl {
         waitUntil(`${name} ${state} (fleetctl's wait)`, async () => {
           await sleep(250);
           return (await this.unit(name))?.currentState === state;
+        }).catch(async (error: Error) => {
+          // What Flotilla's own API says of the unit, to tell why it never got there.
+          const seen = await http("GET", `${this.url}/v1/units/${encodeURIComponent(name)}`);
+          const log = await http("GET", `${this.url}/v1/units/${encodeURIComponent(name)}/logs`);
+          throw new Error(`${error.message}; /v1 shows ${seen.text}; its log:\n${log.text}`);
         }),
       ),
     );
