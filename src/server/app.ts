@@ -18,7 +18,7 @@ import { Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
 import * as unitSchemas from "../schema/units.ts";
 import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } from "./auth.ts";
 import type { ServerContext } from "./context.ts";
-import { sendFleetError } from "./fleet/fleet-error.ts";
+import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
 import { fleetApi } from "./fleet/plugin.ts";
 import { problemErrorHandler, sendProblem } from "./problem-reply.ts";
 import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
@@ -145,7 +145,6 @@ export async function buildApp(
 
   // The methods each path takes, to answer the others with 405 once every route is known.
   const methodsByUrl = new Map<string, Set<string>>();
-  let answeringMethodNotAllowed = false;
   app.addHook("onRoute", (route) => {
     // The hooks below may answer any documented route; the document says so once here.
     const responses = route.schema?.response as Record<string, unknown> | undefined;
@@ -162,7 +161,7 @@ export async function buildApp(
       responses[500] ??= error(500);
       if (isApiPath(route.url)) responses[503] ??= error(503);
     }
-    if (!isFleetPath(route.url) && !answeringMethodNotAllowed) {
+    if (!isFleetPath(route.url)) {
       const methods = methodsByUrl.get(route.url) ?? new Set<string>();
       for (const method of [route.method].flat()) methods.add(method);
       methodsByUrl.set(route.url, methods);
@@ -221,8 +220,8 @@ export async function buildApp(
   await app.register(fleetApi(context, { hidden: true, stopHoldMs }), { prefix: "/v1-alpha" });
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  answeringMethodNotAllowed = true;
-  for (const [url, methods] of methodsByUrl) methodNotAllowed(app, url, methods);
+  // A copy: the 405 routes added here pass through onRoute too (each Allow is set by then).
+  for (const [url, methods] of [...methodsByUrl]) methodNotAllowed(app, url, methods);
   return app;
 }
 
@@ -292,8 +291,4 @@ function requireMediaType(accepted: readonly string[]) {
 
 function isApiPath(path: string): boolean {
   return path.startsWith("/v1/") || isFleetPath(path);
-}
-
-function isFleetPath(path: string): boolean {
-  return path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ProblemError } from "../control/problems.ts";
-import { sendFleetError } from "./fleet/fleet-error.ts";
+import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
 
 export interface ApiTokens {
   read: readonly string[];
@@ -57,8 +57,7 @@ export function authenticate(tokens: ApiTokens) {
       "www-authenticate",
       status === 401 ? 'Bearer realm="flotilla"' : 'Bearer error="insufficient_scope"',
     );
-    if (path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha"))
-      return sendFleetError(reply, status, message);
+    if (isFleetPath(path)) return sendFleetError(reply, status, message);
     throw new ProblemError(status === 401 ? "unauthorized" : "forbidden", message);
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ProblemError } from "../control/problems.ts";
-import { sendFleetError } from "./fleet/fleet-error.ts";
+import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
 
 export interface RateLimit {
   /** Sustained requests per second per client; 0 turns the limit off. */
@@ -41,8 +41,7 @@ export function rateLimit(limit: RateLimit) {
     reply.header("retry-after", String(retryAfter));
     const message = `more than ${limit.perSecond} requests per second from ${request.ip}; retry in ${retryAfter} s`;
     const path = request.url;
-    if (path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha"))
-      return sendFleetError(reply, 429, message);
+    if (isFleetPath(path)) return sendFleetError(reply, 429, message);
     throw new ProblemError("too-many-requests", message);
   };
 }

@@ -11,6 +11,11 @@ export class FleetError extends Error {
   }
 }
 
+/** Paths of fleet's API, whose errors are fleet's error entity rather than problem documents. */
+export function isFleetPath(path: string): boolean {
+  return path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
+}
+
 export function sendFleetError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply
     .code(status)
