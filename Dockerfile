@@ -4,7 +4,7 @@
 # Dockerfile.local builds the same image on a locally assembled base
 # (scripts/images/build-flotilla.sh).
 #   BASE        the runtime image's base (Node 20)
-#   BUILD_BASE  where `npm ci` and the TypeScript build run (Node 20 with npm)
+#   BUILD_BASE  where `npm ci` and the bundling run (Node 20 with npm)
 #   ETCD_IMAGE  where etcd and etcdctl are copied from (in /usr/local/bin)
 ARG BASE=node:20-bookworm-slim
 ARG BUILD_BASE=node:20-bookworm-slim
@@ -15,12 +15,11 @@ FROM ${ETCD_IMAGE} AS etcd
 FROM ${BUILD_BASE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
-# tsc compiles only TypeScript: the dashboard's static files are copied beside it.
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
-  && if [ -d src/server/dashboard ]; then cp -R src/server/dashboard dist/server/; fi
+# The bundle (dist/, with the dashboard's files) is all of Flotilla the image gets.
+RUN node scripts/build.mjs && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${BASE}
 COPY --from=etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/bin/

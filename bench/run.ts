@@ -1,6 +1,7 @@
 // `npm run bench` runs every benchmark in turn; `npm run bench -- placement api-load` runs some.
 // Each prints its table; RESULTS.md gets the sections of those that ran.
 import { apiLoad } from "./api-load.ts";
+import { cliStartup } from "./cli-startup.ts";
 import { placement } from "./placement.ts";
 import { rescheduling } from "./rescheduling.ts";
 import { scale } from "./scale.ts";
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   rescheduling: () => rescheduling(),
   "api-load": () => apiLoad(),
   scale: () => scale(),
+  "cli-startup": () => cliStartup(),
 };
 
 const asked = process.argv.slice(2);

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// From a source checkout, runs the TypeScript sources through tsx; from a build, dist/.
+// Runs the bundle (dist/, from `npm run build`, which `npm ci` runs) whenever it is there: it
+// starts in a fraction of the time the TypeScript loader takes. Without one, or with
+// FLOTILLA_FROM_SOURCE=1, the sources run through tsx.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "src", "main.ts");
-if (existsSync(source)) {
+const bundle = join(root, "dist", "flotilla.js");
+if (process.env.FLOTILLA_FROM_SOURCE !== "1" && existsSync(bundle)) {
+  await import(pathToFileURL(bundle).href);
+} else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import(pathToFileURL(source).href);
-} else {
-  await import(pathToFileURL(join(root, "dist", "main.js")).href);
+  await import(pathToFileURL(join(root, "src", "main.ts")).href);
 }

@@ -1,9 +1,12 @@
+import { programName } from "./cli/program.ts";
+import { runCli } from "./cli/run.ts";
 import { ConfigError } from "./config/parse.ts";
 
 /**
  * One binary, installed as `flotilla` and as `fleetctl`: the daemons and the etcdctl tool by
  * name, and every other argument list goes to the CLI. The daemons are imported only when
- * run, so that a CLI command does not load the server's and the agent's dependencies.
+ * run, so that a CLI command loads neither their code nor their dependencies; the CLI's own
+ * code is part of this module's bundle, so that a command loads as few files as possible.
  */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,11 +32,8 @@ async function main(argv: string[]): Promise<number> {
       const { runEtcdctlCommand } = await import("./agent/etcdctl-tool.ts");
       return runEtcdctlCommand(rest);
     }
-    default: {
-      const { runCli } = await import("./cli/run.ts");
-      const { programName } = await import("./cli/program.ts");
+    default:
       return exitAfterOutput(await runCli(argv, programName(process.argv[1])));
-    }
   }
 }
 

@@ -59,14 +59,15 @@ export interface BenchCluster {
 const ROOT = join(BENCH_DIR, "..");
 let build: Promise<void> | undefined;
 
-/** Compiles the sources to dist/ (`npm run build`), once per benchmark process. */
+/** Bundles the sources into dist/ (`npm run build`), once per benchmark process. */
 function built(): Promise<void> {
   build ??= new Promise<void>((resolve, reject) => {
     execFile(
       process.execPath,
-      [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      [join(ROOT, "scripts", "build.mjs")],
       { cwd: ROOT },
-      (error, stdout) => (error ? reject(new Error(`build failed: ${stdout}`)) : resolve()),
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`build failed: ${stderr}`)) : resolve(),
     );
   });
   return build;
@@ -74,7 +75,7 @@ function built(): Promise<void> {
 
 /**
  * A fresh etcd on free ports and a Flotilla server leading the engine, run from the build as an
- * operator runs it (`node dist/main.js server`), so that its memory and speed are the shipped
+ * operator runs it (`node dist/flotilla.js server`), so that its memory and speed are the shipped
  * program's, not those of the TypeScript loader the tests use.
  */
 export async function startCluster(): Promise<BenchCluster> {
@@ -97,7 +98,7 @@ export async function startCluster(): Promise<BenchCluster> {
       "server",
       [
         ...profile,
-        join(ROOT, "dist", "main.js"),
+        join(ROOT, "dist", "flotilla.js"),
         "server",
         `--listen=127.0.0.1:${port}`,
         `--etcd=${etcd.endpoint}`,

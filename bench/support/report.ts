@@ -132,7 +132,7 @@ Written by \`npm run bench\` (all benchmarks) or \`npm run bench -- <name>\` /
 judged against a baseline measured in the same run, on the same machine, because a shared
 machine drifts by up to 2x between runs: read the ratios, not the absolute figures. Nothing
 here is asserted; targets are the issue's. A benchmark with a server runs it as shipped: it
-builds the sources (\`npm run build\`) and starts \`node dist/main.js server\`.`;
+builds the sources (\`npm run build\`) and starts \`node dist/flotilla.js server\`.`;
 
 /**
  * Rewrites RESULTS.md with these results: their sections replace earlier ones of the same

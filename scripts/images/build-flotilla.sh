@@ -2,7 +2,7 @@
 # build-flotilla.sh [IMAGE]: builds Flotilla's image (default $FLOTILLA_IMAGE, else
 # flotilla:latest) without pulling anything: Dockerfile.local on the base
 # $FLOTILLA_BASE (default flotilla/node-base:local, assembled by build-node-base.sh when
-# it is that one). The TypeScript is compiled here on the host, and node_modules is this
+# it is that one). The sources are bundled here on the host, and node_modules is this
 # checkout's, pruned to production dependencies in a copy; the image gets no sources.
 # Where node:20-bookworm-slim can be pulled, `docker build .` (Dockerfile) gives the
 # same image.
@@ -12,17 +12,15 @@ image=${1:-${FLOTILLA_IMAGE:-flotilla:latest}}
 base=${FLOTILLA_BASE:-flotilla/node-base:local}
 
 if [ "$base" = flotilla/node-base:local ]; then bash scripts/images/build-node-base.sh "$base"; fi
-if [ ! -x node_modules/.bin/tsc ]; then
-  echo "flotilla: node_modules/ lacks tsc: run npm ci first" >&2
+if [ ! -d node_modules/esbuild ]; then
+  echo "flotilla: node_modules/ lacks esbuild: run npm ci first" >&2
   exit 1
 fi
 
 stage=$(mktemp -d /tmp/flotilla-build.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
-echo "flotilla: compiling src/ into $stage/dist" >&2
-node_modules/.bin/tsc -p tsconfig.build.json --outDir "$stage/dist" >&2
-# tsc compiles only TypeScript: the dashboard's static files are copied beside it.
-if [ -d src/server/dashboard ]; then cp -R src/server/dashboard "$stage/dist/server/"; fi
+echo "flotilla: bundling src/ into $stage/dist" >&2
+node scripts/build.mjs --outdir "$stage/dist" >&2
 cp -R bin package.json package-lock.json "$stage/"
 echo "flotilla: production node_modules (a pruned copy)" >&2
 cp -a node_modules "$stage/node_modules"

@@ -1,16 +1,10 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.ts";
 import type { EtcdOptions } from "../registry/etcd-client.ts";
 import { ETCDCTL_SETTINGS_VARIABLE, writeEtcdctlSettings } from "./etcdctl-settings.ts";
 
-const FLOTILLA_BIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "bin",
-  "flotilla.js",
-);
+const FLOTILLA_BIN = join(PACKAGE_ROOT, "bin", "flotilla.js");
 
 /**
  * Writes an `etcdctl` that understands fleet-era v2 command lines into `<stateDir>/bin`, for

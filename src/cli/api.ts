@@ -1,5 +1,8 @@
-import { type ApiClient, createApiClient, type Problem } from "../client/api.ts";
+import type { components } from "../client/openapi.ts";
 import { CommandFailure } from "./errors.ts";
+import { type Answer, type AnswerHead, HttpClient } from "./http-client.ts";
+
+type Problem = components["schemas"]["Problem"];
 
 export interface ApiSettings {
   endpoint: string;
@@ -7,13 +10,11 @@ export interface ApiSettings {
   requestTimeoutMs: number;
 }
 
-/** The client generated from openapi/openapi.json, as the commands use it. */
+/** Flotilla's API as the commands use it: the typed client, and what to say when it fails. */
 export interface Api {
   readonly endpoint: string;
-  /** Every request fails once the request timeout has passed. */
-  readonly client: ApiClient;
-  /** For streams that stay open: the caller bounds only the wait for the headers. */
-  readonly streaming: ApiClient;
+  /** Every request fails once the request timeout has passed; a stream once it has begun. */
+  readonly client: HttpClient;
   readonly requestTimeoutMs: number;
 }
 
@@ -32,50 +33,16 @@ export class ApiFailure extends CommandFailure {
   }
 }
 
-/** A rate-limited read is asked again, after the server's Retry-After, a few times. */
-const RATE_LIMIT_RETRIES = 3;
-const MAX_RETRY_AFTER_MS = 5000;
-
 export function connectApi(settings: ApiSettings): Api {
-  const client = createApiClient(settings);
-  client.use({
-    onRequest: ({ request }) =>
-      new Request(request, {
-        signal: AbortSignal.any([request.signal, AbortSignal.timeout(settings.requestTimeoutMs)]),
-      }),
-    // Listing many unit files, or waiting for many units, may outrun the server's rate
-    // limit; a read is safe to repeat (a write that got 429 was not carried out, but its
-    // body is spent, so it fails with the server's message instead).
-    onResponse: async ({ request, response }) => {
-      let answer = response;
-      for (let retry = 0; retry < RATE_LIMIT_RETRIES; retry++) {
-        if (answer.status !== 429 || request.method !== "GET") break;
-        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(answer)));
-        answer = await fetch(request);
-      }
-      return answer;
-    },
-  });
   return {
     endpoint: settings.endpoint,
-    client,
-    streaming: createApiClient(settings),
+    client: new HttpClient({
+      endpoint: settings.endpoint,
+      token: settings.token,
+      timeoutMs: settings.requestTimeoutMs,
+    }),
     requestTimeoutMs: settings.requestTimeoutMs,
   };
-}
-
-function retryAfterMs(response: Response): number {
-  const seconds = Number(response.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0
-    ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS)
-    : 1000;
-}
-
-/** What openapi-fetch resolves to, whatever the operation. */
-interface Answer<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
 }
 
 /** The body of a successful answer; anything else throws an ApiFailure of one line. */
@@ -116,7 +83,7 @@ export function unreachable(api: Api, error: unknown): ApiFailure {
 }
 
 /** The server's problem document as one readable line. */
-export function failureOf(answer: { error?: unknown; response: Response }): ApiFailure {
+export function failureOf(answer: { error?: unknown; response: AnswerHead }): ApiFailure {
   const { status } = answer.response;
   const problem = answer.error as Partial<Problem> | string | undefined;
   if (typeof problem !== "object" || problem === null) {

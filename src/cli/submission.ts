@@ -111,9 +111,7 @@ async function putUnitFile(
       api,
       api.client.PUT("/v1/unit-files/{name}", {
         params: { path: { name }, query: replace ? { replace: "true" } : {} },
-        body: text,
-        bodySerializer: (body) => body,
-        headers: { "content-type": "text/plain" },
+        text,
       }),
     );
   } catch (error) {

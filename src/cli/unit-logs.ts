@@ -25,24 +25,16 @@ export async function followLog(
   onText: (text: string) => void,
 ): Promise<void> {
   const { api } = context;
-  const started = new AbortController();
-  const timer = setTimeout(
-    () => started.abort(new DOMException("no answer", "TimeoutError")),
-    api.requestTimeoutMs,
-  );
   let answer: Awaited<ReturnType<typeof request>>;
   const request = () =>
-    api.streaming.GET("/v1/units/{name}/logs", {
+    api.client.GET("/v1/units/{name}/logs", {
       params: { path: { name }, query: { lines: String(lines), follow: "true" } },
       parseAs: "stream",
-      signal: started.signal,
     });
   try {
     answer = await request();
   } catch (error) {
     throw unreachable(api, error);
-  } finally {
-    clearTimeout(timer);
   }
   if (!answer.response.ok || !answer.data) throw failureOf(answer);
   const decoder = new TextDecoder();

@@ -7,8 +7,9 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import createClient from "openapi-fetch";
 import openapiTS, { astToString } from "openapi-typescript";
-import { createApiClient } from "../../src/client/api.ts";
+import type { paths } from "../../src/client/openapi.ts";
 import { http } from "../support/http.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { specUnit } from "../support/spec.ts";
@@ -52,7 +53,7 @@ describe("the OpenAPI document and the client generated from it", () => {
   });
 
   test("the typed client drives the live API", async () => {
-    const client = createApiClient({ endpoint: server.url });
+    const client = createClient<paths>({ baseUrl: server.url });
     const submitted = await client.PUT("/v1/unit-files/{name}", {
       params: { path: { name: "apache@.service" } },
       body: specUnit("apache@.service"),

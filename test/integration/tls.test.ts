@@ -45,6 +45,16 @@ describe("TLS", () => {
         "a client that does not trust the CA is refused",
       );
       await trusting.close();
+
+      // The CLI trusts a private CA through Node's NODE_EXTRA_CA_CERTS, as the README says.
+      const listed = await runFlotilla(["list-machines", `--endpoint=${url}`], {
+        NODE_EXTRA_CA_CERTS: pki.caFile,
+      });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /^MACHINE\tIP\tMETADATA\n$/);
+      const untrusted = await runFlotilla(["list-machines", `--endpoint=${url}`]);
+      assert.equal(untrusted.code, 1);
+      assert.match(untrusted.stderr, /cannot reach the API at https:.*certificate/);
     } finally {
       await server.close();
     }

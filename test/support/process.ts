@@ -1,18 +1,39 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MACHINE_ENV } from "../../src/agent/runtime/types.ts";
 import { waitUntil } from "./wait.ts";
 
-export const FLOTILLA_BIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "bin",
-  "flotilla.js",
-);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Runs the bundle in dist/ when there is one (as an installed Flotilla does), else the sources. */
+const FLOTILLA_BIN = join(ROOT, "bin", "flotilla.js");
+
+let bundleChecked: Promise<void> | undefined;
+
+/** FLOTILLA_BIN, once it is known not to run a bundle older than the sources. */
+export async function flotillaBin(): Promise<string> {
+  bundleChecked ??= refuseStaleBundle();
+  await bundleChecked;
+  return FLOTILLA_BIN;
+}
+
+/** A bundle older than the sources would test code that is no longer there. */
+async function refuseStaleBundle(): Promise<void> {
+  const bundle = await stat(join(ROOT, "dist", "flotilla.js")).catch(() => undefined);
+  if (bundle === undefined) return;
+  const sources = await readdir(join(ROOT, "src"), { recursive: true });
+  for (const source of sources) {
+    const changed = (await stat(join(ROOT, "src", source))).mtimeMs;
+    if (changed > bundle.mtimeMs) {
+      throw new Error(
+        `src/${source} changed after dist/ was built: run \`npm run build\` (the test command does)`,
+      );
+    }
+  }
+}
 
 export interface RunResult {
   code: number | null;
@@ -21,9 +42,10 @@ export interface RunResult {
 }
 
 /** Runs the flotilla binary to completion. */
-export function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export async function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const bin = await flotillaBin();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, ...env },
     });
     let stdout = "";
@@ -57,7 +79,7 @@ export async function startDaemon(
   env: NodeJS.ProcessEnv,
   ready: () => Promise<boolean>,
 ): Promise<Daemon> {
-  const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], {
+  const child = spawn(process.execPath, [await flotillaBin(), ...args], {
     env: { ...process.env, ...env },
   });
   let output = "";

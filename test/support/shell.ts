@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FLOTILLA_BIN } from "./process.ts";
+import { flotillaBin } from "./process.ts";
 
 export interface Typed {
   code: number | null;
@@ -18,7 +18,7 @@ export async function userShell(): Promise<{ workDir: string; binDir: string }> 
   const workDir = await mkdtemp(join(tmpdir(), "flotilla-cli-"));
   const binDir = join(workDir, ".bin");
   await mkdir(binDir);
-  await symlink(FLOTILLA_BIN, join(binDir, "fleetctl"));
+  await symlink(await flotillaBin(), join(binDir, "fleetctl"));
   return { workDir, binDir };
 }
 

@@ -1,16 +1,13 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { PACKAGE_ROOT } from "../../package-root.ts";
 
-/**
- * The dashboard's files, beside this plugin in the sources. A build (dist/) compiles only
- * TypeScript, so from there they are read from the checkout's src/ instead.
- */
+/** The dashboard's files: the sources' own where there are sources, else the bundle's copy. */
 const CANDIDATE_DIRS = [
-  fileURLToPath(new URL("../dashboard/", import.meta.url)),
-  fileURLToPath(new URL("../../../src/server/dashboard/", import.meta.url)),
+  join(PACKAGE_ROOT, "src", "server", "dashboard"),
+  join(PACKAGE_ROOT, "dist", "dashboard"),
 ];
 
 const ASSETS = [
