@@ -10,6 +10,7 @@ ensure_docker
 ensure_tutorial_image
 ensure_chromium
 ensure_iproute2
+ensure_zsh
 ensure_node_modules
 
 echo "== typecheck" && npx tsc --noEmit

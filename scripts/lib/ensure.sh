@@ -13,16 +13,30 @@ as_root() {
 # of this log when it fails.
 FLOTILLA_SETUP_LOG=${FLOTILLA_SETUP_LOG:-/tmp/flotilla-setup.log}
 
-# _fl_quiet WHAT CMD...: runs CMD with its output appended to the set-up log.
+# _fl_quiet WHAT CMD...: runs CMD with its output appended to the set-up log. On a terminal
+# the step's line counts the seconds while it runs; elsewhere (CI logs, pipes) it is printed
+# once.
 _fl_quiet() {
-  local what=$1 rc=0
+  local what=$1 rc=0 started=$SECONDS pid from
   shift
-  echo "flotilla: $what (output in $FLOTILLA_SETUP_LOG)" >&2
   echo "== $(date -u +%FT%TZ) $what: $*" >>"$FLOTILLA_SETUP_LOG"
-  "$@" >>"$FLOTILLA_SETUP_LOG" 2>&1 || rc=$?
+  from=$(wc -l <"$FLOTILLA_SETUP_LOG")
+  if [ -t 2 ]; then
+    "$@" >>"$FLOTILLA_SETUP_LOG" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+      printf '\rflotilla: %s ... %ds (output in %s)' "$what" $((SECONDS - started)) "$FLOTILLA_SETUP_LOG" >&2
+      sleep 1
+    done
+    wait "$pid" || rc=$?
+    printf '\rflotilla: %s, %ds (output in %s)\033[K\n' "$what" $((SECONDS - started)) "$FLOTILLA_SETUP_LOG" >&2
+  else
+    echo "flotilla: $what (output in $FLOTILLA_SETUP_LOG)" >&2
+    "$@" >>"$FLOTILLA_SETUP_LOG" 2>&1 || rc=$?
+  fi
   if [ "$rc" != 0 ]; then
-    echo "flotilla: FAILED: $what (exit status $rc); the end of $FLOTILLA_SETUP_LOG:" >&2
-    tail -n 25 "$FLOTILLA_SETUP_LOG" >&2
+    echo "flotilla: FAILED: $what (exit status $rc); its last lines in $FLOTILLA_SETUP_LOG:" >&2
+    tail -n "+$((from + 1))" "$FLOTILLA_SETUP_LOG" | tail -n 25 >&2
   fi
   return "$rc"
 }
@@ -51,6 +65,11 @@ ensure_etcd() {
 # scripts/compose-*.sh.
 ensure_compose() {
   if ! command -v docker-compose >/dev/null; then apt_install docker-compose; fi
+}
+
+# zsh: the completion test loads the zsh script into a real zsh.
+ensure_zsh() {
+  if ! command -v zsh >/dev/null; then apt_install zsh; fi
 }
 
 # iproute2's `ip`: the Docker-restart fault test gives its own engine a bridge of its own.

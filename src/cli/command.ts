@@ -31,6 +31,8 @@ export interface Command<O extends ParseArgsOptionsConfig = ParseArgsOptionsConf
   readonly description?: string;
   readonly options: O;
   readonly flagHelp?: readonly (readonly [string, string])[];
+  /** Command lines as a user types them, each with what it does; help shows them all. */
+  readonly examples: readonly (readonly [string, string])[];
   /** `units`: one or more; `unit`: exactly one; `none`; `any`. Checked before run. */
   readonly arguments: "units" | "unit" | "none" | "any";
   /** Extra --output values the command takes, beside table and json. */

@@ -37,8 +37,20 @@ export function generalHelp(program: string): string {
     section("DAEMONS AND TOOLS", daemons),
     section("GLOBAL OPTIONS", globalFlagHelp),
     section("ENVIRONMENT", environment),
+    section(
+      "EXAMPLES",
+      commands.flatMap((command) => examplesOf(program, command)),
+    ),
     `Run '${program} help <command>' for a command's options. Exit status: 0 success, 1 failure, 2 usage error.\n`,
   ].join("\n");
+}
+
+/** The command's examples, written with the name the user typed. */
+function examplesOf(program: string, command: Command): [string, string][] {
+  return command.examples.map(([line, what]) => [
+    line.replace(/^(fleetctl|flotilla) /, `${program} `),
+    `# ${what}`,
+  ]);
 }
 
 export function commandHelp(program: string, command: Command): string {
@@ -57,6 +69,7 @@ export function commandHelp(program: string, command: Command): string {
   if (command.flagHelp && command.flagHelp.length > 0) {
     parts.push(section("OPTIONS", command.flagHelp));
   }
+  parts.push(section("EXAMPLES", examplesOf(program, command)));
   parts.push(section("GLOBAL OPTIONS", globalFlagHelp));
   return parts.join("\n");
 }

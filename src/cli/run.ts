@@ -1,8 +1,10 @@
-import { connectApi } from "./api.ts";
+import { parseArgs } from "node:util";
+import { connectApi, expectData } from "./api.ts";
 import type { CliContext, Command } from "./command.ts";
 import { findCommand } from "./commands/index.ts";
+import { complete, formatCandidates } from "./completion.ts";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
-import { parseCommandLine, resolveGlobals, splitCommand } from "./flags.ts";
+import { globalOptions, parseCommandLine, resolveGlobals, splitCommand } from "./flags.ts";
 import { commandHelp, generalHelp } from "./help.ts";
 import { MachineBook } from "./machines.ts";
 import { Output } from "./output.ts";
@@ -19,6 +21,8 @@ export async function runCli(argv: readonly string[], program: ProgramName): Pro
     // fleetctl answered `fleetctl --version` and `fleetctl -v` as `fleetctl version`.
     const words =
       argv[0] === "--version" || argv[0] === "-v" ? ["version", ...argv.slice(1)] : argv;
+    // What the completion scripts ask; not a command a user types.
+    if (words[0] === "__complete") return await printCompletions(words.slice(1), fallbackOutput);
     const { command: name, rest } = splitCommand(words);
     commandName = name;
     if (name === undefined || name === "help") {
@@ -49,6 +53,44 @@ export async function runCli(argv: readonly string[], program: ProgramName): Pro
   } catch (error) {
     return reportError(program, error, commandName, fallbackOutput);
   }
+}
+
+/** `__complete SHELL WORD...`: the candidates for the last word, one a line. */
+async function printCompletions(args: readonly string[], out: Output): Promise<number> {
+  const [shell = "bash", ...typed] = args;
+  // bash splits `--endpoint=URL` into three words; put them back together.
+  const words = shell === "bash" ? joinAssignments(typed) : typed;
+  const unitNames = async () => {
+    // The global flags typed so far; anything else on the line does not matter here.
+    const { values } = parseArgs({
+      args: words.slice(0, -1),
+      options: globalOptions,
+      allowPositionals: true,
+      strict: false,
+    });
+    const settings = resolveGlobals(values as Record<string, string | undefined>, process.env);
+    // A tab press waits for no slow server.
+    const api = connectApi({ ...settings, requestTimeoutMs: COMPLETION_TIMEOUT_MS });
+    const { unitFiles } = await expectData(api, api.client.GET("/v1/unit-files"));
+    return unitFiles.map((file) => file.name);
+  };
+  out.raw(formatCandidates(shell, await complete(words, unitNames)));
+  return EXIT_OK;
+}
+
+const COMPLETION_TIMEOUT_MS = 2000;
+
+function joinAssignments(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === "=" && joined.length > 0 && i < words.length - 1) {
+      joined[joined.length - 1] += `=${words[++i]}`;
+    } else {
+      joined.push(word);
+    }
+  }
+  return joined;
 }
 
 function showHelp(program: ProgramName, topics: string[], out: Output): number {

@@ -9,6 +9,10 @@ export const catCommand = defineCommand({
   usage: "UNIT",
   description: `Prints the unit file as the cluster holds it (templates and instances too).
 With -o json, its name, hash, options and text.`,
+  examples: [
+    ["fleetctl cat apache@.service", "the template as submitted"],
+    ["fleetctl cat apache@80.service", "an instance: its template's text"],
+  ],
   options: {},
   arguments: "unit",
   async run(context, { positionals }) {

@@ -13,6 +13,10 @@ export const destroyCommand = defineCommand({
 template is removed as a unit file; its instances keep their content. Units that do not
 exist are skipped, so destroying twice succeeds.`,
   // fleetctl took the blocking flags here too; the API destroys before it answers.
+  examples: [
+    ["fleetctl destroy apache@80.service", "stop, unload and forget an instance"],
+    ["fleetctl destroy apache@.service", "remove a template (its instances must be gone)"],
+  ],
   options: { ...blockOptions },
   flagHelp: blockFlagHelp,
   arguments: "units",

@@ -1,6 +1,8 @@
 import type { Command } from "../command.ts";
 import { catCommand } from "./cat.ts";
+import { completionCommand } from "./completion.ts";
 import { destroyCommand } from "./destroy.ts";
+import { downCommand } from "./down.ts";
 import { journalCommand } from "./journal.ts";
 import { listMachinesCommand } from "./list-machines.ts";
 import { listUnitFilesCommand } from "./list-unit-files.ts";
@@ -13,12 +15,15 @@ import { statusCommand } from "./status.ts";
 import { stopCommand } from "./stop.ts";
 import { submitCommand } from "./submit.ts";
 import { unloadCommand } from "./unload.ts";
+import { upCommand } from "./up.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every CLI command, in the order help lists them (`help` itself is run.ts's). */
 export const commands: readonly Command[] = [
   catCommand,
+  completionCommand,
   destroyCommand,
+  downCommand,
   journalCommand,
   listMachinesCommand,
   listUnitFilesCommand,
@@ -31,6 +36,7 @@ export const commands: readonly Command[] = [
   stopCommand,
   submitCommand,
   unloadCommand,
+  upCommand,
   versionCommand,
 ];
 

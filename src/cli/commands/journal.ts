@@ -12,6 +12,10 @@ export const journalCommand = defineCommand({
   description: `Prints the unit's recent output, read from its machine's agent through the API:
 no SSH. With --follow, keeps printing new lines until interrupted. With -o json, a document
 {unit, lines}; with --follow, one JSON object {unit, line} per line.`,
+  examples: [
+    ["fleetctl journal apache@80.service", "its last 10 lines of output"],
+    ["fleetctl journal --lines=100 -f apache@80.service", "100 lines, then new ones as they come"],
+  ],
   options: { lines: { type: "string" }, follow: { type: "boolean", short: "f" } },
   flagHelp: [
     ["--lines=N", "How many recent lines (default 10)"],

@@ -29,6 +29,10 @@ export const listMachinesCommand = defineCommand({
   usage: "[--no-legend] [-l|--full] [--fields=LIST]",
   description: `Lists the machines whose agents are present. With -o json, the machines as the
 API shows them (GET /v1/machines).`,
+  examples: [
+    ["fleetctl list-machines", "every machine, its address and metadata"],
+    ["fleetctl list-machines -l --no-legend", "full machine ids, for scripts"],
+  ],
   options: { ...listOptions },
   flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),
   arguments: "none",

@@ -49,6 +49,10 @@ export const listUnitFilesCommand = defineCommand({
   description: `Lists every submitted unit file, loaded on a machine or not: DSTATE is the
 desired state, STATE the current one, TARGET the machine it is placed on. With -o json,
 one object per file: its name, kind, hash, desired and current state, machine.`,
+  examples: [
+    ["fleetctl list-unit-files", "every submitted unit and template"],
+    ["fleetctl list-unit-files --fields=unit,dstate", "only names and desired states"],
+  ],
   options: { ...listOptions },
   flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),
   arguments: "none",

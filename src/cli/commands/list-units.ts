@@ -35,6 +35,10 @@ export const listUnitsCommand = defineCommand({
   usage: "[--no-legend] [-l|--full] [--fields=LIST]",
   description: `Lists the units placed on machines, with the state their machines report.
 With -o json, the units as the API shows them (GET /v1/units), placed ones only.`,
+  examples: [
+    ["fleetctl list-units", "units and where they run"],
+    ["fleetctl list-units -o json", "the API's view, as JSON"],
+  ],
   options: { ...listOptions },
   flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),
   arguments: "none",

@@ -9,6 +9,13 @@ export const loadCommand = defineCommand({
   description: `Places units on machines without starting them, and waits until each machine
 reports its unit loaded: "Unit apache@80.service loaded on 2c2a7f0e.../10.0.0.1".
 Global units are not waited for.`,
+  examples: [
+    ["fleetctl load apache@80.service", "place an instance of apache@.service on a machine"],
+    [
+      "fleetctl load --no-block apache@81.service apache@82.service",
+      "two instances, without waiting",
+    ],
+  ],
   options: { ...blockOptions, replace: { type: "boolean" } },
   flagHelp: [...blockFlagHelp, ["--replace", "Replace submitted units whose local file differs"]],
   arguments: "units",

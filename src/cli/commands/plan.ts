@@ -14,6 +14,12 @@ export const planCommand = defineCommand({
 templates), taken in the order given: nothing changes. For each unit, the machine it would
 run on, then every other machine with the reason it was rejected. With -o json, the API's
 plan (POST /v1/plan).`,
+  examples: [
+    [
+      "fleetctl plan apache@81.service apache@82.service",
+      "where they would go, and why not elsewhere",
+    ],
+  ],
   options: { full: { type: "boolean", short: "l" }, "no-legend": { type: "boolean" } },
   flagHelp: [
     ["-l, --full", "Do not ellipsize machine ids"],

@@ -13,6 +13,10 @@ export const restartCommand = defineCommand({
   description: `Stops each running unit and starts it again, waiting for each step before the
 next unit; a unit that is loaded but stopped is started. With --no-block the stop and the
 start are only asked for: the unit's machine restarts it (fleetctl has no --no-block here).`,
+  examples: [
+    ["fleetctl restart apache@80.service", "stop and start it again, waiting for each"],
+    ["fleetctl restart --no-block apache@80.service", "ask for it and return"],
+  ],
   options: { ...blockOptions },
   flagHelp: blockFlagHelp,
   arguments: "units",

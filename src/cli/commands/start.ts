@@ -9,6 +9,16 @@ export const startCommand = defineCommand({
   description: `Launches units and waits until each runs: "Unit apache@80.service launched on
 2c2a7f0e.../10.0.0.1". A unit that fails to start is reported with the agent's reason,
 and the exit status is 1. Global units are not waited for.`,
+  examples: [
+    [
+      "fleetctl start apache@80.service apache-discovery@80.service",
+      "submit, load and launch, and wait until both run",
+    ],
+    [
+      "fleetctl start --replace ./hello.service",
+      "a local file, replacing a different submitted one",
+    ],
+  ],
   options: { ...blockOptions, replace: { type: "boolean" } },
   flagHelp: [...blockFlagHelp, ["--replace", "Replace submitted units whose local file differs"]],
   arguments: "units",

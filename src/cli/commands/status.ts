@@ -19,6 +19,9 @@ export const statusCommand = defineCommand({
   description: `Shows each unit as systemctl status would on its machine: description, load and
 active state, where it runs, why it does not, and its last log lines; from the API, no SSH.
 With -o json, one object per unit: {unit, description, log}.`,
+  examples: [
+    ["fleetctl status apache@80.service", "systemctl status of the unit, from its machine"],
+  ],
   options: {},
   arguments: "units",
   async run(context, { positionals }) {

@@ -12,6 +12,13 @@ export const stopCommand = defineCommand({
   usage: "[--no-block|--block-attempts=N] UNIT...",
   description: `Sets the units' desired state to loaded and waits until their machines report
 them stopped. A unit that is not loaded anywhere cannot be stopped.`,
+  examples: [
+    ["fleetctl stop apache@80.service", "stop it and wait; it stays loaded on its machine"],
+    [
+      "fleetctl stop --no-block apache@80.service apache@9999.service",
+      "two units, without waiting",
+    ],
+  ],
   options: { ...blockOptions },
   flagHelp: blockFlagHelp,
   arguments: "units",

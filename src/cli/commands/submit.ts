@@ -9,6 +9,10 @@ export const submitCommand = defineCommand({
   description: `Submits unit files from the given paths; the file name is the unit's name.
 An instance (apache@80.service) needs its template, submitted or beside it on disk.
 Submitting the same content again changes nothing.`,
+  examples: [
+    ["fleetctl submit apache@.service apache-discovery@.service", "the tutorial's two templates"],
+    ["fleetctl submit --replace hello.service", "send a changed file"],
+  ],
   options: { replace: { type: "boolean" } },
   flagHelp: [["--replace", "Replace submitted units whose local file differs"]],
   arguments: "units",

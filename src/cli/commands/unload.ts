@@ -11,6 +11,7 @@ export const unloadCommand = defineCommand({
   usage: "[--no-block|--block-attempts=N] UNIT...",
   description: `Sets the units' desired state to inactive: they stop and leave their machines.
 Waits until each is reported inactive.`,
+  examples: [["fleetctl unload apache@80.service", "stop it and take it off its machine"]],
   options: { ...blockOptions },
   flagHelp: blockFlagHelp,
   arguments: "units",

@@ -6,6 +6,10 @@ export const versionCommand = defineCommand({
   name: "version",
   summary: "Print the version and exit",
   usage: "",
+  examples: [
+    ["fleetctl version", "the CLI's version"],
+    ["fleetctl version -o json", "as JSON"],
+  ],
   options: {},
   arguments: "none",
   async run(context) {

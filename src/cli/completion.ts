@@ -1,0 +1,108 @@
+import type { Command } from "./command.ts";
+import { commands, findCommand } from "./commands/index.ts";
+import { globalOptions, type ParseArgsOptionsConfig, splitCommand } from "./flags.ts";
+
+/** A word the shell may complete to, and what it is (zsh shows it). */
+export interface Candidate {
+  word: string;
+  description?: string;
+}
+
+/** help is run.ts's own, not the registry's. */
+const HELP: Candidate = { word: "help", description: "Show help for a command" };
+
+export const SHELLS = ["bash", "zsh"] as const;
+
+/**
+ * What may come at the last of `words` (the words after the program's name, the last being
+ * the one under the cursor, maybe empty). Unit names come from `unitNames` only when a
+ * command takes units, so that completing a command name or a flag never waits on the API.
+ */
+export async function complete(
+  words: readonly string[],
+  unitNames: () => Promise<string[]>,
+): Promise<Candidate[]> {
+  const current = words.at(-1) ?? "";
+  const before = words.slice(0, -1);
+  const { command: name } = splitCommand(before);
+  const matching = (candidates: Candidate[]) =>
+    candidates.filter((candidate) => candidate.word.startsWith(current));
+  if (current.startsWith("-")) {
+    const command = name === undefined ? undefined : findCommand(name);
+    return matching(flagsOf({ ...globalOptions, ...(command?.options ?? {}) }));
+  }
+  if (name === undefined) {
+    return matching([
+      ...commands.map((command) => ({ word: command.name, description: command.summary })),
+      HELP,
+    ]);
+  }
+  if (name === "help") {
+    return matching(
+      commands.map((command) => ({ word: command.name, description: command.summary })),
+    );
+  }
+  if (name === "completion") return matching(SHELLS.map((shell) => ({ word: shell })));
+  const command = findCommand(name);
+  if (!command || !takesUnits(command)) return [];
+  const names = await unitNames().catch(() => [] as string[]);
+  return matching(names.map((word) => ({ word })));
+}
+
+function takesUnits(command: Command): boolean {
+  return command.arguments === "units" || command.arguments === "unit";
+}
+
+function flagsOf(options: ParseArgsOptionsConfig): Candidate[] {
+  return Object.entries(options).map(([name, option]) => ({
+    word: option.type === "string" ? `--${name}=` : `--${name}`,
+  }));
+}
+
+/**
+ * The script `completion SHELL` prints. Both ask the program itself (`__complete`) for the
+ * words, so completion knows every command, flag and submitted unit of this version.
+ */
+export function completionScript(shell: (typeof SHELLS)[number], program: string): string {
+  if (shell === "bash") {
+    return `# ${program} completion for bash. Load it with: source <(${program} completion bash)
+_flotilla_complete() {
+  local IFS=$'\\n'
+  COMPREPLY=($("\${COMP_WORDS[0]}" __complete bash "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+  [[ \${COMPREPLY[0]} == *= ]] && compopt -o nospace
+}
+complete -o default -F _flotilla_complete flotilla fleetctl
+`;
+  }
+  return `#compdef flotilla fleetctl
+# ${program} completion for zsh. Load it with: source <(${program} completion zsh)
+_flotilla_complete() {
+  local -a candidates glued plain described
+  candidates=("\${(@f)$("\${words[1]}" __complete zsh "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  local candidate
+  for candidate in "\${candidates[@]}"; do
+    if [[ $candidate == *= ]]; then glued+=("$candidate")
+    elif [[ $candidate == *:* ]]; then described+=("$candidate")
+    elif [[ -n $candidate ]]; then plain+=("$candidate")
+    fi
+  done
+  (( \${#glued} )) && compadd -S '' -- "\${glued[@]}"
+  (( \${#plain} )) && compadd -- "\${plain[@]}"
+  (( \${#described} )) && _describe 'command' described
+  (( \${#glued} + \${#plain} + \${#described} )) || _files
+}
+compdef _flotilla_complete flotilla fleetctl
+`;
+}
+
+/** Candidates as the script reads them: a word a line; for zsh, `word:description`. */
+export function formatCandidates(shell: string, candidates: readonly Candidate[]): string {
+  return candidates
+    .map((candidate) =>
+      shell === "zsh" && candidate.description
+        ? `${candidate.word.replaceAll(":", "\\:")}:${candidate.description}`
+        : candidate.word,
+    )
+    .map((line) => `${line}\n`)
+    .join("");
+}

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { complete, formatCandidates } from "../../src/cli/completion.ts";
+
+const words = async (...typed: string[]) =>
+  (await complete(typed, async () => ["apache@.service", "hello.service"])).map(
+    (candidate) => candidate.word,
+  );
+
+describe("completion candidates", () => {
+  test("a command name, after global flags or none", async () => {
+    assert.deepEqual(await words("des"), ["destroy"]);
+    assert.deepEqual(await words("--endpoint", "http://x", "ve"), ["version"]);
+    assert.deepEqual(await words("he"), ["help"]);
+  });
+
+  test("flags of the command and the global ones; a flag with a value ends in =", async () => {
+    assert.deepEqual(await words("journal", "--l"), ["--lines="]);
+    assert.deepEqual(await words("--end"), ["--endpoint="]);
+    assert.deepEqual(await words("up", "--ma"), ["--machines=", "--machine-ip="]);
+  });
+
+  test("units only for commands that take units, and nothing when the API fails", async () => {
+    assert.deepEqual(await words("start", "a"), ["apache@.service"]);
+    assert.deepEqual(await words("version", ""), []);
+    const failing = await complete(["stop", ""], async () => {
+      throw new Error("unreachable");
+    });
+    assert.deepEqual(failing, []);
+  });
+
+  test("zsh gets descriptions after a colon, bash the words alone", async () => {
+    const candidates = await complete(["vers"], async () => []);
+    assert.equal(formatCandidates("zsh", candidates), "version:Print the version and exit\n");
+    assert.equal(formatCandidates("bash", candidates), "version\n");
+  });
+});
