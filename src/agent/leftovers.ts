@@ -91,7 +91,11 @@ async function processInfo(pid: number): Promise<{ state: string; group: number 
   return { state, group: Number(group) };
 }
 
-async function removeLabelledContainers(machineId: string, docker: Dockerode): Promise<number> {
+/** Removes, by force, every container labelled with the machine; resolves to how many. */
+export async function removeLabelledContainers(
+  machineId: string,
+  docker: Dockerode,
+): Promise<number> {
   const containers = await docker.listContainers({
     all: true,
     filters: JSON.stringify({ label: [`${MACHINE_LABEL}=${machineId}`] }),

@@ -1,4 +1,4 @@
-import { MACHINE_LABEL } from "../agent/runtime/types.ts";
+import { removeLabelledContainers } from "../agent/leftovers.ts";
 
 /**
  * Removes the containers that the machines' units left (an agent stops its units on SIGTERM,
@@ -8,26 +8,8 @@ export async function removeContainersOf(machineIds: readonly string[]): Promise
   if (machineIds.length === 0) return 0;
   const { default: Dockerode } = await import("dockerode");
   const docker = new Dockerode();
-  // Docker ANDs label filters: one listing per machine.
-  const found = (
-    await Promise.all(
-      machineIds.map((id) =>
-        docker
-          .listContainers({
-            all: true,
-            filters: JSON.stringify({ label: [`${MACHINE_LABEL}=${id}`] }),
-          })
-          .catch(() => []),
-      ),
-    )
-  ).flat();
-  await Promise.all(
-    found.map((container) =>
-      docker
-        .getContainer(container.Id)
-        .remove({ force: true })
-        .catch(() => {}),
-    ),
+  const removed = await Promise.all(
+    machineIds.map((id) => removeLabelledContainers(id, docker).catch(() => 0)),
   );
-  return found.length;
+  return removed.reduce((sum, count) => sum + count, 0);
 }
