@@ -41,9 +41,9 @@ export class ServiceRunner {
     restarts: 0,
   };
   private main: MainProcess | undefined;
+  /** Counts main processes; one whose end was already dealt with belongs to an older one. */
   private mainGeneration = 0;
   private wanted = false;
-  private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   /** The start limit's window: when it began, and the starts made in it. */
   private startWindow = { began: 0, starts: 0 };
@@ -140,6 +140,7 @@ export class ServiceRunner {
           : `internal error: ${(error as Error).message}`;
       log.line(`Failed to start ${definition.description}: ${reason}`);
       await this.killMain("SIGKILL");
+      this.forgetMain();
       await this.runAll("ExecStopPost", definition.execStopPost);
       this.fail(reason);
       this.scheduleRestart(false);
@@ -152,15 +153,23 @@ export class ServiceRunner {
     const main = await this.options.commands.start(parsed.line.argv, this.context());
     this.main = main;
     const generation = ++this.mainGeneration;
-    void main.exited.then((status) => {
-      if (generation === this.mainGeneration)
-        void this.serialise(() => this.mainExited(line, status));
-    });
+    // Whether this end still matters is decided in turn, not when it happens: a stop that was
+    // waiting for it, and a start queued meanwhile, may both run before.
+    void main.exited.then((status) =>
+      this.serialise(async () => {
+        if (generation === this.mainGeneration) await this.mainExited(line, status);
+      }),
+    );
+  }
+
+  /** The main process is no longer this runner's to follow: its end was dealt with. */
+  private forgetMain(): void {
+    this.main = undefined;
+    this.mainGeneration++;
   }
 
   private async mainExited(line: string, status: ExitStatus): Promise<void> {
-    if (this.stopping || this.main === undefined) return;
-    this.main = undefined;
+    this.forgetMain();
     const { definition } = this;
     const { log } = this.options;
     log.line(`Main process exited: ${describeStatus(status)}`);
@@ -215,23 +224,17 @@ export class ServiceRunner {
     ) {
       return;
     }
-    this.stopping = true;
-    try {
-      log.line(`Stopping ${definition.description}...`);
-      this.setState("deactivating", "stop");
-      const deadline = Date.now() + definition.stopTimeoutSeconds * 1000;
-      for (const line of definition.execStop)
-        await this.runStep("ExecStop", line, deadline).catch(() => {});
-      if (definition.killMode !== "none")
-        await this.killMain(definition.killSignal as NodeJS.Signals, deadline);
-      this.main = undefined;
-      this.mainGeneration++;
-      await this.runAll("ExecStopPost", definition.execStopPost);
-      this.setState("inactive", "dead");
-      log.line(`Stopped ${definition.description}.`);
-    } finally {
-      this.stopping = false;
-    }
+    log.line(`Stopping ${definition.description}...`);
+    this.setState("deactivating", "stop");
+    const deadline = Date.now() + definition.stopTimeoutSeconds * 1000;
+    for (const line of definition.execStop)
+      await this.runStep("ExecStop", line, deadline).catch(() => {});
+    if (definition.killMode !== "none")
+      await this.killMain(definition.killSignal as NodeJS.Signals, deadline);
+    this.forgetMain();
+    await this.runAll("ExecStopPost", definition.execStopPost);
+    this.setState("inactive", "dead");
+    log.line(`Stopped ${definition.description}.`);
   }
 
   /** Signals the main process and waits for it; past the deadline, SIGKILL. */
