@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { UNIT_STATES } from "../unit/states.ts";
 import { ApiFailure, expectData, expectFound } from "./api.ts";
 import type { DesiredState, UnitFileSubmitted } from "./api-types.ts";
 import type { CliContext } from "./command.ts";
@@ -13,7 +14,7 @@ export type SubmittingCommand = "submit" | "load" | "start";
 const REPLACEABLE: Record<SubmittingCommand, readonly DesiredState[]> = {
   submit: ["inactive"],
   load: ["inactive", "loaded"],
-  start: ["inactive", "loaded", "launched"],
+  start: UNIT_STATES,
 };
 
 export interface Submission {

@@ -1,7 +1,7 @@
-import type { Unit } from "./api-types.ts";
+import type { DesiredState, Unit } from "./api-types.ts";
 
 /** The states fleetctl waited for, one per command. */
-export type TargetState = "inactive" | "loaded" | "launched";
+export type TargetState = DesiredState;
 
 /**
  * The current state as fleet reported it: `launched` while the unit's machine keeps it

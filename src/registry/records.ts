@@ -3,7 +3,9 @@
  * everything above it sees these shapes, never a key.
  */
 
-export type DesiredState = "inactive" | "loaded" | "launched";
+import type { UnitState } from "../unit/states.ts";
+
+export type DesiredState = UnitState;
 
 /** A submitted unit file under its name: a template, an instance or a plain unit. */
 export interface UnitRecord {

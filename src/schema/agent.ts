@@ -1,10 +1,11 @@
 import { Type } from "typebox";
+import { UNIT_STATES } from "../unit/states.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
 
 /** The agent's HTTP API: what the control plane asks of a machine, and what it reports. */
 
-export const AgentDesiredState = StringEnum(["inactive", "loaded", "launched"], {
+export const AgentDesiredState = StringEnum(UNIT_STATES, {
   $id: "AgentDesiredState",
 });
 

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
 import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
+import { UNIT_STATES } from "../unit/states.ts";
 import {
   exampleOptions,
   exampleTemplateText,
@@ -13,13 +14,13 @@ import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
 
-export const DesiredState = StringEnum(["inactive", "loaded", "launched"], {
+export const DesiredState = StringEnum(UNIT_STATES, {
   $id: "DesiredState",
   examples: ["launched"],
   description: "What the cluster should do with a unit.",
 });
 
-export const CurrentState = StringEnum(["inactive", "loaded", "launched"], {
+export const CurrentState = StringEnum(UNIT_STATES, {
   $id: "CurrentState",
   examples: ["launched"],
   description:

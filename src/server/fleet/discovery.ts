@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import type { FleetDiscovery } from "../../schema/fleet.ts";
+import { UNIT_STATES } from "../../unit/states.ts";
 
 /**
  * A Google API discovery document for fleet's v1 API, which fleet served at /discovery and
@@ -53,8 +54,8 @@ export function discoveryDocument(
         properties: {
           name: string,
           options: { type: "array", items: { $ref: "UnitOption" } },
-          desiredState: { type: "string", enum: ["inactive", "loaded", "launched"] },
-          currentState: { type: "string", enum: ["inactive", "loaded", "launched"] },
+          desiredState: { type: "string", enum: UNIT_STATES },
+          currentState: { type: "string", enum: UNIT_STATES },
           machineID: string,
         },
       },

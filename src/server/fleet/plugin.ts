@@ -19,6 +19,7 @@ import { ref } from "../../schema/ref.ts";
 import { unitHash } from "../../unit/hash.ts";
 import { parseUnitName } from "../../unit/name.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
+import { isUnitState } from "../../unit/states.ts";
 import type { ServerContext } from "../context.ts";
 import { decodeUnitBody } from "./decode.ts";
 import { discoveryDocument } from "./discovery.ts";
@@ -28,7 +29,6 @@ import { applyMachinePatch } from "./machine-patch.ts";
 import { decodePageToken, PageTokenError, slicePage } from "./paging.ts";
 import { fleetUnitNameError, goQuote } from "./unit-name.ts";
 
-const DESIRED_STATES: readonly string[] = ["inactive", "loaded", "launched"];
 /**
  * How long a stop asked through fleet's API waits for the client to read the unit once.
  * fleetctl restart sets `loaded`, then polls (every 250 ms) until it sees `launched`, then
@@ -188,7 +188,7 @@ export function fleetApi(
       const parsedName = parseUnitName(name);
       if (!parsedName.ok) throw new FleetError(400, parsedName.error);
       const { desiredState } = body;
-      if (desiredState !== "" && !DESIRED_STATES.includes(desiredState)) {
+      if (desiredState !== "" && !isUnitState(desiredState)) {
         throw new FleetError(
           400,
           `invalid desiredState ${goQuote(desiredState)}: expected inactive, loaded or launched`,
