@@ -209,6 +209,7 @@ export class ServiceRunner {
     if (!restart) return;
     this.status.restarts++;
     this.setState("activating", "auto-restart");
+    clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       void this.serialise(() => this.doStart());

@@ -78,14 +78,35 @@ export function unreachable(api: Api, error: unknown): ApiFailure {
       `the API at ${api.endpoint} did not answer within ${api.requestTimeoutMs / 1000}s`,
     );
   }
-  const why = failure.cause?.message ?? failure.message;
-  return new ApiFailure(`cannot reach the API at ${api.endpoint}: ${why}`);
+  return new ApiFailure(`cannot reach the API at ${api.endpoint}: ${reasonOf(failure)}`);
+}
+
+/**
+ * Why a connection failed, in words. A name with both an IPv4 and an IPv6 address fails with
+ * an AggregateError whose own message is empty: the first attempt's says it.
+ */
+function reasonOf(failure: Error & { cause?: Error; code?: string; errors?: Error[] }): string {
+  return (
+    failure.cause?.message ||
+    failure.message ||
+    failure.errors?.[0]?.message ||
+    failure.code ||
+    "unknown error"
+  );
 }
 
 /** The server's problem document as one readable line. */
 export function failureOf(answer: { error?: unknown; response: AnswerHead }): ApiFailure {
   const { status } = answer.response;
   const problem = answer.error as Partial<Problem> | string | undefined;
+  const location = answer.response.header("location");
+  if (status >= 300 && status < 400 && location) {
+    // Followed silently, a redirect would take the token along: the user decides.
+    return new ApiFailure(
+      `the API answered ${status}, redirecting to ${location}: --endpoint must name the API itself`,
+      status,
+    );
+  }
   if (typeof problem !== "object" || problem === null) {
     const body = typeof problem === "string" ? problem.trim().slice(0, 200) : "";
     return new ApiFailure(`the API answered ${status}${body ? `: ${body}` : ""}`, status);

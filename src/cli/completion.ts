@@ -20,7 +20,11 @@ export const SHELLS = ["bash", "zsh"] as const;
  */
 export async function complete(
   words: readonly string[],
-  unitNames: () => Promise<string[]>,
+  sources: {
+    unitNames: () => Promise<string[]>;
+    /** Local unit files and directories whose path starts with the prefix. */
+    localPaths: (prefix: string) => Promise<string[]>;
+  },
 ): Promise<Candidate[]> {
   const current = words.at(-1) ?? "";
   const before = words.slice(0, -1);
@@ -45,9 +49,17 @@ export async function complete(
   if (name === "completion") return matching(SHELLS.map((shell) => ({ word: shell })));
   const command = findCommand(name);
   if (!command || !takesUnits(command)) return [];
-  const names = await unitNames().catch(() => [] as string[]);
-  return matching(names.map((word) => ({ word })));
+  const [names, paths] = await Promise.all([
+    sources.unitNames().catch(() => [] as string[]),
+    READS_LOCAL_FILES.has(command.name)
+      ? sources.localPaths(current).catch(() => [] as string[])
+      : [],
+  ]);
+  return matching([...new Set([...paths, ...names])].map((word) => ({ word })));
 }
+
+/** The commands that take a path to a local unit file as well as a unit's name. */
+const READS_LOCAL_FILES = new Set(["submit", "load", "start"]);
 
 function takesUnits(command: Command): boolean {
   return command.arguments === "units" || command.arguments === "unit";
@@ -65,11 +77,12 @@ function flagsOf(options: ParseArgsOptionsConfig): Candidate[] {
  */
 export function completionScript(shell: (typeof SHELLS)[number], program: string): string {
   if (shell === "bash") {
+    // The line itself, not COMP_WORDS: bash splits words at = and : (an --endpoint URL).
     return `# ${program} completion for bash. Load it with: source <(${program} completion bash)
 _flotilla_complete() {
   local IFS=$'\\n'
-  COMPREPLY=($("\${COMP_WORDS[0]}" __complete bash "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
-  [[ \${COMPREPLY[0]} == *= ]] && compopt -o nospace
+  COMPREPLY=($("\${COMP_WORDS[0]}" __complete bash "\${COMP_LINE:0:COMP_POINT}" 2>/dev/null))
+  [[ \${COMPREPLY[0]} == *[=/] ]] && compopt -o nospace
 }
 complete -o default -F _flotilla_complete flotilla fleetctl
 `;

@@ -16,3 +16,13 @@ export class UsageError extends Error {
 
 /** The command ran and did not succeed: exit 1 with this one-line message. */
 export class CommandFailure extends Error {}
+
+/** What the promise resolves to; its rejection as a one-line CommandFailure. */
+export async function asFailure<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof CommandFailure || error instanceof UsageError) throw error;
+    throw new CommandFailure((error as Error).message);
+  }
+}

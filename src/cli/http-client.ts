@@ -68,6 +68,8 @@ export interface HttpClientOptions {
   token?: string;
   /** Bounds every request until its whole answer is read; a stream only until it begins. */
   timeoutMs: number;
+  /** How often a read refused with 429 is asked again (default 3). */
+  rateLimitRetries?: number;
 }
 
 /** A request that never got an answer in time (name TimeoutError, as fetch's would be). */
@@ -133,7 +135,8 @@ export class HttpClient {
         const response = await this.exchange(url, { method, headers }, payload, deadline);
         const head = headOf(response);
         // A read that the rate limit refused is safe to ask again, after the server's wait.
-        if (head.status === 429 && method === "GET" && retry < RATE_LIMIT_RETRIES) {
+        const retries = this.options.rateLimitRetries ?? RATE_LIMIT_RETRIES;
+        if (head.status === 429 && method === "GET" && retry < retries) {
           response.resume();
           deadline.end();
           await new Promise((resolve) => setTimeout(resolve, retryAfterMs(head)));

@@ -1,11 +1,13 @@
+import { readdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { connectApi, expectData } from "./api.ts";
+import { connectApi } from "./api.ts";
 import type { CliContext, Command } from "./command.ts";
 import { findCommand } from "./commands/index.ts";
 import { complete, formatCandidates } from "./completion.ts";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
 import { globalOptions, parseCommandLine, resolveGlobals, splitCommand } from "./flags.ts";
 import { commandHelp, generalHelp } from "./help.ts";
+import { HttpClient } from "./http-client.ts";
 import { MachineBook } from "./machines.ts";
 import { Output } from "./output.ts";
 import type { ProgramName } from "./program.ts";
@@ -55,11 +57,13 @@ export async function runCli(argv: readonly string[], program: ProgramName): Pro
   }
 }
 
-/** `__complete SHELL WORD...`: the candidates for the last word, one a line. */
+/**
+ * `__complete bash LINE` (the line up to the cursor) or `__complete zsh WORD...`: the
+ * candidates for the last word, one a line.
+ */
 async function printCompletions(args: readonly string[], out: Output): Promise<number> {
-  const [shell = "bash", ...typed] = args;
-  // bash splits `--endpoint=URL` into three words; put them back together.
-  const words = shell === "bash" ? joinAssignments(typed) : typed;
+  const [shell = "bash", ...rest] = args;
+  const words = shell === "bash" ? wordsOfLine(rest[0] ?? "") : rest;
   const unitNames = async () => {
     // The global flags typed so far; anything else on the line does not matter here.
     const { values } = parseArgs({
@@ -69,28 +73,38 @@ async function printCompletions(args: readonly string[], out: Output): Promise<n
       strict: false,
     });
     const settings = resolveGlobals(values as Record<string, string | undefined>, process.env);
-    // A tab press waits for no slow server.
-    const api = connectApi({ ...settings, requestTimeoutMs: COMPLETION_TIMEOUT_MS });
-    const { unitFiles } = await expectData(api, api.client.GET("/v1/unit-files"));
-    return unitFiles.map((file) => file.name);
+    // A tab press waits for no slow server, and never for a rate limit.
+    const client = new HttpClient({
+      endpoint: settings.endpoint,
+      token: settings.token,
+      timeoutMs: COMPLETION_TIMEOUT_MS,
+      rateLimitRetries: 0,
+    });
+    const answer = await client.GET("/v1/unit-files");
+    return answer.data?.unitFiles.map((file) => file.name) ?? [];
   };
-  out.raw(formatCandidates(shell, await complete(words, unitNames)));
+  out.raw(formatCandidates(shell, await complete(words, { unitNames, localPaths })));
   return EXIT_OK;
 }
 
 const COMPLETION_TIMEOUT_MS = 2000;
 
-function joinAssignments(words: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] as string;
-    if (word === "=" && joined.length > 0 && i < words.length - 1) {
-      joined[joined.length - 1] += `=${words[++i]}`;
-    } else {
-      joined.push(word);
-    }
-  }
-  return joined;
+/** The words after the program's name; the last is the one at the cursor, "" after a space. */
+function wordsOfLine(line: string): string[] {
+  const words = line.split(/\s+/).slice(1);
+  return words.length === 0 ? [""] : words;
+}
+
+/** Unit files and directories in the directory the prefix names, for submit, load and start. */
+async function localPaths(prefix: string): Promise<string[]> {
+  const slash = prefix.lastIndexOf("/");
+  const dir = slash < 0 ? "" : prefix.slice(0, slash + 1);
+  const entries = await readdir(dir === "" ? "." : dir, { withFileTypes: true });
+  return entries
+    .filter(
+      (entry) => entry.isDirectory() || /\.(service|socket|timer|target|path)$/.test(entry.name),
+    )
+    .map((entry) => `${dir}${entry.name}${entry.isDirectory() ? "/" : ""}`);
 }
 
 function showHelp(program: ProgramName, topics: string[], out: Output): number {

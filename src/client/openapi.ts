@@ -1333,7 +1333,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1344,7 +1344,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1355,7 +1355,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1416,7 +1416,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1427,7 +1427,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,7 +1438,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1498,7 +1498,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1509,7 +1509,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1529,7 +1529,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1590,7 +1590,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1601,7 +1601,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1612,7 +1612,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1676,7 +1676,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1687,7 +1687,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,7 +1716,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1777,7 +1777,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1788,7 +1788,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1799,7 +1799,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1863,7 +1863,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1874,7 +1874,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1903,7 +1903,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1976,7 +1976,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1987,7 +1987,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2043,7 +2043,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2105,7 +2105,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2116,7 +2116,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2145,7 +2145,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2194,7 +2194,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2238,7 +2238,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2249,7 +2249,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2260,7 +2260,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,7 +2300,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2349,7 +2349,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2360,7 +2360,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2371,7 +2371,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2435,7 +2435,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2446,7 +2446,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2457,7 +2457,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2506,7 +2506,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2517,7 +2517,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2528,7 +2528,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2593,7 +2593,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,7 +2604,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2651,7 +2651,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2713,7 +2713,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,7 +2724,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2762,7 +2762,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2811,7 +2811,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,7 +2822,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,7 +2833,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2898,7 +2898,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2909,7 +2909,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,7 +2938,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3039,7 +3039,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3050,7 +3050,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3097,7 +3097,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3162,7 +3162,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3173,7 +3173,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3211,7 +3211,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3277,7 +3277,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3288,7 +3288,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3299,7 +3299,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,7 +3363,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3374,7 +3374,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3403,7 +3403,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3480,7 +3480,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,7 +3491,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3547,7 +3547,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,7 +3609,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3620,7 +3620,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,7 +3649,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3722,7 +3722,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3733,7 +3733,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
-                    "www-authenticate"?: string;
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3762,7 +3762,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
-                    "retry-after"?: number;
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,7 +9,7 @@ import {
   machineName,
   planError,
 } from "./layout.ts";
-import { Supervisor } from "./supervisor.ts";
+import { answers, Supervisor } from "./supervisor.ts";
 
 /** How long a component may take to answer after it starts (etcd's first start is the slowest). */
 const READY_TIMEOUT_MS = 60_000;
@@ -67,6 +67,12 @@ export async function bringUp(
       if (running !== undefined) {
         report(`${component.name} already running (pid ${running})`);
         continue;
+      }
+      // Someone else's etcd or server would answer our readiness checks in our place.
+      if (await answers(component.readyUrl)) {
+        throw new Error(
+          `${component.address} already answers ${component.readyUrl}, but not as this cluster's ${component.name}: stop what runs there, or choose another address (${component.kind === "etcd" ? "--etcd to use that etcd" : "--api or --machine-ip"})`,
+        );
       }
       if (component.kind === "agent") await mkdir(stateDirOf(component), { recursive: true });
       const pid = await supervisor.start(component);
@@ -136,8 +142,20 @@ function withoutStateDir(plan: LocalClusterPlan): Omit<LocalClusterPlan, "stateD
 async function savedPlan(
   stateDir: string,
 ): Promise<Omit<LocalClusterPlan, "stateDir"> | undefined> {
-  const text = await readFile(planFile(stateDir), "utf8").catch(() => undefined);
-  return text === undefined ? undefined : JSON.parse(text);
+  const file = planFile(stateDir);
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  let saved: Omit<LocalClusterPlan, "stateDir">;
+  try {
+    saved = { ...DEFAULT_PLAN, ...JSON.parse(text) };
+  } catch (error) {
+    throw new Error(`${file} is not JSON (${(error as Error).message}): remove it, or fix it`);
+  }
+  const invalid = planError({ ...saved, stateDir });
+  if (invalid !== undefined || typeof saved.api?.host !== "string") {
+    throw new Error(`${file} does not hold a cluster's settings (${invalid ?? "api"}): remove it`);
+  }
+  return saved;
 }
 
 /** The plan `up` last ran in the state directory, or the defaults. */

@@ -42,7 +42,7 @@ export class Supervisor {
       const child = spawn(argv[0] as string, argv.slice(1), {
         detached: true,
         stdio: ["ignore", log, log],
-        env: { ...process.env, ...component.env },
+        env: { ...ownEnvironment(), ...component.env },
       });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once("error", (error) =>
@@ -66,7 +66,7 @@ export class Supervisor {
   async waitReady(component: Component, pid: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await answers(component.readyUrl)) return;
+      if ((await answers(component.readyUrl)) && alive(pid)) return;
       if (!alive(pid)) {
         throw new Error(
           `${component.name} exited; the end of ${this.logFile(component)}:\n${await this.tail(component)}`,
@@ -106,6 +106,13 @@ export class Supervisor {
   }
 }
 
+/** The user's environment without Flotilla's settings: the cluster runs on its own flags. */
+function ownEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("FLOTILLA_")),
+  );
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -123,7 +130,8 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-function answers(url: string): Promise<boolean> {
+/** Whether anything answers the URL with a 2xx now. */
+export function answers(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const request = get(url, { timeout: 2000 }, (response) => {
       response.resume();

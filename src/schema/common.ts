@@ -112,6 +112,14 @@ const problemHeaders: Partial<Record<ProblemStatus, Record<string, unknown>>> = 
   },
 };
 
+/**
+ * Headers every answer of their status carries. @fastify/swagger drops `required` from the
+ * response headers it is given; the server's document puts it back (app.ts).
+ */
+export const ALWAYS_SENT_HEADERS: ReadonlySet<string> = new Set(
+  Object.values(problemHeaders).flatMap((headers) => Object.keys(headers ?? {})),
+);
+
 /** An error answer of `status` whose body is `schema` in `mediaType`. */
 export function errorResponse<T extends TSchema>(
   status: ProblemStatus,

@@ -9,7 +9,7 @@ import Fastify, {
 import type { TSchema } from "typebox";
 import { ProblemError } from "../control/problems.ts";
 import { Announcement, AnnouncementList } from "../schema/announcements.ts";
-import { Problem, problemResponse } from "../schema/common.ts";
+import { ALWAYS_SENT_HEADERS, Problem, problemResponse } from "../schema/common.ts";
 import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { fleetErrorResponse } from "../schema/fleet.ts";
@@ -134,6 +134,10 @@ export async function buildApp(
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === "string" ? json.$id : `def-${i}`,
     },
+    transformObject: (documents) =>
+      "openapiObject" in documents
+        ? requireAlwaysSentHeaders(documents.openapiObject)
+        : documents.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
@@ -291,4 +295,23 @@ function requireMediaType(accepted: readonly string[]) {
 
 function isApiPath(path: string): boolean {
   return path.startsWith("/v1/") || isFleetPath(path);
+}
+
+/** Marks the response headers that every answer of their status carries as required. */
+function requireAlwaysSentHeaders<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, OperationObject>> }).paths;
+  for (const operations of Object.values(paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const [name, header] of Object.entries(response.headers ?? {})) {
+          if (ALWAYS_SENT_HEADERS.has(name)) header.required = true;
+        }
+      }
+    }
+  }
+  return document;
+}
+
+interface OperationObject {
+  responses?: Record<string, { headers?: Record<string, { required?: boolean }> }>;
 }

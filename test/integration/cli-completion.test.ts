@@ -46,12 +46,13 @@ describe("shell completion", () => {
     return ran.stdout;
   }
 
-  /** What bash offers for the words typed so far (the last one under the cursor). */
+  /** What bash offers for the line typed so far, the cursor at its end. */
   async function bashOffers(...words: string[]): Promise<string[]> {
     const script = [
       "source <(fleetctl completion bash)",
-      'COMP_WORDS=(fleetctl "$@")',
-      "COMP_CWORD=$#",
+      'COMP_LINE="fleetctl $*"',
+      `COMP_POINT=\${#COMP_LINE}`,
+      'read -r -a COMP_WORDS <<< "$COMP_LINE"',
       "_flotilla_complete",
       `printf "%s\\n" "\${COMPREPLY[@]}"`,
     ].join("\n");
@@ -62,7 +63,9 @@ describe("shell completion", () => {
     assert.deepEqual(await bashOffers("list-"), ["list-machines", "list-unit-files", "list-units"]);
     assert.deepEqual(await bashOffers("stop", "--no-"), ["--no-block"]);
     assert.ok((await bashOffers("journal", "--")).includes("--lines="));
-    assert.deepEqual(await bashOffers("start", ""), ["apache@.service", "hello.service"]);
+    assert.deepEqual(await bashOffers("stop", ""), ["apache@.service", "hello.service"]);
+    // An endpoint URL on the line (bash would split it at : and =) is read whole.
+    assert.deepEqual(await bashOffers(`--endpoint=${server.url}`, "cat", "h"), ["hello.service"]);
     assert.deepEqual(await bashOffers("cat", "h"), ["hello.service"]);
     assert.deepEqual(await bashOffers("help", "ver"), ["version"]);
     assert.deepEqual(await bashOffers("completion", ""), ["bash", "zsh"]);
@@ -71,7 +74,7 @@ describe("shell completion", () => {
   });
 
   test("without a reachable API, units complete to nothing and nothing is printed on the terminal", async () => {
-    const typed = await typeLine("fleetctl __complete bash start ''", shell, {
+    const typed = await typeLine("fleetctl __complete bash 'fleetctl stop '", shell, {
       FLOTILLA_ENDPOINT: "http://127.0.0.1:9",
     });
     assert.deepEqual([typed.code, typed.stdout, typed.stderr], [0, "", ""]);

@@ -1,7 +1,10 @@
 // `flotilla up` and `flotilla down`: a local cluster of real processes, started in the
 // background, scaled, shown and stopped, all from its state directory. Agents on 127.0.4.x.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { once } from "node:events";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -100,6 +103,32 @@ describe("flotilla up and down", () => {
     assert.equal(tooMany.code, 2);
     assert.match(tooMany.stderr, /--machines 101: expected a whole number from 1 to 100/);
     assert.deepEqual(await running(), ["server-1", "coreos-1", "coreos-2"]);
+  });
+
+  test("up refuses an address where something else answers, and a state it cannot read", async () => {
+    const other = createServer((_request, response) => response.end("ok")).listen(0, "127.0.0.1");
+    await once(other, "listening");
+    const elsewhere = await mkdtemp(join(tmpdir(), "flotilla-up-"));
+    try {
+      const taken = await runFlotilla([
+        "up",
+        `--state-dir=${elsewhere}`,
+        "--servers=1",
+        "--machines=1",
+        `--api=127.0.0.1:${(other.address() as AddressInfo).port}`,
+        "--machine-ip=127.0.4.21",
+        `--etcd=${testEtcdEndpoint()}`,
+      ]);
+      assert.equal(taken.code, 1);
+      assert.match(taken.stderr, /already answers .*\/readyz, but not as this cluster's server-1/);
+      await writeFile(join(elsewhere, "cluster.json"), "{ not json");
+      const unreadable = await runFlotilla(["down", `--state-dir=${elsewhere}`]);
+      assert.equal(unreadable.code, 1);
+      assert.match(unreadable.stderr, /cluster\.json is not JSON .*: remove it, or fix it/);
+    } finally {
+      other.close();
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test("down stops every process and keeps the state unless --purge", async () => {

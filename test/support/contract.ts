@@ -126,10 +126,11 @@ export function contractDeviations(
     return problems;
   }
   const response = responses[statusKey] as Json;
-  // @fastify/swagger drops `required` from response headers: a header is checked when sent.
   for (const [name, header] of Object.entries<Json>(response.headers ?? {})) {
     const value = reply.getHeader(name);
-    if (
+    if (value === undefined && header.required === true) {
+      problems.push(`the required header ${name} is missing`);
+    } else if (
       value !== undefined &&
       header.schema?.type === "integer" &&
       !/^[0-9]+$/.test(String(value))

@@ -2,10 +2,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { complete, formatCandidates } from "../../src/cli/completion.ts";
 
+const sources = {
+  unitNames: async () => ["apache@.service", "hello.service"],
+  localPaths: async (prefix: string) =>
+    ["./apache@.service", "units/"].filter((path) => path.startsWith(prefix)),
+};
+
 const words = async (...typed: string[]) =>
-  (await complete(typed, async () => ["apache@.service", "hello.service"])).map(
-    (candidate) => candidate.word,
-  );
+  (await complete(typed, sources)).map((candidate) => candidate.word);
 
 describe("completion candidates", () => {
   test("a command name, after global flags or none", async () => {
@@ -20,17 +24,31 @@ describe("completion candidates", () => {
     assert.deepEqual(await words("up", "--ma"), ["--machines=", "--machine-ip="]);
   });
 
+  test("submit, load and start complete local unit files and directories too", async () => {
+    assert.deepEqual(await words("start", ""), [
+      "./apache@.service",
+      "units/",
+      "apache@.service",
+      "hello.service",
+    ]);
+    assert.deepEqual(await words("submit", "un"), ["units/"]);
+    assert.deepEqual(await words("stop", ""), ["apache@.service", "hello.service"]);
+  });
+
   test("units only for commands that take units, and nothing when the API fails", async () => {
     assert.deepEqual(await words("start", "a"), ["apache@.service"]);
     assert.deepEqual(await words("version", ""), []);
-    const failing = await complete(["stop", ""], async () => {
-      throw new Error("unreachable");
+    const failing = await complete(["stop", ""], {
+      ...sources,
+      unitNames: async () => {
+        throw new Error("unreachable");
+      },
     });
     assert.deepEqual(failing, []);
   });
 
   test("zsh gets descriptions after a colon, bash the words alone", async () => {
-    const candidates = await complete(["vers"], async () => []);
+    const candidates = await complete(["vers"], sources);
     assert.equal(formatCandidates("zsh", candidates), "version:Print the version and exit\n");
     assert.equal(formatCandidates("bash", candidates), "version\n");
   });

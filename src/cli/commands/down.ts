@@ -1,5 +1,5 @@
 import { defineCommand } from "../command.ts";
-import { EXIT_OK } from "../errors.ts";
+import { asFailure, EXIT_OK } from "../errors.ts";
 import {
   localClusterFlagHelp,
   localClusterOptions,
@@ -28,11 +28,11 @@ machine ids, logs) stays for the next up unless --purge.`,
     const { bringDown, purge, statusOf } = await import("../../local/cluster.ts");
     const stateDir = stateDirOf(values, context.cwd);
     if (values.status) {
-      showStatus(context, await statusOf(stateDir));
+      showStatus(context, await asFailure(statusOf(stateDir)));
       return EXIT_OK;
     }
     const report = (line: string) => context.out.message(line);
-    const { machineIds } = await bringDown(stateDir, report);
+    const { machineIds } = await asFailure(bringDown(stateDir, report));
     const { removeContainersOf } = await import("../../local/containers.ts");
     const removed = await removeContainersOf(machineIds);
     if (removed > 0) report(`removed ${removed} containers of the machines' units`);

@@ -2,7 +2,7 @@ import { join, relative } from "node:path";
 import { DEFAULT_PLAN, type HostPort, type LocalClusterPlan } from "../../local/layout.ts";
 import { PACKAGE_ROOT } from "../../package-root.ts";
 import { defineCommand } from "../command.ts";
-import { CommandFailure, EXIT_OK, UsageError } from "../errors.ts";
+import { asFailure, CommandFailure, EXIT_OK, UsageError } from "../errors.ts";
 import {
   localClusterFlagHelp,
   localClusterOptions,
@@ -50,7 +50,7 @@ starts the missing agents and stops those beyond N. Needs etcd and Docker instal
     const { bringUp, statusOf, PlanError } = await import("../../local/cluster.ts");
     const stateDir = stateDirOf(values, context.cwd);
     if (values.status) {
-      showStatus(context, await statusOf(stateDir));
+      showStatus(context, await asFailure(statusOf(stateDir)));
       return EXIT_OK;
     }
     const requested: Partial<Omit<LocalClusterPlan, "stateDir">> = {
@@ -72,7 +72,7 @@ starts the missing agents and stops those beyond N. Needs etcd and Docker instal
       return EXIT_OK;
     }
     const servers = status.filter((component) => component.kind === "server");
-    const agents = status.filter((component) => component.kind === "agent");
+    const agents = status.filter((component) => component.kind === "agent" && component.running);
     const inCheckout = !relative(PACKAGE_ROOT, context.cwd).startsWith("..");
     const fleetctl = inCheckout ? "npx fleetctl" : "fleetctl";
     const endpoint = servers[0]?.address.replace(/\/$/, "") ?? "";
