@@ -524,20 +524,46 @@ export interface components {
          *       }
          *     ]
          */
-        FleetMachinePatch: ({
-            /** @enum {string} */
-            op: "add" | "replace";
-            /** @description /<machine id>/metadata/<key> */
-            path: string;
-            value: {
-                value: string;
-            };
-        } | {
+        FleetMachinePatch: (components["schemas"]["FleetSetMetadata"] | components["schemas"]["FleetRemoveMetadata"])[] | null;
+        /**
+         * @description fleet's wrapping of a metadata value
+         * @example {
+         *       "value": "eu"
+         *     }
+         */
+        FleetMetadataValue: {
+            value: string;
+        };
+        /**
+         * @description Removes one metadata key of one machine
+         * @example {
+         *       "op": "remove",
+         *       "path": "/148a18ff6ab5d7bd8b1b1a9bf2d7ab2d/metadata/region"
+         *     }
+         */
+        FleetRemoveMetadata: {
             /** @enum {string} */
             op: "remove";
             /** @description /<machine id>/metadata/<key> */
             path: string;
-        })[] | null;
+        };
+        /**
+         * @description Sets one metadata key of one machine
+         * @example {
+         *       "op": "add",
+         *       "path": "/148a18ff6ab5d7bd8b1b1a9bf2d7ab2d/metadata/region",
+         *       "value": {
+         *         "value": "eu"
+         *       }
+         *     }
+         */
+        FleetSetMetadata: {
+            /** @enum {string} */
+            op: "add" | "replace";
+            /** @description /<machine id>/metadata/<key> */
+            path: string;
+            value: components["schemas"]["FleetMetadataValue"];
+        };
         /**
          * @example {
          *       "currentState": "launched",

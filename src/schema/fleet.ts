@@ -155,26 +155,41 @@ const FleetMetadataPath = Type.String({
   description: "/<machine id>/metadata/<key>",
 });
 
+export const FleetMetadataValue = Type.Object(
+  { value: Type.String({ minLength: 1 }) },
+  {
+    $id: "FleetMetadataValue",
+    description: "fleet's wrapping of a metadata value",
+    examples: [{ value: "eu" }],
+  },
+);
+
+export const FleetSetMetadata = Type.Object(
+  {
+    op: StringEnum(["add", "replace"]),
+    path: FleetMetadataPath,
+    value: ref(FleetMetadataValue),
+  },
+  {
+    $id: "FleetSetMetadata",
+    description: "Sets one metadata key of one machine",
+    examples: [
+      { op: "add", path: `/${exampleFleetMachine.id}/metadata/region`, value: { value: "eu" } },
+    ],
+  },
+);
+
+export const FleetRemoveMetadata = Type.Object(
+  { op: StringEnum(["remove"]), path: FleetMetadataPath },
+  {
+    $id: "FleetRemoveMetadata",
+    description: "Removes one metadata key of one machine",
+    examples: [{ op: "remove", path: `/${exampleFleetMachine.id}/metadata/region` }],
+  },
+);
+
 export const FleetMachinePatch = Type.Union(
-  [
-    Type.Array(
-      Type.Union([
-        Type.Object(
-          {
-            op: StringEnum(["add", "replace"]),
-            path: FleetMetadataPath,
-            value: Type.Object({ value: Type.String({ minLength: 1 }) }),
-          },
-          { title: "FleetSetMetadata" },
-        ),
-        Type.Object(
-          { op: StringEnum(["remove"]), path: FleetMetadataPath },
-          { title: "FleetRemoveMetadata" },
-        ),
-      ]),
-    ),
-    Type.Null(),
-  ],
+  [Type.Array(Type.Union([ref(FleetSetMetadata), ref(FleetRemoveMetadata)])), Type.Null()],
   {
     $id: "FleetMachinePatch",
     description:
