@@ -16,7 +16,7 @@ ensure_node_modules
 echo "== typecheck" && npx tsc --noEmit
 echo "== lint and format" && npx biome check --error-on-warnings .
 echo "== openapi" && npx tsx scripts/generate-openapi.ts --check && npx tsx scripts/openapi-compat.ts && npx redocly lint --format=stylish openapi/openapi.json openapi/agent.json
-echo "== build" && node scripts/build.mjs
+echo "== build (src/ into dist/)" && node scripts/build.mjs
 echo "== docker-compose.yml" && ensure_compose && docker-compose -f docker-compose.yml config -q
 
 trap stop_test_etcd EXIT

@@ -20,5 +20,8 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ "${1:-}" = "--" ] && shift
 ensure_node_modules
-if [ -n "${build:-}" ]; then node scripts/build.mjs; fi
+if [ -n "${build:-}" ]; then
+  echo "flotilla: bundling src/ into dist/" >&2
+  node scripts/build.mjs
+fi
 exec "$@"

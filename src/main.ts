@@ -10,13 +10,10 @@ import { ConfigError } from "./config/parse.ts";
  */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if ((command === "server" || command === "agent") && wantsHelp(rest)) {
-    const { usageText } = await import("./config/usage.ts");
-    const { SERVER_USAGE } = await import("./server/usage.ts");
-    const { AGENT_USAGE } = await import("./agent/usage.ts");
-    process.stdout.write(usageText(command === "server" ? SERVER_USAGE : AGENT_USAGE));
-    return 0;
-  }
+  // `server --help`, and `help server` as for the CLI's commands.
+  const helpFor = command === "help" && rest.length === 1 ? rest[0] : undefined;
+  if (isTool(helpFor)) return printUsage(helpFor);
+  if (isTool(command) && wantsHelp(rest)) return printUsage(command);
   switch (command) {
     case "server": {
       const { runServer } = await import("./server/run.ts");
@@ -35,6 +32,25 @@ async function main(argv: string[]): Promise<number> {
     default:
       return exitAfterOutput(await runCli(argv, programName(process.argv[1])));
   }
+}
+
+const TOOLS = ["server", "agent", "etcdctl"] as const;
+
+function isTool(name: string | undefined): name is (typeof TOOLS)[number] {
+  return TOOLS.some((tool) => tool === name);
+}
+
+async function printUsage(tool: (typeof TOOLS)[number]): Promise<number> {
+  if (tool === "etcdctl") {
+    const { ETCDCTL_USAGE } = await import("./agent/etcdctl-usage.ts");
+    process.stdout.write(ETCDCTL_USAGE);
+    return 0;
+  }
+  const { usageText } = await import("./config/usage.ts");
+  const { SERVER_USAGE } = await import("./server/usage.ts");
+  const { AGENT_USAGE } = await import("./agent/usage.ts");
+  process.stdout.write(usageText(tool === "server" ? SERVER_USAGE : AGENT_USAGE));
+  return 0;
 }
 
 function wantsHelp(args: string[]): boolean {

@@ -309,15 +309,15 @@ _fl_ensure_image() {
   have=$(docker image inspect --format '{{range .RepoDigests}}{{.}} {{end}}' "$repo:latest" 2>/dev/null) || have=
   if [[ " $have" == *" $repo@$latest "* ]]; then return 0; fi
   if _fl_docker_mirrored; then
-    echo "flotilla: docker pull $repo (through the mirror $FLOTILLA_REGISTRY)" >&2
-    if ! docker pull -q "$repo" >&2; then
+    if ! _fl_quiet "docker pull $repo (through the mirror $FLOTILLA_REGISTRY)" docker pull "$repo"; then
       echo "flotilla: \`docker pull $repo\` failed although the registry has $ref:latest" >&2
       return 1
     fi
   else
     echo "flotilla: WARNING: the engine has no mirror $FLOTILLA_REGISTRY, so \`docker pull $repo\`" \
       "fails; tagging $ref:latest as $repo instead" >&2
-    docker pull -q "$ref:latest" >&2 && docker tag "$ref:latest" "$repo:latest" || return 1
+    _fl_quiet "docker pull $ref:latest" docker pull "$ref:latest" &&
+      docker tag "$ref:latest" "$repo:latest" || return 1
   fi
 }
 

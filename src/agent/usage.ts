@@ -124,7 +124,7 @@ export const AGENT_USAGE: Usage = {
     {
       options: ["simulate"],
       synopsis: "`--simulate`",
-      environment: "none",
+      environment: "`FLOTILLA_SIMULATE=true`",
       default: "off",
       meaning:
         "Scale tests only: units run in a simulated runtime (no Docker, no processes) while presence, state reports and the API stay real",

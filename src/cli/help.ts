@@ -4,7 +4,7 @@ import { globalFlagHelp } from "./flags.ts";
 import { VERSION } from "./program.ts";
 import { tabulate } from "./table.ts";
 
-/** Processes that share the binary; their flags are in the README and their own errors. */
+/** Processes that share the binary; `help server` (or `server --help`) lists their flags. */
 const daemons = [
   ["server", "Run a control-plane server (--listen, --etcd, --prefix, --agent-token, ...)"],
   ["agent", "Run the node agent of this machine (--machine-id, --public-ip, --etcd, ...)"],
@@ -41,7 +41,7 @@ export function generalHelp(program: string): string {
       "EXAMPLES",
       commands.flatMap((command) => examplesOf(program, command)),
     ),
-    `Run '${program} help <command>' for a command's options. Exit status: 0 success, 1 failure, 2 usage error.\n`,
+    `Run '${program} help <command>' for a command's options, '${program} help server' (or agent, etcdctl) for a daemon's flags. Exit status: 0 success, 1 failure, 2 usage error.\n`,
   ].join("\n");
 }
 

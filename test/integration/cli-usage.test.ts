@@ -174,6 +174,17 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
         assert.match(usage.stdout, /--etcd URL/);
         assert.equal(usage.stderr, "");
       }
+      assert.deepEqual(await runFlotilla(["help", daemon]), await runFlotilla([daemon, "--help"]));
+    }
+    for (const args of [
+      ["etcdctl", "--help"],
+      ["etcdctl", "-h"],
+      ["help", "etcdctl"],
+    ]) {
+      const usage = await runFlotilla(args);
+      assert.equal(usage.code, 0, `flotilla ${args.join(" ")}: ${usage.stderr}`);
+      assert.match(usage.stdout, /^Usage: flotilla etcdctl \[--endpoints URL,\.\.\.\] COMMAND/);
+      assert.match(usage.stdout, /^ {2}mk KEY VALUE \[--ttl N\]/m);
     }
     const load = await type("fleetctl load --help");
     assert.equal(load.code, 0);

@@ -13,7 +13,7 @@ const examples = join(root, "examples");
 describe("examples/", () => {
   const files = readdirSync(examples).filter((name) => name.endsWith(".service"));
 
-  test("holds the tutorial's files, a plain unit, a global unit and a oneshot", () => {
+  test("holds the tutorial's files, a plain unit, a global unit, a oneshot and a sidekick", () => {
     for (const name of ["apache@.service", "apache-discovery@.service"]) {
       assert.ok(files.includes(name), name);
     }
@@ -25,6 +25,14 @@ describe("examples/", () => {
     assert.ok(
       texts.some((text) => /^Type=oneshot$/m.test(text)),
       "a oneshot",
+    );
+    assert.ok(
+      files.some(
+        (name) =>
+          !name.startsWith("apache") &&
+          /^MachineOf=.*@%i\.service$/m.test(readFileSync(join(examples, name), "utf8")),
+      ),
+      "a template with a sidekick besides the tutorial's",
     );
   });
 
