@@ -72,16 +72,21 @@ describe("soak", () => {
 
       // Everything launched converges, then everything destroyed disappears everywhere.
       for (const name of names) await cluster.setState(name, "launched").catch(() => {});
+      let seen: unknown[] = [];
       await waitUntil(
         `every unit launched once (seed ${seed})`,
         async () => {
           const units = await Promise.all(names.map((name) => cluster.unit(name)));
+          seen = units;
           const launched = units.filter((unit) => unit.currentState === "launched");
           // Six soak@ units conflict pairwise over three machines: three run, three wait.
           return launched.length === 5;
         },
         90_000,
-      );
+      ).catch((error: Error) => {
+        // What each unit looked like at the end says which one is stuck, and why.
+        throw new Error(`${error.message}; last seen: ${JSON.stringify(seen)}`);
+      });
       for (const name of names) {
         const copies = await Promise.all(cluster.agents.map((agent) => agent.client.getUnit(name)));
         assert.ok(
