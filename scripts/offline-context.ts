@@ -1,10 +1,10 @@
 import { UnitManager } from "../src/agent/unit-manager.ts";
-import { UnitCommands } from "../src/control/unit-commands.ts";
 import type { Registry } from "../src/registry/registry.ts";
 import { ClusterView } from "../src/registry/view.ts";
 import type { ServerContext } from "../src/server/context.ts";
 import { EventHub } from "../src/server/event-hub.ts";
 import { Metrics } from "../src/server/metrics.ts";
+import { UnitWrites } from "../src/server/writes/units.ts";
 
 /** A server context with no etcd behind it: enough to build the app and read its schemas. */
 export function offlineContext(): ServerContext {
@@ -15,7 +15,7 @@ export function offlineContext(): ServerContext {
   return {
     registry,
     view,
-    commands: new UnitCommands(registry),
+    unitWrites: new UnitWrites(registry),
     events: new EventHub(view),
     metrics: new Metrics(),
     isSynced: () => false,

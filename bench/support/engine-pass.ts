@@ -1,6 +1,5 @@
 import { computeActions } from "../../src/engine/actions.ts";
 import { PlacementIndex } from "../../src/engine/placement-index.ts";
-import { UnitSpecs } from "../../src/engine/unit-specs.ts";
 import type { Change, Registry, Snapshot, WatchHandlers } from "../../src/registry/registry.ts";
 import { ClusterView } from "../../src/registry/view.ts";
 import { percentile } from "./cluster.ts";
@@ -79,7 +78,6 @@ export async function enginePass(
   } as unknown as Registry;
   const view = new ClusterView();
   await view.start(registry);
-  const specs = new UnitSpecs(view);
   const time = (pass: () => unknown) => {
     const samples: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -91,10 +89,10 @@ export async function enginePass(
     }
     return percentile(samples.slice(2), 50);
   };
-  const rebuildMs = time(() => computeActions(view, specs));
-  const placements = new PlacementIndex(view, specs);
+  const rebuildMs = time(() => computeActions(view));
+  const placements = new PlacementIndex(view);
   const stop = placements.follow();
-  const incrementalMs = time(() => computeActions(view, specs, { placements }));
+  const incrementalMs = time(() => computeActions(view, { placements }));
   stop();
   await view.stop();
   return { units, rebuildMs, incrementalMs };

@@ -244,7 +244,7 @@ export interface paths {
         put?: never;
         /**
          * Dry run: where these units would be placed, and why every other machine would not do
-         * @description Nothing is written. Units are planned in the order given, each seeing the ones before it.
+         * @description Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks).
          */
         post: operations["plan"];
         delete?: never;
@@ -786,6 +786,23 @@ export interface components {
             [key: string]: string | null;
         };
         /**
+         * @description A unit not asked for that the change would place, move or leave waiting
+         * @example {
+         *       "unit": "apache-old@80.service",
+         *       "from": "491586a6508f4c5b9c7e1e3d2a0f6b8c",
+         *       "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d"
+         *     }
+         */
+        MovedUnit: {
+            /** @description The machine it leaves; absent: it waited */
+            from?: string;
+            /** @description The machine it goes to; absent: it waits (then `reason`) */
+            machineId?: string;
+            /** @description Why no machine would take it */
+            reason?: string;
+            unit: string;
+        };
+        /**
          * @example {
          *       "units": [
          *         {
@@ -800,10 +817,20 @@ export interface components {
          *             }
          *           ]
          *         }
+         *       ],
+         *       "moved": [
+         *         {
+         *           "unit": "apache-old@80.service",
+         *           "from": "491586a6508f4c5b9c7e1e3d2a0f6b8c",
+         *           "machineId": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d"
+         *         }
          *       ]
          *     }
          */
         Plan: {
+            /** @description Other units the change would move: Replaces= and what it strands */
+            moved: components["schemas"]["MovedUnit"][];
+            /** @description One entry per unit asked for, in order */
             units: components["schemas"]["PlannedUnit"][];
         };
         /**

@@ -5,13 +5,13 @@ import type { Leadership, Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { ClusterIndex } from "../scheduler/cluster-index.ts";
 import { type PlacementViolation, placementViolations } from "../scheduler/invariants.ts";
-import { type Actions, type AgentTask, computeActions, placementGroups } from "./actions.ts";
+import { placementGroups } from "../scheduler/plan.ts";
+import { type Actions, type AgentTask, computeActions } from "./actions.ts";
 import { CallLog, REPORT_GRACE_MS } from "./call-log.ts";
 import { Limiter } from "./limiter.ts";
 import { MachineLoss } from "./machine-loss.ts";
 import { PassScope } from "./pass-scope.ts";
 import { PlacementIndex } from "./placement-index.ts";
-import { UnitSpecs } from "./unit-specs.ts";
 
 export interface EngineLog {
   info(message: string, details?: Record<string, unknown>): void;
@@ -62,7 +62,6 @@ const FULL_PASS_EVERY_MS = 30_000;
  * machines, and calls agents until their reports match the desired state.
  */
 export class Engine {
-  private readonly specs: UnitSpecs;
   private readonly placements: PlacementIndex;
   private readonly scope: PassScope;
   private readonly machineLoss: MachineLoss;
@@ -84,9 +83,8 @@ export class Engine {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EngineOptions) {
-    this.specs = new UnitSpecs(options.view);
-    this.placements = new PlacementIndex(options.view, this.specs);
-    this.scope = new PassScope(options.view, this.specs);
+    this.placements = new PlacementIndex(options.view);
+    this.scope = new PassScope(options.view);
     this.machineLoss = new MachineLoss(options.view);
   }
 
@@ -220,7 +218,7 @@ export class Engine {
     if (!scope) this.lastFullPassAt = now;
     this.machineLoss.observe();
     try {
-      actions = computeActions(view, this.specs, {
+      actions = computeActions(view, {
         placements: this.placements,
         scope,
         now,
@@ -250,7 +248,7 @@ export class Engine {
     const note = (result: { ok: boolean; revision?: number }) => {
       if (result.ok && result.revision) revision = Math.max(revision, result.revision);
     };
-    const groups = placementGroups(actions.place, (name) => this.specs.of(name));
+    const groups = placementGroups(actions.place, (name) => view.spec(name));
     for (const entry of actions.place) {
       if (entry.from)
         this.options.log.info("moving unit", {
@@ -305,7 +303,6 @@ export class Engine {
     for (const [machineId, tasks] of due)
       for (const batch of agentBatches(tasks, view)) void this.callAgent(machineId, batch);
     if (revision > 0) await view.waitFor(revision);
-    this.specs.prune(scope);
   }
 
   /** One call to a machine's agent for several of its units, each with its own outcome. */

@@ -1,7 +1,6 @@
 import type { Change } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { Actions, Scope } from "./actions.ts";
-import type { UnitSpecs } from "./unit-specs.ts";
 
 /**
  * Which units the engine's next pass must look at, so that a pass costs what changed and not
@@ -18,10 +17,7 @@ export class PassScope {
   private everything = true;
   private seenResets = -1;
 
-  constructor(
-    private readonly view: ClusterView,
-    private readonly specs: UnitSpecs,
-  ) {}
+  constructor(private readonly view: ClusterView) {}
 
   /** Follows the view's changes; returns the function that stops following. */
   follow(): () => void {
@@ -69,7 +65,7 @@ export class PassScope {
     const scope = new Set(this.changed);
     this.changed.clear();
     for (const name of this.waiting) scope.add(name);
-    for (const name of this.specs.globals) scope.add(name);
+    for (const name of this.view.specs.globals) scope.add(name);
     for (const [name, at] of this.recheckAt) if (at <= now) scope.add(name);
     return scope;
   }

@@ -1,7 +1,6 @@
 import type { Change } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { ClusterIndex } from "../scheduler/cluster-index.ts";
-import type { UnitSpecs } from "./unit-specs.ts";
 
 /**
  * The scheduler's index of the placements that stand (those of active units on present
@@ -22,10 +21,7 @@ export class PlacementIndex {
   private touched: Set<string> | undefined;
   private restoring = false;
 
-  constructor(
-    private readonly view: ClusterView,
-    private readonly specs: UnitSpecs,
-  ) {}
+  constructor(private readonly view: ClusterView) {}
 
   /** Follows the view's changes; returns the function that stops following. */
   follow(): () => void {
@@ -131,7 +127,7 @@ export class PlacementIndex {
       unit !== undefined &&
       unit.desiredState !== "inactive" &&
       this.index.machine(placement.machineId) !== undefined;
-    const spec = standing ? this.specs.of(name) : undefined;
+    const spec = standing ? this.view.specs.of(name) : undefined;
     const on = this.index.placementsOf(name);
     if (!spec || !placement) {
       for (const id of on) this.touch(id);

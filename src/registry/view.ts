@@ -1,3 +1,5 @@
+import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
+import type { ClusterState } from "../scheduler/cluster-state.ts";
 import type {
   MachineRecord,
   MetadataOverrides,
@@ -8,6 +10,7 @@ import type {
 } from "./records.ts";
 import type { Change, Registry, Revision, Snapshot, Versioned, WatchHandle } from "./registry.ts";
 import { SortedNames } from "./sorted-names.ts";
+import { UnitSpecs } from "./unit-specs.ts";
 
 export type ViewListener = (revision: Revision, changes: readonly Change[]) => void;
 
@@ -16,7 +19,7 @@ export type ViewListener = (revision: Revision, changes: readonly Change[]) => v
  * writes go to etcd and then wait until the view has seen their revision, so a client
  * reads its own writes.
  */
-export class ClusterView {
+export class ClusterView implements ClusterState {
   revision: Revision = 0;
   /**
    * How many times the view was reset to a fresh snapshot (at start, and when the watch was
@@ -93,6 +96,13 @@ export class ClusterView {
     return value && version !== undefined ? { value, version } : undefined;
   }
 
+  /** Each unit's scheduling requirements, parsed once per content. */
+  readonly specs = new UnitSpecs(this);
+
+  spec(name: string): SchedulerUnit | undefined {
+    return this.specs.of(name);
+  }
+
   unitText(hash: string): string | undefined {
     return this.unitTexts.get(hash);
   }
@@ -118,6 +128,7 @@ export class ClusterView {
 
   private reset(snapshot: Snapshot): void {
     this.resets++;
+    this.specs.clear();
     this.units.clear();
     this.unitVersions.clear();
     this.unitNames.clear();
@@ -153,12 +164,16 @@ export class ClusterView {
         // Every unit created re-puts its content (see the registry): the same text, by hash.
         if (change.text !== undefined && this.unitTexts.has(change.hash)) return false;
         setOrDelete(this.unitTexts, change.hash, change.text);
+        if (change.text === undefined) this.specs.forgetContent(change.hash);
         break;
       case "unit":
         setOrDelete(this.units, change.name, change.value);
         setOrDelete(this.unitVersions, change.name, change.value && change.version);
         if (change.value) this.unitNames.add(change.name);
-        else this.unitNames.delete(change.name);
+        else {
+          this.unitNames.delete(change.name);
+          this.specs.forget(change.name);
+        }
         break;
       case "placement": {
         const previous = this.placements.get(change.name);

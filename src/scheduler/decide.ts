@@ -24,6 +24,11 @@
 //   inactive last; `scheduledAt`, ties by name) is placed where it fits, displacing the other
 //   from whatever machine it holds, and the other waits unscheduled, with a reason naming the
 //   winner, until the winner is unloaded.
+// - A unit displaces only units asked to run before it (scheduledAt); one asked after it is
+//   only kept apart from it. With a chain of Replaces that comes back round through three
+//   or more units (A replaces B, B replaces C, C replaces A), a unit does not displace one
+//   that replaces it through the chain either. Either way, contradictory Replaces settle
+//   instead of displacing one another pass after pass.
 // A unit's own current placement is ignored throughout, so re-deciding a placed unit neither
 // conflicts with nor waits for itself, and its current machine counts one unit lighter.
 
@@ -64,7 +69,12 @@ export interface GlobalPlacement extends GlobalDecision {
 export interface BatchEntry {
   unit: string;
   decision: Decision | GlobalPlacement;
+  /** For a placed unit, when asked: why each other machine was not chosen. */
+  rejected?: Rejection[];
 }
+
+/** Why each machine but the chosen one was not, with the unit not placed yet. */
+export type Explain = (unit: SchedulerUnit, chosen: string) => Rejection[];
 
 interface Target {
   text: string;
@@ -181,6 +191,40 @@ class Check {
   }
 
   /**
+   * Whether the placed unit `name` was asked to run after this one: it is kept apart from
+   * this one but not displaced by it, so that units whose Replaces= contradict one another
+   * (a chain that comes back round, a sidekick of what is replaced) settle instead of
+   * displacing one another pass after pass.
+   */
+  askedAfter(name: string): boolean {
+    const other = this.index.unit(name);
+    return (other?.scheduledAt ?? "") > (this.unit.scheduledAt ?? "");
+  }
+
+  /**
+   * Whether the placed unit `name` replaces this one through a chain of placed units
+   * (`name` replaces X, X replaces ... this one). Displacing it would start a round that
+   * never ends, each unit of the chain displacing the next pass after pass.
+   */
+  replacesThroughChain(name: string): boolean {
+    const seen = new Set([name]);
+    const queue = [name];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (const text of this.index.requirementsOf(next)?.replaces ?? []) {
+        if (this.index.pattern(text).test(this.self)) return true;
+        for (const names of this.index.placedMatching(text)?.byMachine.values() ?? []) {
+          for (const other of names) {
+            if (seen.has(other) || other === this.self) continue;
+            seen.add(other);
+            queue.push(other);
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Per machine, the circular partners this unit displaces wherever it goes, with their
    * MachineOf dependents there that would be left waiting.
    */
@@ -210,7 +254,13 @@ class Check {
     for (const { placed } of this.replaces) {
       for (const [machineId, names] of placed?.byMachine ?? []) {
         for (const name of names) {
-          if (name === this.self || this.circularLosers.has(name) || this.isReplacedBy(name))
+          if (
+            name === this.self ||
+            this.circularLosers.has(name) ||
+            this.isReplacedBy(name) ||
+            this.askedAfter(name) ||
+            this.replacesThroughChain(name)
+          )
             continue;
           let leaving = found.get(machineId);
           if (leaving === undefined) {
@@ -436,97 +486,227 @@ export function checkPlacement(
   return new Check(index, unit).reject(machineId);
 }
 
-/**
- * The batch in decision order: input order, except that a unit comes after the units of the
- * batch its MachineOf names (or matches), so sidekicks follow their targets. Cycles keep
- * input order.
- */
-export function orderBatch(units: readonly SchedulerUnit[]): SchedulerUnit[] {
-  const position = new Map<string, number>();
-  const names = new SortedNames();
-  units.forEach((unit, i) => {
-    position.set(unit.name, i);
-    names.add(unit.name);
-  });
-  const dependencies = (i: number): number[] => {
-    const found = new Set<number>();
-    for (const text of (units[i] as SchedulerUnit).requirements.machineOf) {
-      const pattern = compilePattern(text);
-      if (pattern.kind === "invalid") continue;
-      names.forEachWithPrefix(pattern.prefix, (name) => {
-        if (pattern.test(name)) found.add(position.get(name) as number);
-      });
-    }
-    found.delete(i);
-    return [...found].sort((a, b) => a - b);
-  };
-  const state = new Uint8Array(units.length); // 0 new, 1 in progress, 2 done
-  const order: SchedulerUnit[] = [];
-  for (let start = 0; start < units.length; start++) {
-    if (state[start] !== 0) continue;
-    state[start] = 1;
-    const stack = [{ at: start, deps: dependencies(start), next: 0 }];
-    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
-      const dep = top.deps[top.next++];
-      if (dep === undefined) {
-        stack.pop();
-        state[top.at] = 2;
-        order.push(units[top.at] as SchedulerUnit);
-      } else if (state[dep] === 0) {
-        state[dep] = 1;
-        stack.push({ at: dep, deps: dependencies(dep), next: 0 });
-      }
+/** The smallest of a set of positions first. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  push(value: number): void {
+    const { items } = this;
+    items.push(value);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if ((items[parent] as number) <= value) break;
+      items[i] = items[parent] as number;
+      items[parent] = value;
+      i = parent;
     }
   }
-  return order;
+
+  pop(): number | undefined {
+    const { items } = this;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    items[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && (items[left] as number) < (items[smallest] as number))
+        smallest = left;
+      if (right < items.length && (items[right] as number) < (items[smallest] as number))
+        smallest = right;
+      if (smallest === i) break;
+      [items[i], items[smallest]] = [items[smallest] as number, items[i] as number];
+      i = smallest;
+    }
+    return top;
+  }
 }
 
 /**
- * Decides a batch (for POST /v1/plan and the engine's batches), placing each decision into the
- * index as it goes so that later units see earlier ones. Units are taken in orderBatch order;
- * one already placed is unplaced first and decided afresh. A Global unit yields one entry
- * with all its machines. A decision that displaces units through Replaces unplaces them from
- * that machine, and each displaced non-global unit is decided again at the end of the batch
- * (a second entry for it), unless it is still to come in the batch anyway; a unit displaced
- * twice in one batch (a Replaces chain that comes back round) is left unplaced with an entry
- * saying so. Entries come in decision order.
+ * Decides a batch (one engine pass's waiting units and its global units), placing each
+ * decision into the index as it goes so that later units see earlier ones: in input order,
+ * except that a unit whose MachineOf= names (or matches) units of the batch waits until, for
+ * each of its MachineOf= values, one of them is placed or all of them are decided, and that
+ * a unit not placed is tried again once a unit its MachineOf= matches is placed (see
+ * MachineOfWaits): the batch decides as the same units asked for in separate passes would
+ * be, so the outcome does not depend on how requests fall into passes. Waits that form a
+ * cycle are broken in input order. A unit tried again has an entry per try. One already placed is unplaced first and decided afresh. A Global
+ * unit yields one entry with all its machines. The batch stops after a decision that
+ * displaces units through Replaces=: they are unplaced, and the units after it are left for
+ * the next pass, where the displaced ones (asked to run earlier) come first. Entries come in
+ * decision order; a unit without one was left for the next pass.
  */
-export function planBatch(index: ClusterIndex, units: SchedulerUnit[]): BatchEntry[] {
-  const queue = orderBatch(units);
-  const pending = new Map<string, number>();
-  for (const unit of queue) pending.set(unit.name, (pending.get(unit.name) ?? 0) + 1);
-  const displacedBefore = new Set<string>();
+export function planBatch(
+  index: ClusterIndex,
+  units: SchedulerUnit[],
+  explain?: Explain,
+): BatchEntry[] {
+  const waits = new MachineOfWaits(index, units);
   const entries: BatchEntry[] = [];
-  for (let i = 0; i < queue.length; i++) {
-    const unit = queue[i] as SchedulerUnit;
-    const left = (pending.get(unit.name) ?? 1) - 1;
-    if (left > 0) pending.set(unit.name, left);
-    else pending.delete(unit.name);
+  for (let at = waits.next(); at !== undefined; at = waits.next()) {
+    const unit = units[at] as SchedulerUnit;
     index.unplace(unit.name);
     if (unit.requirements.global) {
       const placement = decideGlobal(index, unit);
       for (const id of placement.machineIds) index.place(unit, id);
       entries.push({ unit: unit.name, decision: { ok: true, global: true, ...placement } });
+      waits.decided(at, placement.machineIds.length > 0);
       continue;
     }
     const decision = decide(index, unit);
-    entries.push({ unit: unit.name, decision });
-    if (!decision.ok) continue;
+    if (!decision.ok) {
+      entries.push({ unit: unit.name, decision });
+      waits.decided(at, false);
+      continue;
+    }
+    entries.push({
+      unit: unit.name,
+      decision,
+      ...(explain ? { rejected: explain(unit, decision.machineId) } : {}),
+    });
     for (const name of decision.displaces) {
-      const requirements = index.requirementsOf(name);
       // A circular partner leaves whatever machine it holds; a global one only this machine.
-      index.unplace(name, requirements?.global ? decision.machineId : undefined);
-      if (requirements === undefined || requirements.global || pending.has(name)) continue;
-      if (displacedBefore.has(name)) {
-        const reason = `displaced a second time in this batch (by ${unit.name}); left unplaced, as its Replaces come back round`;
-        entries.push({ unit: name, decision: { ok: false, reason, rejected: [] } });
-        continue;
-      }
-      displacedBefore.add(name);
-      pending.set(name, 1);
-      queue.push({ name, requirements });
+      const global = index.requirementsOf(name)?.global === true;
+      index.unplace(name, global ? decision.machineId : undefined);
     }
     index.place(unit, decision.machineId);
+    if (decision.displaces.length > 0) break;
+    waits.decided(at, true);
   }
   return entries;
+}
+
+/** Whether a unit other than `self` matching `text` is placed. */
+function placedElsewhere(index: ClusterIndex, text: string, self: string): boolean {
+  for (const names of index.placedMatching(text)?.byMachine.values() ?? [])
+    for (const name of names) if (name !== self) return true;
+  return false;
+}
+
+/** One MachineOf= value of a batch unit: how many units of the batch it matches are undecided. */
+interface Wait {
+  unit: number;
+  undecided: number;
+  placed: boolean;
+}
+
+/**
+ * Which unit of a batch goes next (by position), so that the batch decides as the same units
+ * asked for one per pass would be: the first unit not waiting for a unit of the batch its
+ * MachineOf= names, and a unit that could not be placed is tried again, ahead of later ones,
+ * once a unit its MachineOf= matches is placed (as a waiting unit is tried again on every
+ * pass; nothing else a batch does can make room for it). A MachineOf= value that a placed
+ * unit already matches waits for nothing.
+ */
+class MachineOfWaits {
+  private readonly ready = new MinHeap();
+  /** Per unit, its MachineOf= values. */
+  private readonly waits: Wait[][];
+  /** Per unit (as a target), the waits it counts in. */
+  private readonly waitsOn: Wait[][];
+  private readonly blocked = new Set<number>();
+  /** Units not placed when tried, to try again when a unit they could follow is placed. */
+  private readonly retry = new Set<number>();
+  private readonly queued: Uint8Array;
+
+  constructor(index: ClusterIndex, units: readonly SchedulerUnit[]) {
+    const position = new Map<string, number>();
+    const names = new SortedNames();
+    units.forEach((unit, i) => {
+      position.set(unit.name, i);
+      names.add(unit.name);
+    });
+    this.queued = new Uint8Array(units.length);
+    this.waitsOn = units.map(() => []);
+    this.waits = units.map((unit, i) => {
+      const waits: Wait[] = [];
+      for (const text of unit.requirements.machineOf) {
+        const pattern = compilePattern(text);
+        if (pattern.kind === "invalid") continue;
+        const wait: Wait = {
+          unit: i,
+          undecided: 0,
+          placed: placedElsewhere(index, text, unit.name),
+        };
+        names.forEachWithPrefix(pattern.prefix, (name) => {
+          const target = position.get(name) as number;
+          if (target === i || !pattern.test(name)) return;
+          wait.undecided++;
+          this.waitsOn[target]?.push(wait);
+        });
+        waits.push(wait);
+      }
+      return waits;
+    });
+    units.forEach((_, i) => {
+      if (this.isWaiting(i)) this.blocked.add(i);
+      else this.enqueue(i);
+    });
+  }
+
+  next(): number | undefined {
+    const at = this.ready.pop();
+    if (at !== undefined) {
+      this.queued[at] = 0;
+      return at;
+    }
+    // Only units waiting on one another are left: the first of them goes.
+    let first: number | undefined;
+    for (const unit of this.blocked) if (first === undefined || unit < first) first = unit;
+    if (first !== undefined) this.blocked.delete(first);
+    return first;
+  }
+
+  decided(at: number, placed: boolean): void {
+    this.blocked.delete(at);
+    this.retry.delete(at);
+    if (!placed && (this.waits[at] ?? []).some((wait) => wait.undecided > 0)) this.retry.add(at);
+    for (const wait of this.waitsOn[at] ?? []) {
+      wait.undecided--;
+      if (placed) wait.placed = true;
+      const { unit } = wait;
+      if (this.blocked.has(unit) && !this.isWaiting(unit)) {
+        this.blocked.delete(unit);
+        this.enqueue(unit);
+      } else if (placed && this.retry.delete(unit)) {
+        this.enqueue(unit);
+      }
+    }
+  }
+
+  private isWaiting(unit: number): boolean {
+    return (this.waits[unit] ?? []).some((wait) => !wait.placed && wait.undecided > 0);
+  }
+
+  private enqueue(unit: number): void {
+    if (this.queued[unit] === 1) return;
+    this.queued[unit] = 1;
+    this.ready.push(unit);
+  }
+}
+
+/** Why each machine but the chosen one was not chosen: a constraint, or a heavier load. */
+export function explainOthers(
+  index: ClusterIndex,
+  unit: SchedulerUnit,
+  chosen: string,
+): Rejection[] {
+  const selfOn = index.placementsOf(unit.name);
+  const load = (id: string) => index.load(id) - (selfOn.has(id) ? 1 : 0);
+  const chosenLoad = load(chosen);
+  return index
+    .machines()
+    .filter((machine) => machine.id !== chosen)
+    .map((machine) => ({
+      machineId: machine.id,
+      reason:
+        checkPlacement(index, unit, machine.id) ??
+        (load(machine.id) > chosenLoad
+          ? `more loaded: ${load(machine.id)} units against ${chosenLoad}`
+          : load(machine.id) < chosenLoad
+            ? `less loaded, but ${chosen.slice(0, 8)} holds units it replaces`
+            : `as loaded as ${chosen.slice(0, 8)}, which sorts first`),
+    }));
 }

@@ -121,6 +121,12 @@ export const examplePlannedUnit = {
   ],
 };
 
+export const exampleMovedUnit = {
+  unit: "apache-old@80.service",
+  from: otherMachineId,
+  machineId,
+};
+
 export const exampleProblem = {
   type: "urn:flotilla:problem:unit-not-found",
   title: "No such unit",

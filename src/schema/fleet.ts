@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { UNIT_NAME_MAX, UNIT_NAME_PATTERN } from "../unit/name.ts";
 import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
+import { UNIT_STATES } from "../unit/states.ts";
 import { errorResponse, type ProblemStatus } from "./common.ts";
 import {
   exampleFleetMachine,
@@ -40,9 +41,7 @@ export const FleetUnit = Type.Object(
 export const FleetUnitBody = Type.Object(
   {
     // fleet decoded the body into Go strings: null and "" both mean not given.
-    desiredState: Type.Optional(
-      Type.Union([StringEnum(["inactive", "loaded", "launched", ""]), Type.Null()]),
-    ),
+    desiredState: Type.Optional(Type.Union([StringEnum([...UNIT_STATES, ""]), Type.Null()])),
     name: Type.Optional(
       Type.Union([Type.String(), Type.Null()], { description: "If given, the name in the URL" }),
     ),

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { RUNNABLE_UNIT_NAME_PATTERN, UNIT_NAME_MAX } from "../unit/name.ts";
-import { examplePlannedUnit } from "./examples.ts";
+import { exampleMovedUnit, examplePlannedUnit } from "./examples.ts";
 import { ref } from "./ref.ts";
 
 export const PlanRequest = Type.Object(
@@ -44,7 +44,33 @@ export const PlannedUnit = Type.Object(
   { $id: "PlannedUnit", examples: [examplePlannedUnit], additionalProperties: false },
 );
 
+export const MovedUnit = Type.Object(
+  {
+    unit: Type.String(),
+    from: Type.Optional(Type.String({ description: "The machine it leaves; absent: it waited" })),
+    machineId: Type.Optional(
+      Type.String({ description: "The machine it goes to; absent: it waits (then `reason`)" }),
+    ),
+    reason: Type.Optional(Type.String({ description: "Why no machine would take it" })),
+  },
+  {
+    $id: "MovedUnit",
+    description: "A unit not asked for that the change would place, move or leave waiting",
+    examples: [exampleMovedUnit],
+    additionalProperties: false,
+  },
+);
+
 export const Plan = Type.Object(
-  { units: Type.Array(ref(PlannedUnit)) },
-  { $id: "Plan", examples: [{ units: [examplePlannedUnit] }], additionalProperties: false },
+  {
+    units: Type.Array(ref(PlannedUnit), { description: "One entry per unit asked for, in order" }),
+    moved: Type.Array(ref(MovedUnit), {
+      description: "Other units the change would move: Replaces= and what it strands",
+    }),
+  },
+  {
+    $id: "Plan",
+    examples: [{ units: [examplePlannedUnit], moved: [exampleMovedUnit] }],
+    additionalProperties: false,
+  },
 );

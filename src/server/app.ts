@@ -7,20 +7,20 @@ import Fastify, {
   type FastifyServerOptions,
 } from "fastify";
 import type { TSchema } from "typebox";
-import { ProblemError } from "../control/problems.ts";
 import { Announcement, AnnouncementList } from "../schema/announcements.ts";
 import { ALWAYS_SENT_HEADERS, Problem, problemResponse } from "../schema/common.ts";
 import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { fleetErrorResponse } from "../schema/fleet.ts";
 import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
-import { Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
+import { MovedUnit, Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
 import * as unitSchemas from "../schema/units.ts";
 import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } from "./auth.ts";
 import type { ServerContext } from "./context.ts";
 import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
 import { fleetApi } from "./fleet/plugin.ts";
 import { problemErrorHandler, sendProblem } from "./problem-reply.ts";
+import { ProblemError } from "./problems.ts";
 import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
 import { announcementRoutes } from "./routes/announcements.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
@@ -59,6 +59,7 @@ const sharedSchemas: TSchema[] = [
   PlanRequest,
   Rejection,
   PlannedUnit,
+  MovedUnit,
   Plan,
   Machine,
   MachineList,
@@ -68,7 +69,7 @@ const sharedSchemas: TSchema[] = [
 ];
 
 /** The API document's version: a change that breaks generated clients raises it (scripts/openapi-compat.ts). */
-export const API_VERSION = "0.2.0";
+export const API_VERSION = "0.3.0";
 
 export async function buildApp(
   context: ServerContext,

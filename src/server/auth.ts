@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ProblemError } from "../control/problems.ts";
 import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
+import { ProblemError } from "./problems.ts";
 
 export interface ApiTokens {
   read: readonly string[];

@@ -1,15 +1,15 @@
 import type { Dispatcher } from "undici";
-import type { UnitCommands } from "../control/unit-commands.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { Metrics } from "./metrics.ts";
+import type { UnitWrites } from "./writes/units.ts";
 
 /** What every route plugin is given: the registry for writes, the view for reads. */
 export interface ServerContext {
   registry: Registry;
   view: ClusterView;
-  commands: UnitCommands;
+  unitWrites: UnitWrites;
   events: EventHub;
   metrics: Metrics;
   /** The bearer token agents expect; routes that proxy to an agent present it. */

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Dispatcher } from "undici";
 import { agentDispatcher } from "../agent-client/client.ts";
 import type { ClientTls } from "../config/tls.ts";
-import { UnitCommands } from "../control/unit-commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
 import { EtcdRegistry } from "../registry/etcd-registry.ts";
@@ -13,6 +12,7 @@ import { type AppOptions, buildApp } from "./app.ts";
 import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
 import { Metrics } from "./metrics.ts";
+import { UnitWrites } from "./writes/units.ts";
 
 export interface ControlPlaneOptions {
   etcdEndpoints: string[];
@@ -68,7 +68,7 @@ export class ControlPlane {
     const context: ServerContext = {
       registry: this.registry,
       view: this.view,
-      commands: new UnitCommands(this.registry, this.view),
+      unitWrites: new UnitWrites(this.registry, this.view),
       events: new EventHub(this.view),
       metrics,
       agentToken: this.options.agentToken,

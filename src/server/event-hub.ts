@@ -1,9 +1,9 @@
 import type { Static } from "typebox";
-import { presentMachine, presentUnit, presentUnitFile } from "../control/present.ts";
 import type { Change, Revision } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { ClusterEvent } from "../schema/events.ts";
 import { parseUnitName } from "../unit/name.ts";
+import { presentMachine, presentUnit, presentUnitFile } from "./entities.ts";
 
 export type ClusterEventView = Static<typeof ClusterEvent>;
 export type EventSink = (event: ClusterEventView) => void;

@@ -1,13 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { isRegistryUnavailable } from "../registry/errors.ts";
+import { parseUnitName } from "../unit/name.ts";
 import {
   type ProblemDetail,
   ProblemError,
   type ProblemKind,
   problemKinds,
   problemType,
-} from "../control/problems.ts";
-import { isRegistryUnavailable } from "../registry/errors.ts";
-import { parseUnitName } from "../unit/name.ts";
+} from "./problems.ts";
 
 export interface Problem {
   kind: ProblemKind;

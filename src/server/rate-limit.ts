@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ProblemError } from "../control/problems.ts";
 import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
+import { ProblemError } from "./problems.ts";
 
 export interface RateLimit {
   /** Sustained requests per second per client; 0 turns the limit off. */

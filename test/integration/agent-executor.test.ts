@@ -254,9 +254,13 @@ describe("the agent's executor", () => {
 
     await launch(
       "stubborn.service",
-      "[Service]\nTimeoutStopSec=1\nExecStart=/bin/sh -c 'trap \"\" TERM; while :; do sleep 0.1; done'\n",
+      "[Service]\nTimeoutStopSec=1\nExecStart=/bin/sh -c 'trap \"\" TERM; echo ignoring TERM; while :; do sleep 0.1; done'\n",
     );
     const running = await settled("stubborn.service", (state) => state.activeState === "active");
+    // A SIGTERM that came before the shell set its trap would end it at once.
+    await waitUntil("the unit ignores SIGTERM", async () =>
+      (await (await agent.client.logs("stubborn.service")).text()).includes("ignoring TERM"),
+    );
     await agent.client.applyUnit("stubborn.service", {
       desiredState: "loaded",
       hash: running.hash,

@@ -28,41 +28,22 @@ describe("the etcd registry", () => {
   });
   after(() => registry.close());
 
-  test("creation is create-only: of racing creators exactly one wins", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 16 }, (_, i) =>
-        registry.createUnit(unit("raced.service", `hash${i}`), `text ${i}`),
-      ),
-    );
-    assert.equal(results.filter((result) => result.ok).length, 1);
-  });
-
-  test("updates compare the version read: a stale writer loses", async () => {
-    await registry.createUnit(unit("cas.service", "aaa"), "a");
-    const read = await registry.getUnit("cas.service");
-    assert.ok(read);
-    const first = await registry.updateUnit({ ...read.value, desiredState: "loaded" }, read);
-    const second = await registry.updateUnit({ ...read.value, desiredState: "launched" }, read);
-    assert.equal(first.ok, true);
-    assert.deepEqual(second, { ok: false, reason: "conflict" });
-    assert.equal((await registry.getUnit("cas.service"))?.value.desiredState, "loaded");
-  });
-
-  test("content is stored once and deleted with its last user, in the same change", async () => {
+  test("content leaves no reference keys behind once its last user is deleted", async () => {
     await registry.createUnit(unit("one@1.service", "shared"), "shared text");
     await registry.createUnit(unit("one@2.service", "shared"), "shared text");
-    assert.deepEqual(await registry.listUnitNames("one@"), ["one@1.service", "one@2.service"]);
-    const first = await registry.getUnit("one@1.service");
-    assert.ok(first);
-    assert.equal((await registry.deleteUnit(first)).ok, true);
-    assert.equal(await registry.getUnitText("shared"), "shared text", "still used by one@2");
-    const second = await registry.getUnit("one@2.service");
-    assert.ok(second);
-    assert.equal((await registry.deleteUnit(second)).ok, true);
-    assert.equal(await registry.getUnitText("shared"), undefined);
     const etcd = rawEtcd();
     try {
+      assert.deepEqual(await etcd.getAll().prefix(`${prefix}unit-file-refs/shared/`).keys(), [
+        `${prefix}unit-file-refs/shared/one@1.service`,
+        `${prefix}unit-file-refs/shared/one@2.service`,
+      ]);
+      for (const name of ["one@1.service", "one@2.service"]) {
+        const read = await registry.getUnit(name);
+        assert.ok(read);
+        assert.equal((await registry.deleteUnit(read)).ok, true);
+      }
       assert.deepEqual(await etcd.getAll().prefix(`${prefix}unit-file-refs/shared/`).keys(), []);
+      assert.equal(await etcd.get(`${prefix}unit-files/shared`).string(), null);
     } finally {
       etcd.close();
     }

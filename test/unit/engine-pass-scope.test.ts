@@ -6,12 +6,10 @@ import fc from "fast-check";
 import { type Actions, computeActions } from "../../src/engine/actions.ts";
 import { PassScope } from "../../src/engine/pass-scope.ts";
 import { PlacementIndex } from "../../src/engine/placement-index.ts";
-import { UnitSpecs } from "../../src/engine/unit-specs.ts";
 import type { DesiredState } from "../../src/registry/records.ts";
-import type { Change, Registry, WatchHandlers } from "../../src/registry/registry.ts";
-import { ClusterView } from "../../src/registry/view.ts";
+import type { Change } from "../../src/registry/registry.ts";
+import { AT, fedView, machineRecord, writesOf } from "../support/fed-view.ts";
 
-const AT = "2026-01-01T00:00:00.000Z";
 const MACHINES = ["m1", "m2", "m3"];
 const UNITS = [
   "plain@1.service",
@@ -91,7 +89,7 @@ const operationArb: fc.Arbitrary<Change> = fc.oneof(
     ({ id, ssd, present }): Change => ({
       kind: "machine",
       id,
-      value: present ? machine(id, ssd ? { disk: "ssd" } : {}) : undefined,
+      value: present ? machineRecord(id, ssd ? { disk: "ssd" } : {}) : undefined,
     }),
   ),
   fc.record({ id: fc.constantFrom(...MACHINES), hideDisk: fc.boolean() }).map(
@@ -108,16 +106,15 @@ describe("engine passes over what changed", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operationArb, { minLength: 1, maxLength: 30 }), async (ops) => {
         const { view, push, stop } = await startView();
-        const specs = new UnitSpecs(view);
-        const placements = new PlacementIndex(view, specs);
-        const scope = new PassScope(view, specs);
+        const placements = new PlacementIndex(view);
+        const scope = new PassScope(view);
         const unfollow = [placements.follow(), scope.follow()];
         try {
           for (const op of ops) {
             push(op);
             const taken = scope.take(0);
-            const scoped = computeActions(view, specs, { placements, scope: taken });
-            const full = computeActions(view, new UnitSpecs(view));
+            const scoped = computeActions(view, { placements, scope: taken });
+            const full = computeActions(view);
             assert.deepEqual(summary(scoped), summary(full), `after ${JSON.stringify(op)}`);
             // As the engine does: its writes come back through the watch; agents do not
             // report here, so every call stays owed and is looked at again by the next pass.
@@ -135,11 +132,10 @@ describe("engine passes over what changed", () => {
 
   test("a pass with nothing changed and nothing owed looks at no unit", async () => {
     const { view, push, stop } = await startView();
-    const specs = new UnitSpecs(view);
-    const scope = new PassScope(view, specs);
+    const scope = new PassScope(view);
     const unfollow = scope.follow();
     try {
-      push({ kind: "machine", id: "m1", value: machine("m1", {}) });
+      push({ kind: "machine", id: "m1", value: machineRecord("m1", {}) });
       assert.equal(scope.take(0), undefined, "the first pass looks at everything");
       const name = "plain@1.service";
       // An instance's creation puts its template's content again, in the same revision.
@@ -154,7 +150,7 @@ describe("engine passes over what changed", () => {
       );
       const taken = scope.take(0);
       assert.deepEqual([...(taken ?? [])], [name]);
-      scope.settle(taken, computeActions(view, specs, { scope: taken }), () => 0);
+      scope.settle(taken, computeActions(view, { scope: taken }), () => 0);
       assert.deepEqual([...(scope.take(0) ?? [])], [], "a placed unit owes nothing");
     } finally {
       unfollow();
@@ -165,66 +161,6 @@ describe("engine passes over what changed", () => {
 
 function textOf(name: string): { hash: string; text: string } {
   return TEXTS[name] as { hash: string; text: string };
-}
-
-function machine(id: string, metadata: Record<string, string>) {
-  return {
-    id,
-    publicIP: "127.0.0.1",
-    privateIP: "127.0.0.1",
-    metadata,
-    agentURL: "http://127.0.0.1:1",
-    version: "test",
-    startedAt: AT,
-    heartbeatAt: AT,
-  };
-}
-
-/** A view fed by hand: the initial snapshot holds the unit files, `push` applies one change. */
-async function startView() {
-  let handlers: WatchHandlers | undefined;
-  let revision = 1;
-  const files = new Map(Object.values(TEXTS).map(({ hash, text }) => [hash, text]));
-  const registry = {
-    watch: async (given: WatchHandlers) => {
-      handlers = given;
-      given.reset({
-        revision,
-        changes: [...files].map(([hash, text]): Change => ({ kind: "unit-file", hash, text })),
-      });
-      return { close: async () => {} };
-    },
-  } as unknown as Registry;
-  const view = new ClusterView();
-  await view.start(registry);
-  return {
-    view,
-    push: (...changes: Change[]) => handlers?.changes(++revision, changes),
-    stop: () => view.stop(),
-  };
-}
-
-/** The etcd writes an engine makes for these actions, as the watch delivers them. */
-function writesOf(actions: Actions, view: ClusterView): Change[] {
-  return [
-    ...actions.place.map(
-      ({ unit, machineId }): Change => ({
-        kind: "placement",
-        name: unit,
-        value: { machineId, placedAt: AT },
-      }),
-    ),
-    ...actions.unplace
-      .filter(({ unit, machineId }) => view.placements.get(unit)?.machineId === machineId)
-      .map(({ unit }): Change => ({ kind: "placement", name: unit })),
-    ...actions.status.map(
-      ({ unit, reason }): Change => ({
-        kind: "schedule",
-        name: unit,
-        value: reason === undefined ? undefined : { reason, since: AT },
-      }),
-    ),
-  ];
 }
 
 function summary(actions: Actions) {
@@ -238,4 +174,11 @@ function summary(actions: Actions) {
     ),
     waiting: sorted(actions.waiting),
   };
+}
+
+/** A view whose first snapshot holds every unit file. */
+function startView() {
+  return fedView(
+    Object.values(TEXTS).map(({ hash, text }): Change => ({ kind: "unit-file", hash, text })),
+  );
 }

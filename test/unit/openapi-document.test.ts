@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { problemKinds } from "../../src/control/problems.ts";
+import { problemKinds } from "../../src/server/problems.ts";
 
 type Json = Record<string, any>;
 

@@ -31,9 +31,36 @@ function cluster(...machines: (string | [string, Record<string, string>])[]): Cl
   return index;
 }
 
-/** `fleetctl start` of each unit in turn: one batch per unit. */
+/** `fleetctl start` of each unit in turn, each followed by the engine's passes. */
 function startEach(index: ClusterIndex, ...units: SchedulerUnit[]): BatchEntry[] {
-  return units.flatMap((u) => planBatch(index, [u]));
+  return units.flatMap((u) => settle(index, [u]));
+}
+
+/**
+ * Batches as the engine's passes make them, until one decides everything it is given: a
+ * batch stops at a displacement, and the next decides the displaced units (asked to run
+ * before) and the rest, in the order they were asked to run.
+ */
+function settle(index: ClusterIndex, units: SchedulerUnit[]): BatchEntry[] {
+  const entries: BatchEntry[] = [];
+  for (let pending = units, passes = 0; pending.length > 0; passes++) {
+    assert.ok(passes < 20, "the passes settle");
+    const placed = new Map([...index.placedUnits()].map(({ unit }) => [unit.name, unit]));
+    const decided = planBatch(index, pending);
+    entries.push(...decided);
+    const names = new Set(decided.map((entry) => entry.unit));
+    const next = pending.filter((unit) => !names.has(unit.name));
+    for (const { decision } of decided) {
+      if (!decision.ok || !("displaces" in decision)) continue;
+      for (const name of decision.displaces) {
+        const unit = placed.get(name);
+        if (unit && !unit.requirements.global) next.push(unit);
+      }
+    }
+    const key = (unit: SchedulerUnit) => `${unit.scheduledAt ?? ""}\u0000${unit.name}`;
+    pending = next.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+  }
+  return entries;
 }
 
 function where(index: ClusterIndex, name: string): string | undefined {

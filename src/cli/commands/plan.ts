@@ -12,8 +12,9 @@ export const planCommand = defineCommand({
   usage: "[--no-legend] [-l|--full] UNIT...",
   description: `A dry run of the scheduler for submitted units (or instances of submitted
 templates), taken in the order given: nothing changes. For each unit, the machine it would
-run on, then every other machine with the reason it was rejected. With -o json, the API's
-plan (POST /v1/plan).`,
+run on, then every other machine with the reason it was rejected; last, the units not named
+that would move (displaced by Replaces=, with the sidekicks that follow them). With -o json,
+the API's plan (POST /v1/plan).`,
   examples: [
     [
       "fleetctl plan apache@81.service apache@82.service",
@@ -40,6 +41,18 @@ plan (POST /v1/plan).`,
     const rows: string[][] = values["no-legend"] ? [] : [["UNIT", "MACHINE", "RESULT"]];
     for (const planned of plan.units) {
       rows.push(...(await rowsOf(planned, context.machines, full)));
+    }
+    for (const moved of plan.moved) {
+      const from = moved.from ? ` from ${await context.machines.legend(moved.from, full)}` : "";
+      rows.push(
+        moved.machineId
+          ? [
+              moved.unit,
+              await context.machines.legend(moved.machineId, full),
+              `would move here${from}`,
+            ]
+          : [moved.unit, "-", `would leave${from} and wait: ${moved.reason ?? "no machine fits"}`],
+      );
     }
     context.out.raw(tabulate(rows));
     return EXIT_OK;

@@ -1,5 +1,4 @@
 import type { Static } from "typebox";
-import { currentStateOf } from "../../control/present.ts";
 import type { ClusterView } from "../../registry/view.ts";
 import type {
   FleetMachine,
@@ -9,6 +8,7 @@ import type {
 } from "../../schema/fleet.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
 import { fleetRequirements } from "../../unit/xfleet.ts";
+import { currentStateOf } from "../entities.ts";
 
 export type FleetUnitView = Static<typeof FleetUnit>;
 export type FleetUnitOptionView = Static<typeof FleetUnitOption>;

@@ -1,5 +1,5 @@
-import { patchMachineMetadata } from "../../control/machine-commands.ts";
 import type { Registry, Revision } from "../../registry/registry.ts";
+import { patchMachineMetadata } from "../writes/machine-metadata.ts";
 import { decodeJsonText } from "./decode.ts";
 import { FleetError } from "./fleet-error.ts";
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { ProblemError } from "../../control/problems.ts";
 import { problemResponse } from "../../schema/common.ts";
 import { StreamEvent } from "../../schema/events.ts";
 import { wholeString } from "../../schema/pattern.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import type { ClusterEventView } from "../event-hub.ts";
+import { ProblemError } from "../problems.ts";
 import type { StreamLimit } from "../rate-limit.ts";
 
 /** A comment line this often keeps proxies from closing an idle stream. */

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { AgentClient, AgentError } from "../../agent-client/client.ts";
-import { ProblemError } from "../../control/problems.ts";
-import { validName } from "../../control/unit-commands.ts";
 import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
 import { wholeString } from "../../schema/pattern.ts";
 import type { ServerContext } from "../context.ts";
+import { ProblemError } from "../problems.ts";
+import { validName } from "../unit-name.ts";
 
 const LogQuery = Type.Object(
   {

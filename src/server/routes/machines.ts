@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { patchMachineMetadata } from "../../control/machine-commands.ts";
-import { presentMachine } from "../../control/present.ts";
-import { ProblemError } from "../../control/problems.ts";
 import { MachineIdParam, problemResponse } from "../../schema/common.ts";
 import { Machine, MachineList, MetadataPatch } from "../../schema/machines.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
+import { presentMachine } from "../entities.ts";
+import { ProblemError } from "../problems.ts";
+import { patchMachineMetadata } from "../writes/machine-metadata.ts";
 
 export function machineRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
   const { view, registry } = context;

@@ -1,21 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "typebox";
-import { ProblemError } from "../../control/problems.ts";
-import { validName } from "../../control/unit-commands.ts";
-import { indexPlacements } from "../../engine/actions.ts";
-import { UnitSpecs } from "../../engine/unit-specs.ts";
-import type { ClusterIndex, SchedulerUnit } from "../../scheduler/cluster-index.ts";
-import { checkPlacement, decide, decideGlobal, orderBatch } from "../../scheduler/decide.ts";
+import { dryRun, type PlannedOutcome } from "../../scheduler/dry-run.ts";
 import { problemResponse } from "../../schema/common.ts";
 import { Plan, type PlannedUnit, PlanRequest } from "../../schema/plan.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
-
-type PlannedUnitView = Static<typeof PlannedUnit>;
+import { ProblemError } from "../problems.ts";
+import { validName } from "../unit-name.ts";
 
 export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
   const { view } = context;
-  const specs = new UnitSpecs(view);
   return async (app) => {
     app.post(
       "/v1/plan",
@@ -25,7 +19,7 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           summary:
             "Dry run: where these units would be placed, and why every other machine would not do",
           description:
-            "Nothing is written. Units are planned in the order given, each seeing the ones before it.",
+            "Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks).",
           tags: ["units"],
           body: ref(PlanRequest),
           response: {
@@ -37,9 +31,6 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const { index, targets } = indexPlacements(view, specs);
-        const planned = new Map<string, PlannedUnitView>();
-        const batch: SchedulerUnit[] = [];
         for (const name of request.body.units) {
           if (validName(name).kind === "template") {
             throw new ProblemError(
@@ -47,69 +38,32 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
               `${name} is a template; plan one of its instances`,
             );
           }
-          const spec = specs.of(name);
-          if (!spec)
+          if (!view.spec(name))
             throw new ProblemError(
               "unit-not-found",
               `neither ${name} nor its template has been submitted`,
             );
-          const placedOn = targets.get(name)?.[0];
-          if (placedOn)
-            planned.set(name, {
-              unit: name,
-              machineId: placedOn,
-              alreadyPlaced: true,
-              displaces: [],
-              rejected: [],
-            });
-          else batch.push(spec);
         }
-        // Decided one by one, in the engine's order, so that each placement can be explained
-        // against the cluster as it stood just before it.
-        for (const spec of orderBatch(batch)) {
-          const entry: PlannedUnitView = {
-            unit: spec.name,
-            alreadyPlaced: false,
-            displaces: [],
-            rejected: [],
-          };
-          if (spec.requirements.global) {
-            const placement = decideGlobal(index, spec);
-            entry.machineIds = placement.machineIds;
-            entry.rejected = placement.rejected;
-            for (const machineId of placement.machineIds) index.place(spec, machineId);
-          } else {
-            const decision = decide(index, spec);
-            if (!decision.ok) {
-              entry.reason = decision.reason;
-              entry.rejected = decision.rejected;
-            } else {
-              entry.machineId = decision.machineId;
-              entry.displaces = decision.displaces;
-              entry.rejected = explainOthers(index, spec, decision.machineId);
-              index.place(spec, decision.machineId);
-            }
-          }
-          planned.set(spec.name, entry);
-        }
-        return { units: request.body.units.map((name) => planned.get(name) as PlannedUnitView) };
+        const { units, moved } = dryRun(view, request.body.units, Date.now());
+        return { units: units.map(plannedUnit), moved };
       },
     );
   };
 }
 
-/** Why each machine but the chosen one was not chosen: a constraint, or a heavier load. */
-function explainOthers(index: ClusterIndex, unit: SchedulerUnit, chosen: string) {
-  const chosenLoad = index.load(chosen);
-  return index
-    .machines()
-    .filter((machine) => machine.id !== chosen)
-    .map((machine) => ({
-      machineId: machine.id,
-      reason:
-        checkPlacement(index, unit, machine.id) ??
-        (index.load(machine.id) > chosenLoad
-          ? `more loaded: ${index.load(machine.id)} units against ${chosenLoad}`
-          : `as loaded as ${chosen.slice(0, 8)}, which sorts first`),
-    }));
+function plannedUnit(outcome: PlannedOutcome): Static<typeof PlannedUnit> {
+  const { unit, global, machineIds, alreadyPlaced, displaces, rejected, reason } = outcome;
+  const where = global
+    ? { machineIds }
+    : machineIds[0] === undefined
+      ? {}
+      : { machineId: machineIds[0] };
+  return {
+    unit,
+    ...where,
+    alreadyPlaced,
+    displaces,
+    ...(reason === undefined ? {} : { reason }),
+    rejected,
+  };
 }

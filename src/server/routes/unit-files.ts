@@ -1,8 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
-import { presentUnitFile } from "../../control/present.ts";
-import { ProblemError } from "../../control/problems.ts";
-import { validName } from "../../control/unit-commands.ts";
 import { BooleanQuery, problemResponse, UnitFileNameParam } from "../../schema/common.ts";
 import { exampleTemplateText } from "../../schema/examples.ts";
 import { ref } from "../../schema/ref.ts";
@@ -17,9 +14,12 @@ import { UNIT_FILE_MAX_CHARS } from "../../unit/limits.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
 import type { ServerContext } from "../context.ts";
+import { presentUnitFile } from "../entities.ts";
+import { ProblemError } from "../problems.ts";
+import { validName } from "../unit-name.ts";
 
 export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
-  const { view, commands } = context;
+  const { view, unitWrites } = context;
   return async (app) => {
     app.get(
       "/v1/unit-files",
@@ -81,7 +81,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
       async (request, reply) => {
         const { name } = request.params;
         const text = submittedText(request.body as string | Static<typeof UnitFileJsonBody>);
-        const outcome = await commands.submit(name, text, {
+        const outcome = await unitWrites.submit(name, text, {
           replace: request.query.replace === "true",
         });
         await view.waitFor(outcome.revision);
@@ -156,7 +156,7 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
         },
       },
       async (request, reply) => {
-        const revision = await commands.deleteUnitFile(
+        const revision = await unitWrites.deleteUnitFile(
           request.params.name,
           request.query.force === "true",
         );

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { presentUnit, type UnitView } from "../../control/present.ts";
-import { ProblemError } from "../../control/problems.ts";
-import { validName } from "../../control/unit-commands.ts";
 import { problemResponse, UnitNameParam } from "../../schema/common.ts";
 import { ref } from "../../schema/ref.ts";
 import { SetDesiredStateBody, Unit, UnitList, UnitListQuery } from "../../schema/units.ts";
 import type { ServerContext } from "../context.ts";
+import { presentUnit, type UnitView } from "../entities.ts";
+import { ProblemError } from "../problems.ts";
+import { validName } from "../unit-name.ts";
 
 export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
-  const { view, commands } = context;
+  const { view, unitWrites } = context;
   const present = (name: string): UnitView => {
     const unit = presentUnit(view, name);
     if (!unit) throw new ProblemError("unit-not-found", `unit ${name} does not exist`);
@@ -96,7 +96,7 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { name } = request.params;
-        const outcome = await commands.setDesiredState(name, request.body.desiredState);
+        const outcome = await unitWrites.setDesiredState(name, request.body.desiredState);
         await view.waitFor(outcome.revision);
         return reply.code(outcome.created ? 201 : 200).send(present(name));
       },
@@ -119,7 +119,7 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const revision = await commands.destroyUnit(request.params.name);
+        const revision = await unitWrites.destroyUnit(request.params.name);
         await view.waitFor(revision);
         return reply.code(204).send(null);
       },

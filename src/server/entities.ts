@@ -1,5 +1,5 @@
 import type { Static } from "typebox";
-import type { UnitRecord, UnitStateRecord } from "../registry/records.ts";
+import type { DesiredState, UnitRecord, UnitStateRecord } from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { Machine } from "../schema/machines.ts";
 import type { Unit, UnitFileSummary } from "../schema/units.ts";
@@ -94,7 +94,7 @@ function restartPending(state: UnitStateRecord, unit: UnitRecord): boolean {
 function reasonOf(
   view: ClusterView,
   name: string,
-  desiredState: string,
+  desiredState: DesiredState,
   machineId: string | undefined,
   error: string | undefined,
 ): string | undefined {

@@ -1,9 +1,15 @@
-import type { ClusterView } from "../registry/view.ts";
 import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
 import type { UnitFile } from "../unit/model.ts";
 import { parseUnitName } from "../unit/name.ts";
 import { parseUnitFile } from "../unit/parse.ts";
 import { FLEET_SECTION, type FleetRequirements, fleetRequirements } from "../unit/xfleet.ts";
+import type { UnitRecord } from "./records.ts";
+
+/** What the specs are read from: the view's units and unit texts. */
+export interface SpecSource {
+  readonly units: ReadonlyMap<string, UnitRecord>;
+  readonly unitTexts: ReadonlyMap<string, string>;
+}
 
 /** One unit file content, parsed once for all the units that share it. */
 interface Content {
@@ -26,7 +32,7 @@ export class UnitSpecs {
   private readonly contents = new Map<string, Content | undefined>();
   private readonly globalNames = new Set<string>();
 
-  constructor(private readonly view: ClusterView) {}
+  constructor(private readonly view: SpecSource) {}
 
   of(name: string): SchedulerUnit | undefined {
     const record = this.view.units.get(name) ?? this.templateOf(name);
@@ -76,17 +82,21 @@ export class UnitSpecs {
     return this.globalNames;
   }
 
-  /**
-   * Forgets units that no longer exist, so the cache stays the size of the cluster: those
-   * named, or all; and contents the view no longer holds.
-   */
-  prune(names: Iterable<string> = this.cache.keys()): void {
-    for (const name of names) {
-      if (this.view.units.has(name)) continue;
-      this.cache.delete(name);
-      this.globalNames.delete(name);
-    }
-    for (const hash of this.contents.keys())
-      if (!this.view.unitTexts.has(hash)) this.contents.delete(hash);
+  /** Forgets a unit that no longer exists, so the cache stays the size of the cluster. */
+  forget(name: string): void {
+    this.cache.delete(name);
+    this.globalNames.delete(name);
+  }
+
+  /** Forgets everything (the view was re-listed: what it lost is not listed as deleted). */
+  clear(): void {
+    this.cache.clear();
+    this.contents.clear();
+    this.globalNames.clear();
+  }
+
+  /** Forgets content no unit has any more. */
+  forgetContent(hash: string): void {
+    this.contents.delete(hash);
   }
 }

@@ -1,8 +1,7 @@
-import type { MetadataOverrides } from "../registry/records.ts";
-import type { Registry, Revision } from "../registry/registry.ts";
-import { ProblemError } from "./problems.ts";
-
-const MAX_ATTEMPTS = 8;
+import type { MetadataOverrides } from "../../registry/records.ts";
+import type { Registry, Revision } from "../../registry/registry.ts";
+import { ProblemError } from "../problems.ts";
+import { retryingWrite } from "./retry.ts";
 
 /**
  * Applies a JSON merge patch to a machine's operator metadata. The overrides live apart
@@ -17,11 +16,10 @@ export async function patchMachineMetadata(
   if (options.requirePresent && !(await registry.getMachine(machineId))) {
     throw new ProblemError("machine-not-found", `machine ${machineId} is not present`);
   }
-  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+  return retryingWrite(async () => {
     const current = await registry.getMetadataOverrides(machineId);
     const next: MetadataOverrides = { ...(current?.value ?? {}), ...patch };
     const result = await registry.setMetadataOverrides(machineId, next, current);
-    if (result.ok) return result.revision;
-  }
-  throw new ProblemError("write-conflict", "the machine's metadata kept changing; retry");
+    return result.ok ? result.revision : undefined;
+  }, "the machine's metadata kept changing; retry");
 }

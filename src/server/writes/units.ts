@@ -1,13 +1,12 @@
-import { type DesiredState, type UnitRecord, withDesiredState } from "../registry/records.ts";
-import type { Registry, Revision, Versioned } from "../registry/registry.ts";
-import type { Located } from "../unit/model.ts";
-import { parseUnitName, type UnitName } from "../unit/name.ts";
-import { serializeUnitFile } from "../unit/serialize.ts";
-import { checkUnitFile } from "../unit/validate.ts";
-import { ProblemError } from "./problems.ts";
-
-/** Optimistic writes retry this often before reporting a conflict to the client. */
-const MAX_ATTEMPTS = 8;
+import { type DesiredState, type UnitRecord, withDesiredState } from "../../registry/records.ts";
+import type { Registry, Revision, Versioned } from "../../registry/registry.ts";
+import type { Located } from "../../unit/model.ts";
+import { parseUnitName, type UnitName } from "../../unit/name.ts";
+import { serializeUnitFile } from "../../unit/serialize.ts";
+import { checkUnitFile } from "../../unit/validate.ts";
+import { ProblemError } from "../problems.ts";
+import { validName } from "../unit-name.ts";
+import { retryingWrite } from "./retry.ts";
 
 /**
  * Units and content as a watch-fed cache holds them: possibly a little behind etcd. Content
@@ -55,7 +54,7 @@ export interface StateOutcome {
  * changing desired state, destroying. Each change is one compare-and-swap transaction,
  * retried when another writer got there first.
  */
-export class UnitCommands {
+export class UnitWrites {
   private readonly etcdReader: UnitReader;
   private readonly cachedReader: UnitReader | undefined;
 
@@ -259,12 +258,8 @@ export class UnitCommands {
 
   /** Runs `attempt` until it gives an outcome: undefined means it lost a race, or read stale. */
   private async retrying<T>(attempt: (read: UnitReader) => Promise<T | undefined>): Promise<T> {
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      const outcome = await attempt((i === 0 && this.cachedReader) || this.etcdReader);
-      if (outcome !== undefined) return outcome;
-    }
-    throw new ProblemError(
-      "write-conflict",
+    return retryingWrite(
+      (i) => attempt((i === 0 && this.cachedReader) || this.etcdReader),
       "the unit kept changing under concurrent writes; retry",
     );
   }
@@ -284,10 +279,4 @@ function newUnitRecord(
     updatedAt: at,
   };
   return withDesiredState(created, desiredState, at);
-}
-
-export function validName(name: string): UnitName {
-  const parsed = parseUnitName(name);
-  if (!parsed.ok) throw new ProblemError("invalid-unit-name", parsed.error);
-  return parsed.value;
 }

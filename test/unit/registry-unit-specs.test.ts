@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { UnitSpecs } from "../../src/engine/unit-specs.ts";
 import type { Change, Registry, WatchHandlers } from "../../src/registry/registry.ts";
+import { UnitSpecs } from "../../src/registry/unit-specs.ts";
 import { ClusterView } from "../../src/registry/view.ts";
 
 const AT = "2026-01-01T00:00:00.000Z";

@@ -1,13 +1,13 @@
-// UnitCommands read through a watch-fed cache first: whatever the cache says, etcd decides.
+// UnitWrites read through a watch-fed cache first: whatever the cache says, etcd decides.
 // Here the cache is frozen at a moment and etcd moves on behind it.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ProblemError } from "../../src/control/problems.ts";
-import { type UnitCache, UnitCommands } from "../../src/control/unit-commands.ts";
 import { connectEtcd } from "../../src/registry/etcd-client.ts";
 import { EtcdRegistry } from "../../src/registry/etcd-registry.ts";
 import type { UnitRecord } from "../../src/registry/records.ts";
 import type { Versioned } from "../../src/registry/registry.ts";
+import { ProblemError } from "../../src/server/problems.ts";
+import { type UnitCache, UnitWrites } from "../../src/server/writes/units.ts";
 import { freshPrefix, testEtcdEndpoint } from "../support/etcd.ts";
 
 const OLD = "[Service]\nExecStart=/bin/sleep 1\n";
@@ -40,18 +40,18 @@ class FrozenCache implements UnitCache {
   }
 }
 
-describe("unit commands over a stale cache", () => {
+describe("unit writes over a stale cache", () => {
   let registry: EtcdRegistry;
   let cache: FrozenCache;
-  let stale: UnitCommands;
-  let direct: UnitCommands;
+  let stale: UnitWrites;
+  let direct: UnitWrites;
   before(() => {
     registry = new EtcdRegistry(connectEtcd({ endpoints: [testEtcdEndpoint()] }), {
       prefix: freshPrefix(),
     });
     cache = new FrozenCache(registry);
-    stale = new UnitCommands(registry, cache);
-    direct = new UnitCommands(registry);
+    stale = new UnitWrites(registry, cache);
+    direct = new UnitWrites(registry);
   });
   after(() => registry.close());
 

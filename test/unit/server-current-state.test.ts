@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { currentStateOf } from "../../src/control/present.ts";
 import type { DesiredState, UnitRecord, UnitStateRecord } from "../../src/registry/records.ts";
+import { currentStateOf } from "../../src/server/entities.ts";
 
 const at = "2026-12-07T09:30:00.000Z";
 

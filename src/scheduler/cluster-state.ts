@@ -1,0 +1,33 @@
+import type { UnitState } from "../unit/states.ts";
+import type { SchedulerUnit } from "./cluster-index.ts";
+
+/** What the planner needs of a unit's record: what is wanted of it, and since when. */
+export interface PlannedUnitRecord {
+  desiredState: UnitState;
+  createdAt: string;
+  /** When the desired state last left inactive (absent: at creation). */
+  scheduledAt?: string;
+}
+
+/**
+ * The cluster as the planner reads it, at one revision: machines, units with their desired
+ * state and requirements, where units are placed, and why waiting ones wait. The engine's pass
+ * and a dry run (POST /v1/plan) read the same shape, built in one place from the registry's
+ * watch-fed view; a planner never changes it, it returns what to change.
+ */
+export interface ClusterState {
+  /** The etcd revision the state was read at. */
+  readonly revision: number;
+  /** Machines present now, by id. */
+  readonly machines: ReadonlyMap<string, unknown>;
+  /** A machine's metadata, the operator's overrides applied. */
+  metadataOf(machineId: string): Readonly<Record<string, string>>;
+  readonly units: ReadonlyMap<string, PlannedUnitRecord>;
+  readonly placements: ReadonlyMap<string, { readonly machineId: string }>;
+  readonly scheduleStatus: ReadonlyMap<string, { readonly reason: string }>;
+  /**
+   * A unit's scheduling requirements, from its unit file or, for an instance not created
+   * yet, its template's; undefined when neither exists or the file does not parse.
+   */
+  spec(name: string): SchedulerUnit | undefined;
+}
