@@ -16,7 +16,7 @@ function unit(
   return { name, hash, desiredState, createdAt: at, updatedAt: at };
 }
 
-describe("the etcd registry", () => {
+describe("the etcd registry: what the contract cannot say", () => {
   const prefix = freshPrefix();
   let registry: EtcdRegistry;
   const errors: string[] = [];

@@ -4,39 +4,19 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { computeActions } from "../../src/engine/actions.ts";
-import type { UnitRecord } from "../../src/registry/records.ts";
 import type { Change } from "../../src/registry/registry.ts";
 import type { ClusterView } from "../../src/registry/view.ts";
 import { type DryRun, dryRun } from "../../src/scheduler/dry-run.ts";
 import { placementViolations } from "../../src/scheduler/invariants.ts";
 import { AT, fedView, machineRecord, unitRecord, writesOf } from "../support/fed-view.ts";
+import {
+  type ClusterSetup,
+  clusterCaseArb,
+  definedOnly,
+  textOf,
+} from "../support/planner-cases.ts";
 
 const NOW = Date.parse("2026-02-01T00:00:00.000Z");
-
-interface UnitSetup {
-  name: string;
-  /** The [X-Fleet] lines of its unit file. */
-  fleet: string[];
-  desiredState?: UnitRecord["desiredState"];
-  createdAt?: string;
-  on?: string;
-}
-
-interface ClusterSetup {
-  machines: Record<string, Readonly<Record<string, string | undefined>>>;
-  units: UnitSetup[];
-}
-
-function definedOnly(record: Readonly<Record<string, string | undefined>>) {
-  return Object.fromEntries(
-    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-}
-
-function textOf(fleet: readonly string[]): string {
-  const section = fleet.length > 0 ? `[X-Fleet]\n${fleet.join("\n")}\n` : "";
-  return `[Service]\nExecStart=/bin/sleep 1000\n${section}`;
-}
 
 function initialChanges({ machines, units }: ClusterSetup): Change[] {
   const changes: Change[] = [];
@@ -269,79 +249,10 @@ describe("dry run", () => {
   });
 });
 
-// Global units have names of their own that no other unit's MachineOf=, Conflicts= or
-// Replaces= names or matches: a global unit is decided afresh on every pass, and units that
-// name one can contradict one another so that no placement stands (a sidekick of a global
-// unit beside a unit that conflicts with it), which no dry run could predict.
-const NAMES = ["a.service", "b.service", "c.service", "d.service", "e.service", "f.service"];
-const GLOBALS = ["g1.service", "g2.service"];
-const TARGETS = [...NAMES, "[ab].service", "?.service", "[!a].service"];
-const METADATA = ["disk=ssd", "region=east", "region!=east"];
-
-const fleetArb = fc
-  .record({
-    machineOf: fc.subarray(TARGETS, { maxLength: 1 }),
-    conflicts: fc.subarray(TARGETS, { maxLength: 2 }),
-    replaces: fc.subarray(TARGETS, { maxLength: 1 }),
-    metadata: fc.subarray(METADATA, { maxLength: 1 }),
-    machineId: fc.option(fc.constantFrom("m1", "m2"), { freq: 8, nil: undefined }),
-  })
-  .map((r) => [
-    ...r.machineOf.map((target) => `MachineOf=${target}`),
-    ...r.conflicts.map((target) => `Conflicts=${target}`),
-    ...r.replaces.map((target) => `Replaces=${target}`),
-    ...r.metadata.map((requirement) => `MachineMetadata=${requirement}`),
-    ...(r.machineId ? [`MachineID=${r.machineId}`] : []),
-  ]);
-
-const globalFleetArb = fc
-  .record({
-    conflicts: fc.subarray([...TARGETS, ...GLOBALS, "g?.service"], { maxLength: 2 }),
-    metadata: fc.subarray(METADATA, { maxLength: 1 }),
-  })
-  .map((r) => [
-    "Global=true",
-    ...r.conflicts.map((target) => `Conflicts=${target}`),
-    ...r.metadata.map((requirement) => `MachineMetadata=${requirement}`),
-  ]);
-
-const unitArb = (name: string, i: number, fleet: fc.Arbitrary<string[]>) =>
-  fc.record({
-    name: fc.constant(name),
-    fleet,
-    desiredState: fc.constantFrom<UnitRecord["desiredState"]>(
-      "inactive",
-      "inactive",
-      "loaded",
-      "launched",
-    ),
-    createdAt: fc.constant(new Date(Date.parse(AT) + i * 1000).toISOString()),
-  });
-
-const setupArb = fc
-  .record({
-    machines: fc.record({
-      m1: fc.constantFrom({}, { disk: "ssd" }, { region: "east" }),
-      m2: fc.constantFrom({}, { disk: "ssd" }, { region: "west" }),
-      m3: fc.constantFrom({}, { disk: "ssd", region: "east" }),
-    }),
-    units: fc.tuple(
-      ...NAMES.map((name, i) => unitArb(name, i, fleetArb)),
-      ...GLOBALS.map((name, i) => unitArb(name, NAMES.length + i, globalFleetArb)),
-    ),
-    launch: fc.shuffledSubarray([...NAMES, ...GLOBALS], { minLength: 1 }),
-    passesBetween: fc.array(fc.nat(2), { maxLength: NAMES.length + GLOBALS.length }),
-  })
-  .map(({ machines, units, launch, passesBetween }) => ({
-    setup: { machines, units },
-    launch,
-    passesBetween,
-  }));
-
 describe("dry run: properties", () => {
   test("predicts exactly where the engine's passes put every unit, however the starts are spread over them, and breaks no requirement", async () => {
     await fc.assert(
-      fc.asyncProperty(setupArb, async ({ setup, launch, passesBetween }) => {
+      fc.asyncProperty(clusterCaseArb, async ({ setup, launch, passesBetween }) => {
         await compare(setup, launch, passesBetween);
       }),
       { numRuns: 400 },

@@ -1,0 +1,680 @@
+/**
+ * The Registry held in memory, for tests that need cluster state without etcd. It keeps the
+ * same keys as the etcd registry in one store that behaves like etcd where Flotilla can see
+ * it: one revision per write transaction, leases that run out, watches that deliver a
+ * transaction's changes as one batch. test/integration/registry-contract.test.ts runs the
+ * same cases against both, so a difference is a failing test.
+ */
+import { ClientClosedError, EtcdLeaseInvalidError, GRPCInvalidArgumentError } from "etcd3";
+import { packGroups } from "../../src/registry/batches.ts";
+import { decodeChange } from "../../src/registry/decode.ts";
+import { MachineIdInUseError } from "../../src/registry/etcd-registry.ts";
+import { Keys } from "../../src/registry/keys.ts";
+import type {
+  AnnouncementRecord,
+  MachineRecord,
+  MetadataOverrides,
+  PlacementRecord,
+  ScheduleStatusRecord,
+  UnitRecord,
+  UnitStateRecord,
+} from "../../src/registry/records.ts";
+import type {
+  Announcement,
+  AnnouncementStatus,
+  Change,
+  Leadership,
+  PlacementGroup,
+  PlacementMove,
+  Presence,
+  Registry,
+  Revision,
+  Snapshot,
+  Versioned,
+  WatchHandle,
+  WatchHandlers,
+  WriteResult,
+} from "../../src/registry/registry.ts";
+
+/** The etcd registry's transaction sizes: they decide how writes are batched in a watch. */
+const PLACEMENTS_PER_TXN = 50;
+const STATES_PER_TXN = 100;
+/** etcd raises a shorter TTL to this (its default, derived from the election timeout). */
+const MIN_LEASE_TTL_SECONDS = 2;
+
+const CONFLICT: WriteResult = { ok: false, reason: "conflict" };
+
+interface Entry {
+  value: string;
+  create: Revision;
+  mod: Revision;
+  lease: string | undefined;
+}
+
+/** One operation of a transaction: a put when it has a value, else a delete. */
+interface Op {
+  key: string;
+  value?: string;
+  lease?: string;
+}
+
+interface Lease {
+  id: string;
+  ttlSeconds: number;
+  keys: Set<string>;
+  /** The client keeping it alive; without one it runs out at `expiresAt`. */
+  keeper: MemoryRegistry | undefined;
+  expiresAt: number;
+  timer: NodeJS.Timeout | undefined;
+  /** Told when the lease ends other than through its holder's own revoke, as etcd3's "lost". */
+  onLost: (() => void) | undefined;
+}
+
+interface Watch {
+  owner: MemoryRegistry;
+  keys: Keys;
+  handlers: WatchHandlers;
+  onError: (error: unknown, context: string) => void;
+  queue: { revision: Revision; changes: Change[] }[];
+  flushing: boolean;
+  closed: boolean;
+}
+
+interface Campaign {
+  key: string;
+  election: string;
+  elect: () => void;
+}
+
+/** What one etcd holds; every client made with `sharing` reads and writes the same one. */
+interface Store {
+  entries: Map<string, Entry>;
+  leases: Map<string, Lease>;
+  watches: Set<Watch>;
+  campaigns: Set<Campaign>;
+  revision: Revision;
+  leasesGranted: number;
+}
+
+export interface MemoryRegistryOptions {
+  prefix?: string;
+  /** Where watch handler failures are reported, as with the etcd registry. */
+  onError?: (error: unknown, context: string) => void;
+  /**
+   * Another registry whose store this one shares, as a second process shares etcd: the same
+   * keys, leases and elections, but its own watches and keep-alives, which end with its close().
+   */
+  sharing?: MemoryRegistry;
+}
+
+export class MemoryRegistry implements Registry {
+  readonly prefix: string;
+  private readonly keys: Keys;
+  private readonly store: Store;
+  private readonly onError: (error: unknown, context: string) => void;
+  private closed = false;
+
+  constructor(options: MemoryRegistryOptions = {}) {
+    this.prefix = options.prefix ?? options.sharing?.prefix ?? "/flotilla-memory/";
+    this.keys = new Keys(this.prefix);
+    this.store = options.sharing?.store ?? {
+      entries: new Map(),
+      leases: new Map(),
+      watches: new Set(),
+      campaigns: new Set(),
+      revision: 0,
+      leasesGranted: 0,
+    };
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** The store, refused once closed, as a closed etcd client refuses calls. */
+  private get etcd(): Store {
+    if (this.closed) throw new ClientClosedError("KV");
+    return this.store;
+  }
+
+  /** Test only: ends a lease now, as if its holder had stopped keeping it alive a TTL ago. */
+  expireLease(leaseId: string): void {
+    endLease(this.store, leaseId);
+  }
+
+  /** Test only: the machine's agent dies, its presence lease lapsing now (see expireLease). */
+  expireMachine(id: string): void {
+    const lease = this.store.entries.get(this.keys.machine(id))?.lease;
+    if (lease !== undefined) endLease(this.store, lease);
+  }
+
+  /** Test only: a key as etcdctl would read it, Flotilla's or not (an announced key). */
+  readKey(key: string): string | undefined {
+    return this.store.entries.get(key)?.value;
+  }
+
+  async getUnit(name: string): Promise<Versioned<UnitRecord> | undefined> {
+    return this.versioned<UnitRecord>(this.keys.unit(name));
+  }
+
+  async getUnitText(hash: string): Promise<string | undefined> {
+    return this.etcd.entries.get(this.keys.unitFile(hash))?.value;
+  }
+
+  async listUnitNames(namePrefix: string): Promise<string[]> {
+    const base = this.keys.unitsNamed("");
+    return keysUnder(this.etcd, this.keys.unitsNamed(namePrefix)).map((key) =>
+      key.slice(base.length),
+    );
+  }
+
+  async createUnit(
+    unit: UnitRecord,
+    text: string,
+    template?: Versioned<UnitRecord>,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.unit(unit.name);
+    if (etcd.entries.has(key)) return CONFLICT;
+    if (template && modOf(etcd, this.keys.unit(template.value.name)) !== template.version)
+      return CONFLICT;
+    return written(
+      commit(etcd, [
+        { key, value: JSON.stringify(unit) },
+        { key: this.keys.unitFile(unit.hash), value: text },
+        { key: this.keys.unitFileRef(unit.hash, unit.name), value: "" },
+      ]),
+    );
+  }
+
+  async updateUnit(
+    unit: UnitRecord,
+    expected: Versioned<UnitRecord>,
+    text?: string,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.unit(unit.name);
+    if (modOf(etcd, key) !== expected.version) return CONFLICT;
+    const previousHash = expected.value.hash;
+    const contentChanges: Op[] =
+      text !== undefined && unit.hash !== previousHash
+        ? [
+            { key: this.keys.unitFile(unit.hash), value: text },
+            { key: this.keys.unitFileRef(unit.hash, unit.name), value: "" },
+            { key: this.keys.unitFileRef(previousHash, unit.name) },
+          ]
+        : [];
+    const revision = commit(etcd, [{ key, value: JSON.stringify(unit) }, ...contentChanges]);
+    if (contentChanges.length > 0) this.collectUnitText(previousHash);
+    return written(revision);
+  }
+
+  async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const { name, hash } = expected.value;
+    const key = this.keys.unit(name);
+    if (modOf(etcd, key) !== expected.version) return CONFLICT;
+    const revision = commit(etcd, [
+      { key },
+      { key: this.keys.placement(name) },
+      { key: this.keys.schedule(name) },
+      { key: this.keys.unitFileRef(hash, name) },
+    ]);
+    this.collectUnitText(hash);
+    return written(revision);
+  }
+
+  /** In a transaction of its own after the unit's, as the etcd registry collects content. */
+  private collectUnitText(hash: string): void {
+    const key = this.keys.unitFile(hash);
+    if (keysUnder(this.store, this.keys.unitFileRefs(hash)).length > 0) return;
+    if (this.store.entries.has(key)) commit(this.store, [{ key }]);
+  }
+
+  async writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]> {
+    const etcd = this.etcd;
+    const results: WriteResult[] = [];
+    for (const batch of packGroups(groups, PLACEMENTS_PER_TXN)) {
+      const result = this.commitPlacements(etcd, batch.flat());
+      if (result.ok || batch.length === 1) {
+        for (const _ of batch) results.push(result);
+        continue;
+      }
+      for (const group of batch) results.push(this.commitPlacements(etcd, group));
+    }
+    return results;
+  }
+
+  private commitPlacements(etcd: Store, moves: readonly PlacementMove[]): WriteResult {
+    if (moves.length === 0) return CONFLICT;
+    for (const move of moves) {
+      const key = this.keys.placement(move.name);
+      if (move.from ? modOf(etcd, key) !== move.from.version : etcd.entries.has(key))
+        return CONFLICT;
+      if (move.from?.machineGone && etcd.entries.has(this.keys.machine(move.from.machineId)))
+        return CONFLICT;
+    }
+    const placedAt = new Date().toISOString();
+    return written(
+      commit(
+        etcd,
+        moves.flatMap((move): Op[] => [
+          {
+            key: this.keys.placement(move.name),
+            value: JSON.stringify({ machineId: move.machineId, placedAt }),
+          },
+          { key: this.keys.schedule(move.name) },
+        ]),
+      ),
+    );
+  }
+
+  async unplace(
+    name: string,
+    machineId: string,
+    options: { ifMachineGone?: boolean } = {},
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.placement(name);
+    const entry = etcd.entries.get(key);
+    if (!entry || (JSON.parse(entry.value) as PlacementRecord).machineId !== machineId)
+      return CONFLICT;
+    if (options.ifMachineGone && etcd.entries.has(this.keys.machine(machineId))) return CONFLICT;
+    return written(commit(etcd, [{ key }]));
+  }
+
+  async setScheduleStatus(name: string, reason: string | undefined): Promise<void> {
+    const etcd = this.etcd;
+    const key = this.keys.schedule(name);
+    if (reason === undefined) {
+      commit(etcd, [{ key }]);
+      return;
+    }
+    if (!etcd.entries.has(this.keys.unit(name)) || etcd.entries.has(this.keys.placement(name)))
+      return;
+    const status: ScheduleStatusRecord = { reason, since: new Date().toISOString() };
+    commit(etcd, [{ key, value: JSON.stringify(status) }]);
+  }
+
+  /** Like etcd3's election: a key per candidate under a lease; the oldest key leads. */
+  async campaign(candidate: string, ttlSeconds: number): Promise<Leadership> {
+    const etcd = this.etcd;
+    const lease = grant(etcd, ttlSeconds, this);
+    const election = `election/${this.keys.election()}/`;
+    const key = `${election}${lease.id}`;
+    let loseLeadership = () => {};
+    const lost = new Promise<void>((resolve) => {
+      loseLeadership = resolve;
+    });
+    await new Promise<void>((resolve, reject) => {
+      lease.onLost = () => {
+        loseLeadership();
+        reject(new EtcdLeaseInvalidError(lease.id));
+      };
+      commit(etcd, [{ key, value: candidate, lease: lease.id }]);
+      etcd.campaigns.add({ key, election, elect: resolve });
+      settleCampaigns(etcd);
+    });
+    return { lost, resign: () => this.revokeOwn(lease) };
+  }
+
+  async getMachine(id: string): Promise<MachineRecord | undefined> {
+    return this.versioned<MachineRecord>(this.keys.machine(id))?.value;
+  }
+
+  async getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined> {
+    return this.versioned<MetadataOverrides>(this.keys.machineMetadata(id));
+  }
+
+  async setMetadataOverrides(
+    id: string,
+    overrides: MetadataOverrides,
+    expected: Versioned<MetadataOverrides> | undefined,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.machineMetadata(id);
+    if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
+    const write: Op =
+      Object.keys(overrides).length === 0 ? { key } : { key, value: JSON.stringify(overrides) };
+    return written(commit(etcd, [write]));
+  }
+
+  async announceMachine(
+    machine: MachineRecord,
+    ttlSeconds: number,
+    takeOver?: (existing: MachineRecord) => boolean,
+  ): Promise<Presence> {
+    const etcd = this.etcd;
+    const lease = grant(etcd, ttlSeconds, this);
+    const key = this.keys.machine(machine.id);
+    const put: Op = { key, value: JSON.stringify(machine), lease: lease.id };
+    const existing = etcd.entries.get(key);
+    const record = existing && (JSON.parse(existing.value) as MachineRecord | null);
+    if (existing && !(record && takeOver?.(record))) {
+      endLease(etcd, lease.id);
+      throw new MachineIdInUseError(machine.id);
+    }
+    // A takeover moves the key to the new lease in one write, so the machine never vanishes;
+    // revoking the predecessor's lease then takes its unit states.
+    commit(etcd, [put]);
+    if (existing?.lease !== undefined) endLease(etcd, existing.lease);
+    const lost = new Promise<void>((resolve) => {
+      lease.onLost = resolve;
+    });
+    return { leaseId: lease.id, lost, revoke: () => this.revokeOwn(lease) };
+  }
+
+  /**
+   * etcd3 stops its keep-alive and forgets the lease before asking etcd to revoke it: the
+   * holder is never told of a loss it caused, and a second revoke does nothing.
+   */
+  private async revokeOwn(lease: Lease): Promise<void> {
+    if (!this.store.leases.has(lease.id) || !lease.onLost) return;
+    lease.onLost = undefined;
+    endLease(this.etcd, lease.id);
+  }
+
+  async refreshMachine(presence: Presence, machine: MachineRecord): Promise<void> {
+    commit(this.etcd, [
+      {
+        key: this.keys.machine(machine.id),
+        value: JSON.stringify(machine),
+        lease: presence.leaseId,
+      },
+    ]);
+  }
+
+  async reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void> {
+    commit(this.etcd, [
+      {
+        key: this.keys.state(state.name, state.machineId),
+        value: JSON.stringify(state),
+        lease: presence.leaseId,
+      },
+    ]);
+  }
+
+  async reportUnitStates(
+    presence: Presence,
+    machineId: string,
+    reports: readonly UnitStateRecord[],
+    withdrawals: readonly string[],
+  ): Promise<void> {
+    const etcd = this.etcd;
+    const operations: Op[] = [
+      ...reports.map((state) => ({
+        key: this.keys.state(state.name, machineId),
+        value: JSON.stringify(state),
+        lease: presence.leaseId,
+      })),
+      ...withdrawals.map((name) => ({ key: this.keys.state(name, machineId) })),
+    ];
+    for (let at = 0; at < operations.length; at += STATES_PER_TXN) {
+      commit(etcd, operations.slice(at, at + STATES_PER_TXN));
+    }
+  }
+
+  async storedUnitStates(
+    machineId: string,
+    names: readonly string[],
+  ): Promise<Map<string, string>> {
+    const etcd = this.etcd;
+    const stored = new Map<string, string>();
+    for (const name of names) {
+      const entry = etcd.entries.get(this.keys.state(name, machineId));
+      if (entry) stored.set(name, entry.value);
+    }
+    return stored;
+  }
+
+  async announce(record: AnnouncementRecord): Promise<Announcement> {
+    const recordKey = this.keys.announcement(record.key);
+    const putBoth = (etcd: Store): Lease => {
+      const lease = grant(etcd, record.ttlSeconds, undefined);
+      commit(etcd, [
+        { key: record.key, value: record.value, lease: lease.id },
+        { key: recordKey, value: JSON.stringify(record), lease: lease.id },
+      ]);
+      return lease;
+    };
+    let lease = putBoth(this.etcd);
+    return {
+      refresh: async () => {
+        const etcd = this.etcd;
+        const kept = etcd.leases.has(lease.id);
+        if (kept) startExpiry(etcd, lease);
+        if (kept && etcd.entries.get(record.key)?.value === record.value) return;
+        // The old lease, renewed above or gone, is left to run out, as the etcd registry does.
+        lease = putBoth(etcd);
+      },
+      withdraw: async () => {
+        const etcd = this.etcd;
+        commit(etcd, [{ key: record.key }, { key: recordKey }]);
+        endLease(etcd, lease.id);
+      },
+    };
+  }
+
+  async listAnnouncements(): Promise<AnnouncementStatus[]> {
+    const etcd = this.etcd;
+    return keysUnder(etcd, this.keys.announcements()).map((key) => {
+      const entry = etcd.entries.get(key) as Entry;
+      const record = JSON.parse(entry.value) as AnnouncementRecord;
+      const lease = entry.lease === undefined ? undefined : etcd.leases.get(entry.lease);
+      // etcd answers whole seconds left, rounded down, and -1 for a lease it no longer has.
+      const left = lease ? Math.trunc(remainingMs(lease) / 1000) : -1;
+      return { ...record, remainingSeconds: Math.max(0, left) };
+    });
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    return snapshotOf(this.etcd, this.keys);
+  }
+
+  async watch(handlers: WatchHandlers): Promise<WatchHandle> {
+    // The etcd registry reads its snapshot first, so the reset never comes within this call.
+    await Promise.resolve();
+    const etcd = this.etcd;
+    const watch: Watch = {
+      owner: this,
+      keys: this.keys,
+      handlers,
+      onError: this.onError,
+      queue: [],
+      flushing: false,
+      closed: false,
+    };
+    etcd.watches.add(watch);
+    guard(watch, "reset", () => handlers.reset(snapshotOf(etcd, this.keys)));
+    // etcd's watch reports its first connection too.
+    if (!watch.closed) guard(watch, "connection", () => handlers.connection?.(false));
+    return { close: async () => closeWatch(this.store, watch) };
+  }
+
+  async ping(): Promise<Revision> {
+    return this.etcd.revision;
+  }
+
+  /**
+   * Like a client that goes away: its watches end, and the leases it kept alive run out a TTL
+   * later, taking their keys (a machine, its unit states, a leader's election key).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const watch of this.store.watches) if (watch.owner === this) closeWatch(this.store, watch);
+    for (const lease of this.store.leases.values()) {
+      if (lease.keeper !== this) continue;
+      lease.keeper = undefined;
+      startExpiry(this.store, lease);
+    }
+  }
+
+  private versioned<T>(key: string): Versioned<T> | undefined {
+    const entry = this.etcd.entries.get(key);
+    return entry && { value: JSON.parse(entry.value) as T, version: entry.mod };
+  }
+}
+
+/**
+ * Applies a transaction whose conditions held: one revision for all of it, none when it changes
+ * nothing, and one batch for each watch. Refused whole, as etcd refuses it, when it writes a
+ * key twice or puts under a lease that is gone.
+ */
+function commit(store: Store, ops: readonly Op[]): Revision {
+  const puts = new Set<string>();
+  for (const op of ops) {
+    if (op.value === undefined) continue;
+    if (puts.has(op.key)) throw duplicateKey();
+    puts.add(op.key);
+    if (op.lease !== undefined && !store.leases.has(op.lease))
+      throw new EtcdLeaseInvalidError(op.lease);
+  }
+  if (ops.some((op) => op.value === undefined && puts.has(op.key))) throw duplicateKey();
+  const revision = store.revision + 1;
+  const events: Op[] = [];
+  for (const op of ops) {
+    const existing = store.entries.get(op.key);
+    if (op.value === undefined && !existing) continue;
+    // A put without a lease detaches the key from its old one, as in etcd.
+    if (existing?.lease !== undefined) store.leases.get(existing.lease)?.keys.delete(op.key);
+    if (op.value === undefined) store.entries.delete(op.key);
+    else {
+      store.entries.set(op.key, {
+        value: op.value,
+        create: existing?.create ?? revision,
+        mod: revision,
+        lease: op.lease,
+      });
+      if (op.lease !== undefined) store.leases.get(op.lease)?.keys.add(op.key);
+    }
+    events.push(op);
+  }
+  if (events.length === 0) return store.revision;
+  store.revision = revision;
+  for (const watch of store.watches) {
+    const changes = events.flatMap(
+      (event) => decodeChange(watch.keys, event.key, event.value, revision) ?? [],
+    );
+    if (changes.length === 0) continue;
+    watch.queue.push({ revision, changes });
+    flush(watch);
+  }
+  settleCampaigns(store);
+  return revision;
+}
+
+function duplicateKey(): Error {
+  return new GRPCInvalidArgumentError("etcdserver: duplicate key given in txn request");
+}
+
+function written(revision: Revision): WriteResult {
+  return { ok: true, revision };
+}
+
+/** A key's modification revision; 0 when absent, as etcd compares it. */
+function modOf(store: Store, key: string): Revision {
+  return store.entries.get(key)?.mod ?? 0;
+}
+
+/** In etcd's order: by the keys' bytes. */
+function keysUnder(store: Store, prefix: string): string[] {
+  return [...store.entries.keys()].filter((key) => key.startsWith(prefix)).sort(byteOrder);
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function snapshotOf(store: Store, keys: Keys): Snapshot {
+  const changes = keysUnder(store, keys.prefix).flatMap((key) => {
+    const entry = store.entries.get(key) as Entry;
+    return decodeChange(keys, key, entry.value, entry.mod) ?? [];
+  });
+  return { revision: store.revision, changes };
+}
+
+function grant(store: Store, ttlSeconds: number, keeper: MemoryRegistry | undefined): Lease {
+  if (!ttlSeconds || ttlSeconds < 1)
+    throw new RangeError(`The TTL in an etcd lease must be at least 1 second. Got: ${ttlSeconds}`);
+  store.leasesGranted += 1;
+  const lease: Lease = {
+    id: String(store.leasesGranted),
+    ttlSeconds: Math.max(ttlSeconds, MIN_LEASE_TTL_SECONDS),
+    keys: new Set(),
+    keeper,
+    expiresAt: 0,
+    timer: undefined,
+    onLost: undefined,
+  };
+  store.leases.set(lease.id, lease);
+  if (!keeper) startExpiry(store, lease);
+  return lease;
+}
+
+/** (Re)starts the TTL of a lease nobody keeps alive, as a keep-alive does in etcd. */
+function startExpiry(store: Store, lease: Lease): void {
+  clearTimeout(lease.timer);
+  lease.expiresAt = Date.now() + lease.ttlSeconds * 1000;
+  lease.timer = setTimeout(() => endLease(store, lease.id), lease.ttlSeconds * 1000);
+  lease.timer.unref();
+}
+
+function remainingMs(lease: Lease): number {
+  return lease.keeper ? lease.ttlSeconds * 1000 : lease.expiresAt - Date.now();
+}
+
+/** Revocation and expiry alike: the lease's keys go in one transaction, in key order. */
+function endLease(store: Store, leaseId: string): void {
+  const lease = store.leases.get(leaseId);
+  if (!lease) return;
+  clearTimeout(lease.timer);
+  store.leases.delete(leaseId);
+  commit(
+    store,
+    [...lease.keys].sort(byteOrder).map((key) => ({ key })),
+  );
+  lease.onLost?.();
+}
+
+/** Elects each waiting candidate whose key is now the oldest of its election. */
+function settleCampaigns(store: Store): void {
+  for (const campaign of store.campaigns) {
+    const own = store.entries.get(campaign.key);
+    if (!own) {
+      store.campaigns.delete(campaign);
+      continue;
+    }
+    const older = [...store.entries].some(
+      ([key, entry]) => key.startsWith(campaign.election) && entry.create < own.create,
+    );
+    if (older) continue;
+    store.campaigns.delete(campaign);
+    campaign.elect();
+  }
+}
+
+/** Delivers queued batches later, never inside the write that queued them. */
+function flush(watch: Watch): void {
+  if (watch.flushing) return;
+  watch.flushing = true;
+  setImmediate(() => {
+    watch.flushing = false;
+    for (let batch = watch.queue.shift(); batch && !watch.closed; batch = watch.queue.shift()) {
+      const { revision, changes } = batch;
+      guard(watch, "changes", () => watch.handlers.changes(revision, changes));
+    }
+  });
+}
+
+function closeWatch(store: Store, watch: Watch): void {
+  watch.closed = true;
+  watch.queue.length = 0;
+  store.watches.delete(watch);
+}
+
+/** A failing handler is reported and never stops the watch, as in the etcd registry. */
+function guard(watch: Watch, context: string, handler: () => void): void {
+  try {
+    handler();
+  } catch (error) {
+    watch.onError(error, `watch handler (${context})`);
+  }
+}
