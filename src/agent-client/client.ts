@@ -1,5 +1,6 @@
 import type { Static } from "typebox";
 import { Agent, type Dispatcher, request } from "undici";
+import { type Backoff, retry } from "../backoff.ts";
 import type { ClientTls } from "../config/tls.ts";
 import type {
   AgentUnit,
@@ -18,7 +19,7 @@ export interface AgentClientOptions {
   token?: string;
   /** Per attempt: how long to wait for the agent's answer. */
   timeoutMs?: number;
-  /** Attempts for network errors and 5xx answers; every call is idempotent. */
+  /** Attempts (at least one) for network errors and 5xx answers; every call is idempotent. */
   attempts?: number;
   dispatcher?: Dispatcher;
 }
@@ -42,6 +43,9 @@ export function agentDispatcher(tls?: ClientTls): Dispatcher {
 }
 
 const shared = agentDispatcher();
+
+/** Between attempts of one call: 0.4 s, 0.8 s, ... up to 2 s, each from half to 1.5 times that. */
+const CALL_BACKOFF: Backoff = { firstMs: 400, maxMs: 2000, jitter: 0.5 };
 
 /** The control plane's client of one agent's HTTP API: timeouts, and retries with backoff. */
 export class AgentClient {
@@ -116,39 +120,41 @@ export class AgentClient {
     return response.body;
   }
 
-  private async call<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): Promise<T> {
-    let lastError: AgentError | undefined;
-    for (let attempt = 0; attempt < this.attempts; attempt++) {
-      if (attempt > 0) await delay(Math.min(200 * 2 ** attempt, 2000) * (0.5 + Math.random()));
-      try {
-        const response = await request(`${this.base()}${path}`, {
-          method,
-          headers: {
-            ...this.headers(),
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          dispatcher: this.options.dispatcher ?? shared,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-        });
-        if (response.statusCode >= 200 && response.statusCode < 300)
-          return (await response.body.json()) as T;
-        lastError = new AgentError(
-          await problemDetail(response.body, response.statusCode),
-          response.statusCode,
-        );
-        if (response.statusCode < 500) throw lastError;
-      } catch (error) {
-        if (error instanceof AgentError && error.status !== undefined && error.status < 500)
-          throw error;
-        lastError =
-          error instanceof AgentError
-            ? error
-            : new AgentError(`agent ${this.options.url} unreachable: ${(error as Error).message}`);
-      }
+  private call<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): Promise<T> {
+    return retry(() => this.callOnce<T>(method, path, body), {
+      backoff: CALL_BACKOFF,
+      attempts: this.attempts,
+      retryable: (error) => !isRefusal(error),
+    });
+  }
+
+  private async callOnce<T>(
+    method: "GET" | "PUT" | "POST",
+    path: string,
+    body: unknown,
+  ): Promise<T> {
+    try {
+      const response = await request(`${this.base()}${path}`, {
+        method,
+        headers: {
+          ...this.headers(),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.options.dispatcher ?? shared,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      if (response.statusCode >= 200 && response.statusCode < 300)
+        return (await response.body.json()) as T;
+      throw new AgentError(
+        await problemDetail(response.body, response.statusCode),
+        response.statusCode,
+      );
+    } catch (error) {
+      if (error instanceof AgentError) throw error;
+      throw new AgentError(`agent ${this.options.url} unreachable: ${(error as Error).message}`);
     }
-    throw lastError ?? new AgentError(`agent ${this.options.url} did not answer`);
   }
 
   private base(): string {
@@ -173,6 +179,7 @@ async function problemDetail(
   }
 }
 
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+/** An answer that another attempt would not change: the agent understood and said no. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof AgentError && error.status !== undefined && error.status < 500;
 }

@@ -1,13 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import swagger from "@fastify/swagger";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyServerOptions,
-} from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
-import type { TlsFiles } from "../config/tls.ts";
+import { createFastify, type HttpOptions, registerOpenApi } from "../http/fastify.ts";
 import * as agentSchemas from "../schema/agent.ts";
 import {
   AgentProblem,
@@ -24,11 +18,9 @@ import { parseUnitName } from "../unit/name.ts";
 import { sharedSchemaCompilers } from "./schema-compilers.ts";
 import { type UnitManager, UnitRequestError } from "./unit-manager.ts";
 
-export interface AgentApiOptions {
+export interface AgentApiOptions extends Omit<HttpOptions, "bodyLimit"> {
   manager: UnitManager;
   token?: string;
-  tls?: TlsFiles;
-  logger?: FastifyServerOptions["logger"];
   machineId: string;
 }
 
@@ -40,37 +32,24 @@ const FOLLOW_KEEPALIVE_MS = 15_000;
  */
 export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyInstance> {
   const { manager } = options;
-  const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: 512 * 1024,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+  const app = createFastify(options, {
     schemaController: { compilersFactory: sharedSchemaCompilers },
-    forceCloseConnections: true,
-    routerOptions: { maxParamLength: 1024 },
-    ...((options.tls ? { https: httpsOptions(options.tls) } : {}) as object),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  });
 
   for (const schema of Object.values(agentSchemas)) {
     if ("$id" in schema) app.addSchema(schema);
   }
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Flotilla agent",
-        version: "0.1.0",
-        description:
-          "The node agent's API: the control plane tells a machine which units to load, start and stop.",
-        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
-      },
-      servers: [{ url: "http://127.0.0.1:7601", description: "flotilla agent's default address" }],
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
-      security: [{ bearerAuth: [] }],
+  await registerOpenApi(app, {
+    info: {
+      title: "Flotilla agent",
+      version: "0.1.0",
+      description:
+        "The node agent's API: the control plane tells a machine which units to load, start and stop.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === "string" ? json.$id : `def-${i}`,
-    },
+    servers: [{ url: "http://127.0.0.1:7601", description: "flotilla agent's default address" }],
+    components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+    security: [{ bearerAuth: [] }],
   });
 
   const problem = (reply: FastifyReply, status: number, kind: string, detail: string) =>
@@ -274,15 +253,4 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
   );
 
   return app;
-}
-
-/**
- * With a client CA the TLS handshake itself refuses a caller without a certificate it signed,
- * before any request is read: unauthenticated clients never reach the API's parser.
- */
-function httpsOptions(tls: TlsFiles) {
-  const { cert, key, ca } = tls;
-  return ca === undefined
-    ? { cert, key }
-    : { cert, key, ca, requestCert: true, rejectUnauthorized: true };
 }

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { hostname } from "node:os";
+import { availableParallelism, hostname, totalmem } from "node:os";
 import Dockerode from "dockerode";
 import type { Etcd3 } from "etcd3";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { type Backoff, retry } from "../backoff.ts";
 import { ConfigError } from "../config/parse.ts";
 import { connectEtcd } from "../registry/etcd-client.ts";
 import { EtcdRegistry, MachineIdInUseError } from "../registry/etcd-registry.ts";
@@ -23,6 +24,8 @@ export const AGENT_VERSION = "0.1.0";
 
 /** How often the machine record's heartbeat is rewritten; the lease itself is kept alive more often. */
 const HEARTBEAT_MS = 30_000;
+/** Announcing the machine again after its presence lease was lost: every second until it works. */
+const REANNOUNCE_BACKOFF: Backoff = { firstMs: 1000, maxMs: 1000 };
 
 /** `flotilla agent`: runs this machine's units until SIGTERM or SIGINT. */
 export async function runAgent(argv: string[]): Promise<void> {
@@ -101,6 +104,7 @@ export async function startAgentInstance(
     bootId: (await readFile("/proc/sys/kernel/random/boot_id", "utf8").catch(() => "")).trim(),
   };
   const startedAt = new Date().toISOString();
+  const capacity = { cpus: availableParallelism(), memoryBytes: totalmem() };
   let port = config.port;
   const agentURL = () =>
     `${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${port}`;
@@ -114,6 +118,7 @@ export async function startAgentInstance(
     startedAt,
     heartbeatAt: new Date().toISOString(),
     presenceTtlSeconds: config.presenceTtlSeconds,
+    capacity,
   });
 
   let presence: Presence | undefined;
@@ -184,8 +189,8 @@ export async function startAgentInstance(
   let stopping = false;
   const keepPresent = async (current: Presence): Promise<void> => {
     await current.lost;
-    while (!stopping) {
-      try {
+    await retry(
+      async () => {
         presence = await registry.announceMachine(
           record(),
           config.presenceTtlSeconds,
@@ -195,12 +200,13 @@ export async function startAgentInstance(
         api.log.warn("presence lease was lost; announced the machine again");
         for (const unit of manager.list()) reporter.report(unit);
         void keepPresent(presence);
-        return;
-      } catch (error) {
-        log("cannot announce the machine yet; retrying", error);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
+      },
+      {
+        backoff: REANNOUNCE_BACKOFF,
+        stopped: () => stopping,
+        onRetry: (error) => log("cannot announce the machine yet; retrying", error),
+      },
+    );
   };
   void keepPresent(presence);
   const heartbeat = setInterval(() => {

@@ -1,3 +1,4 @@
+import { type Backoff, backoffDelay } from "../backoff.ts";
 import type { UnitStateRecord } from "../registry/records.ts";
 import type { Presence, Registry } from "../registry/registry.ts";
 import type { AgentUnitView } from "./unit-manager.ts";
@@ -17,9 +18,8 @@ const BATCH = 100;
  * goes from activating to active within it, and costs one write instead of two.
  */
 const GATHER_MS = 5;
-/** After a failed write, its changes are tried again this much later, doubling up to the max. */
-const RETRY_MS = 250;
-const MAX_RETRY_MS = 5000;
+/** After a failed write, its changes are tried again this much later: 250 ms doubling to 5 s. */
+const RETRY_BACKOFF: Backoff = { firstMs: 250, maxMs: 5000 };
 
 /**
  * Writes unit states to etcd under the machine's presence lease. One write is in flight at a
@@ -32,7 +32,8 @@ export class StateReporter {
   private readonly pending = new Map<string, Pending>();
   private busy = false;
   private current: Presence | undefined;
-  private retryMs = RETRY_MS;
+  /** Failed writes in a row. */
+  private failures = 0;
 
   constructor(
     private readonly registry: Registry,
@@ -90,15 +91,15 @@ export class StateReporter {
       for (const [name] of batch) this.pending.delete(name);
       try {
         await this.write(presence, batch);
-        this.retryMs = RETRY_MS;
+        this.failures = 0;
       } catch (error) {
+        const retryMs = backoffDelay(RETRY_BACKOFF, this.failures++);
         this.onError(
-          `cannot report ${batch.map(([name]) => name).join(", ")}; retrying in ${this.retryMs} ms`,
+          `cannot report ${batch.map(([name]) => name).join(", ")}; retrying in ${retryMs} ms`,
           error,
         );
         for (const [name, next] of batch) if (!this.pending.has(name)) this.pending.set(name, next);
-        setTimeout(() => void this.flush(), this.retryMs).unref();
-        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+        setTimeout(() => void this.flush(), retryMs).unref();
         return;
       }
     }

@@ -1,4 +1,5 @@
 import type { Static } from "typebox";
+import type { DesiredState } from "../registry/records.ts";
 import type { AgentUnit } from "../schema/agent.ts";
 import { unitHash } from "../unit/hash.ts";
 import { parseUnitFile } from "../unit/parse.ts";
@@ -10,11 +11,10 @@ import { ServiceRunner } from "./service-runner.ts";
 import { UnitLog } from "./unit-log.ts";
 
 export type AgentUnitView = Static<typeof AgentUnit>;
-export type AgentDesiredState = AgentUnitView["desiredState"];
 
 /** What the control plane asks of one unit. */
 export interface UnitWish {
-  desiredState: AgentDesiredState;
+  desiredState: DesiredState;
   hash: string;
   /** The launch asked for (see UnitRecord.launches); a later one restarts a running unit. */
   launch?: number;
@@ -51,7 +51,7 @@ export class UnitRequestError extends Error {
 interface ManagedUnit {
   name: string;
   hash: string;
-  desired: AgentDesiredState;
+  desired: DesiredState;
   /** The launch the unit last started for. */
   launch: number;
   definition: ServiceDefinition;

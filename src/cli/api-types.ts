@@ -3,10 +3,8 @@ import type { components } from "../client/openapi.ts";
 /** Names for the generated schema types the commands handle; none is written by hand. */
 export type Machine = components["schemas"]["Machine"];
 export type Unit = components["schemas"]["Unit"];
-export type DesiredState = components["schemas"]["DesiredState"];
 export type UnitFileSummary = components["schemas"]["UnitFileSummary"];
 export type UnitFileDetail = components["schemas"]["UnitFileDetail"];
 export type UnitFileSubmitted = components["schemas"]["UnitFileSubmitted"];
 export type UnitOption = components["schemas"]["UnitOption"];
-export type Plan = components["schemas"]["Plan"];
 export type PlannedUnit = components["schemas"]["PlannedUnit"];

@@ -1,5 +1,6 @@
+import type { UnitState } from "../unit/states.ts";
 import { type Api, expectData, expectFound } from "./api.ts";
-import type { DesiredState, Unit, UnitOption } from "./api-types.ts";
+import type { Unit, UnitOption } from "./api-types.ts";
 import type { CliContext } from "./command.ts";
 import { CommandFailure } from "./errors.ts";
 import { getUnitFile } from "./unit-files.ts";
@@ -22,7 +23,7 @@ export interface Triggered {
 export async function setDesiredStates(
   context: CliContext,
   names: readonly string[],
-  desiredState: DesiredState,
+  desiredState: UnitState,
 ): Promise<{ triggered: Triggered[]; unchanged: Unit[] }> {
   const triggered: Triggered[] = [];
   const unchanged: Unit[] = [];
@@ -45,7 +46,7 @@ export async function getUnit(api: Api, name: string): Promise<Unit | undefined>
   return expectFound(api, api.client.GET("/v1/units/{name}", { params: { path: { name } } }));
 }
 
-export function putDesiredState(api: Api, name: string, desiredState: DesiredState) {
+export function putDesiredState(api: Api, name: string, desiredState: UnitState) {
   return expectData(
     api,
     api.client.PUT("/v1/units/{name}", { params: { path: { name } }, body: { desiredState } }),

@@ -1,7 +1,7 @@
 import { relative } from "node:path";
-import { UNIT_STATES } from "../unit/states.ts";
+import { UNIT_STATES, type UnitState } from "../unit/states.ts";
 import { ApiFailure, expectData, expectFound } from "./api.ts";
-import type { DesiredState, UnitFileSubmitted } from "./api-types.ts";
+import type { UnitFileSubmitted } from "./api-types.ts";
 import type { CliContext } from "./command.ts";
 import { CommandFailure } from "./errors.ts";
 import { besidePathOf, localPathOf, readLocalUnit } from "./local-files.ts";
@@ -11,7 +11,7 @@ import { templatedName, unitNameOf } from "./unit-names.ts";
 export type SubmittingCommand = "submit" | "load" | "start";
 
 /** fleetctl replaced a unit only in the desired states the command could have left it in. */
-const REPLACEABLE: Record<SubmittingCommand, readonly DesiredState[]> = {
+const REPLACEABLE: Record<SubmittingCommand, readonly UnitState[]> = {
   submit: ["inactive"],
   load: ["inactive", "loaded"],
   start: UNIT_STATES,
@@ -126,7 +126,7 @@ async function unitFileExists(context: CliContext, name: string): Promise<boolea
 }
 
 /** A template, or a unit never loaded, is inactive. */
-async function desiredStateOf(context: CliContext, name: string): Promise<DesiredState> {
+async function desiredStateOf(context: CliContext, name: string): Promise<UnitState> {
   if (templatedName(name)?.instance === "") return "inactive";
   const { api } = context;
   const unit = await expectFound(

@@ -1,7 +1,5 @@
-import type { DesiredState, Unit } from "./api-types.ts";
-
-/** The states fleetctl waited for, one per command. */
-export type TargetState = DesiredState;
+import type { UnitState } from "../unit/states.ts";
+import type { Unit } from "./api-types.ts";
 
 /**
  * The current state as fleet reported it: `launched` while the unit's machine keeps it
@@ -9,13 +7,13 @@ export type TargetState = DesiredState;
  * when it runs because another unit Requires= it. The API's currentState says whether it
  * runs; fleetctl's messages and its stop and restart decisions went by this one.
  */
-export function fleetStateOf(unit: Unit): TargetState {
+export function fleetStateOf(unit: Unit): UnitState {
   if (unit.currentState === "inactive") return "inactive";
   return unit.desiredState === "launched" ? "launched" : "loaded";
 }
 
 /** What each command waits for, on the API's fields. */
-export function hasReached(unit: Unit, target: TargetState): boolean {
+export function hasReached(unit: Unit, target: UnitState): boolean {
   switch (target) {
     case "launched":
       return unit.currentState === "launched" && unit.activeState === "active";

@@ -1,13 +1,8 @@
+import type { UnitState } from "../unit/states.ts";
 import { ApiFailure, expectFound } from "./api.ts";
 import type { Unit } from "./api-types.ts";
 import type { CliContext } from "./command.ts";
-import {
-  activeSummary,
-  fleetStateOf,
-  hasReached,
-  hasStopped,
-  type TargetState,
-} from "./unit-states.ts";
+import { activeSummary, fleetStateOf, hasReached, hasStopped } from "./unit-states.ts";
 
 /** fleetctl polled every 250 ms; one "block attempt" was 2 s of polling. */
 const POLL_MS = 250;
@@ -20,7 +15,7 @@ const STALE_FAILURE_MS = 5000;
 
 export type Goal = "load" | "start" | "stop" | "unload";
 
-const GOAL_STATE: Record<Goal, TargetState> = {
+const GOAL_STATE: Record<Goal, UnitState> = {
   load: "loaded",
   start: "launched",
   stop: "loaded",

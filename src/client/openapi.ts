@@ -727,11 +727,16 @@ export interface components {
          *         "apache@80.service"
          *       ],
          *       "startedAt": "2026-12-07T09:30:00.000Z",
-         *       "heartbeatAt": "2026-12-07T09:30:00.000Z"
+         *       "heartbeatAt": "2026-12-07T09:30:00.000Z",
+         *       "capacity": {
+         *         "cpus": 2,
+         *         "memoryBytes": 8589934592
+         *       }
          *     }
          */
         Machine: {
             agentURL: string;
+            capacity?: components["schemas"]["MachineCapacity"];
             /** Format: date-time */
             heartbeatAt: string;
             id: string;
@@ -747,6 +752,19 @@ export interface components {
             /** @description Units placed on this machine */
             units: string[];
             version: string;
+        };
+        /**
+         * @description What the machine offers, as its agent measured it at start
+         * @example {
+         *       "cpus": 2,
+         *       "memoryBytes": 8589934592
+         *     }
+         */
+        MachineCapacity: {
+            /** @description CPUs the agent's machine has */
+            cpus: number;
+            /** @description Memory the agent's machine has */
+            memoryBytes: number;
         };
         /**
          * @example {
@@ -767,7 +785,11 @@ export interface components {
          *             "apache@80.service"
          *           ],
          *           "startedAt": "2026-12-07T09:30:00.000Z",
-         *           "heartbeatAt": "2026-12-07T09:30:00.000Z"
+         *           "heartbeatAt": "2026-12-07T09:30:00.000Z",
+         *           "capacity": {
+         *             "cpus": 2,
+         *             "memoryBytes": 8589934592
+         *           }
          *         }
          *       ]
          *     }
@@ -1569,6 +1591,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Conflict: fleet's error entity */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description The request body is too large: fleet's error entity */
             413: {
                 headers: {
@@ -2185,6 +2216,15 @@ export interface operations {
                     "application/json": components["schemas"]["FleetError"];
                 };
             };
+            /** @description Conflict: fleet's error entity */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetError"];
+                };
+            };
             /** @description The request target is too long: fleet's error entity */
             414: {
                 headers: {
@@ -2666,6 +2706,15 @@ export interface operations {
             };
             /** @description Not found: an RFC 9457 problem document */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3682,6 +3731,15 @@ export interface operations {
             };
             /** @description Not found: an RFC 9457 problem document */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

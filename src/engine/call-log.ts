@@ -1,8 +1,8 @@
+import { type Backoff, backoffDelay } from "../backoff.ts";
 import type { AgentTask, Scope } from "./actions.ts";
 
 /** Backoff of agent calls per unit and machine: 0.5 s doubling to 30 s. */
-const BACKOFF_FIRST_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
+const CALL_BACKOFF: Backoff = { firstMs: 500, maxMs: 30_000 };
 /** A call that succeeded is not repeated until its report has had this long to arrive. */
 export const REPORT_GRACE_MS = 10_000;
 
@@ -49,7 +49,7 @@ export class CallLog {
     const record = this.record(task);
     record.sent = undefined;
     const attempts = (record.failures?.attempts ?? 0) + 1;
-    const retryInMs = Math.min(BACKOFF_FIRST_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
+    const retryInMs = backoffDelay(CALL_BACKOFF, attempts - 1);
     record.failures = { attempts, nextAt: now + retryInMs };
     return { attempts, retryInMs, nextAt: now + retryInMs };
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { AgentClient } from "../agent-client/client.ts";
 import { packGroups } from "../registry/batches.ts";
@@ -119,7 +120,7 @@ export class Engine {
         this.stopLeading();
       } catch (error) {
         this.stopLeading();
-        if (!this.stopped) await delay(1000);
+        if (!this.stopped) await sleep(1000);
         if (!this.stopped)
           this.options.log.warn("campaign for engine leadership failed; retrying", {
             err: String(error),
@@ -398,8 +399,4 @@ function agentBatches(tasks: readonly AgentTask[], view: ClusterView): AgentTask
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -6,6 +6,14 @@ import {
   type IBackoff,
 } from "cockatiel";
 import { Etcd3, isRecoverableError } from "etcd3";
+import type { Backoff } from "../backoff.ts";
+
+/**
+ * Coming back to the watch: the library's default waits up to 30 s between reconnections, and
+ * state must catch up within seconds of etcd's return. Re-listing after etcd cancelled a watch
+ * waits alike.
+ */
+export const WATCH_BACKOFF: Backoff = { firstMs: 100, maxMs: 2000 };
 
 export interface EtcdOptions {
   endpoints: string[];
@@ -38,12 +46,10 @@ export function connectEtcd(options: EtcdOptions): Etcd3 {
           halfOpenAfter: 500,
           breaker: new ConsecutiveBreaker(3),
         }),
-      // The library's default waits up to 30 s between watch reconnections; state must
-      // catch up within seconds of etcd's return.
       // etcd3 declares an IBackoff here but calls next() on it first, as on a factory.
       watchBackoff: new ExponentialBackoff({
-        initialDelay: 100,
-        maxDelay: 2000,
+        initialDelay: WATCH_BACKOFF.firstMs,
+        maxDelay: WATCH_BACKOFF.maxMs,
       }) as unknown as IBackoff<unknown>,
     },
   });

@@ -1,6 +1,8 @@
 import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
+import { retry } from "../backoff.ts";
 import { packGroups } from "./batches.ts";
 import { decodeChange } from "./decode.ts";
+import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
 import type {
   AnnouncementRecord,
@@ -33,11 +35,11 @@ const SNAPSHOT_PAGE = 2000;
 /**
  * Placements written per transaction by writePlacements: each is a compare, a put and a
  * delete, and etcd refuses more than 128 compares or operations in one transaction
- * (--max-txn-ops). A larger group still gets one transaction of its own.
+ * (--max-txn-ops). A larger group is written in transactions of this many, in order.
  */
-const PLACEMENTS_PER_TXN = 50;
+export const PLACEMENTS_PER_TXN = 50;
 /** Unit states written or deleted per transaction by reportUnitStates (etcd allows 128). */
-const STATES_PER_TXN = 100;
+export const STATES_PER_TXN = 100;
 
 export class MachineIdInUseError extends Error {
   constructor(readonly machineId: string) {
@@ -226,16 +228,37 @@ export class EtcdRegistry implements Registry {
   async writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     for (const batch of packGroups(groups, PLACEMENTS_PER_TXN)) {
+      const [only] = batch;
+      if (batch.length === 1 && only) {
+        results.push(await this.commitGroup(only));
+        continue;
+      }
       const result = await this.commitPlacements(batch.flat());
-      if (result.ok || batch.length === 1) {
+      if (result.ok) {
         for (const _ of batch) results.push(result);
         continue;
       }
       // One group's compare failed (another leader, or a change the view had not seen yet):
       // the others are written each on its own.
-      for (const group of batch) results.push(await this.commitPlacements(group));
+      for (const group of batch) results.push(await this.commitGroup(group));
     }
     return results;
+  }
+
+  /**
+   * One group, in one transaction when it fits. A group too large for one (a unit with more
+   * sidekicks than a transaction holds) is written in order, a transaction at a time, and
+   * stops at the first that fails: a group's units come in decision order, a MachineOf target
+   * before the units beside it, so what was written holds on its own, and the next pass places
+   * the rest beside it.
+   */
+  private async commitGroup(group: readonly PlacementMove[]): Promise<WriteResult> {
+    let result: WriteResult = { ok: false, reason: "conflict" };
+    for (let start = 0; start < group.length; start += PLACEMENTS_PER_TXN) {
+      result = await this.commitPlacements(group.slice(start, start + PLACEMENTS_PER_TXN));
+      if (!result.ok) return result;
+    }
+    return result;
   }
 
   private async commitPlacements(moves: readonly PlacementMove[]): Promise<WriteResult> {
@@ -482,7 +505,6 @@ class ResilientWatch implements WatchHandle {
   /** Ends start()'s wait for a watch that is still connecting. */
   private stopConnecting: (() => void) | undefined;
   private closed = false;
-  private retryDelayMs = 100;
 
   constructor(
     private readonly registry: EtcdRegistry,
@@ -548,7 +570,6 @@ class ResilientWatch implements WatchHandle {
       connecting = false;
       this.stopConnecting = undefined;
     }
-    this.retryDelayMs = 100;
   }
 
   private decodeEvent(type: string, kv: IKeyValue): Change | undefined {
@@ -560,16 +581,11 @@ class ResilientWatch implements WatchHandle {
     this.watcher = undefined;
     // etcd has already cancelled it; waiting for the library to confirm can hang.
     void old?.cancel().catch(() => {});
-    while (!this.closed) {
-      try {
-        await this.start();
-        return;
-      } catch (error) {
-        this.onError(error, "re-listing after a cancelled watch");
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 2000);
-      }
-    }
+    await retry(() => this.start(), {
+      backoff: WATCH_BACKOFF,
+      stopped: () => this.closed,
+      onRetry: (error) => this.onError(error, "re-listing after a cancelled watch"),
+    });
   }
 
   private guard(context: string, handler: () => void): void {

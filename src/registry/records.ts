@@ -3,8 +3,10 @@
  * everything above it sees these shapes, never a key.
  */
 
+import type { MachineCapacity } from "../scheduler/cluster-state.ts";
 import type { UnitState } from "../unit/states.ts";
 
+/** What the cluster should do with a unit: one of fleet's three states, as the current state. */
 export type DesiredState = UnitState;
 
 /** A submitted unit file under its name: a template, an instance or a plain unit. */
@@ -74,6 +76,7 @@ export interface MachineRecord {
   heartbeatAt: string;
   /** The TTL of its presence lease: how long the engine waits before a vanished machine is lost. */
   presenceTtlSeconds?: number;
+  capacity?: MachineCapacity;
 }
 
 /** What an agent reports of a unit it runs, bound to the agent's presence lease. */

@@ -1,5 +1,6 @@
 import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
 import type { ClusterState } from "../scheduler/cluster-state.ts";
+import { SortedNames } from "../scheduler/sorted-names.ts";
 import type {
   MachineRecord,
   MetadataOverrides,
@@ -9,7 +10,6 @@ import type {
   UnitStateRecord,
 } from "./records.ts";
 import type { Change, Registry, Revision, Snapshot, Versioned, WatchHandle } from "./registry.ts";
-import { SortedNames } from "./sorted-names.ts";
 import { UnitSpecs } from "./unit-specs.ts";
 
 export type ViewListener = (revision: Revision, changes: readonly Change[]) => void;

@@ -1,5 +1,6 @@
 import type { FleetRequirements } from "../unit/xfleet.ts";
-import { compilePattern, lowerBound, type Pattern, PrefixIndex, SortedNames } from "./pattern.ts";
+import { compilePattern, type Pattern, PrefixIndex } from "./pattern.ts";
+import { lowerBound, SortedNames } from "./sorted-names.ts";
 
 export interface SchedulerMachine {
   id: string;
@@ -333,14 +334,7 @@ export class ClusterIndex {
     if (id.length < 8) return [];
     const machines = this.machines();
     const found: string[] = [];
-    let lo = 0;
-    let hi = machines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((machines[mid] as SchedulerMachine).id < id) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < machines.length; i++) {
+    for (let i = lowerBound(machines, id, (machine) => machine.id); i < machines.length; i++) {
       const machine = machines[i] as SchedulerMachine;
       if (!machine.id.startsWith(id)) break;
       found.push(machine.id);

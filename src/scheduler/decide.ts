@@ -9,7 +9,7 @@
 //   needs at least one matching unit there;
 // - Conflicts: globs, checked both ways (the unit's patterns against the units on the machine,
 //   and theirs against the unit's name), as fleet's HasConflict;
-// - MachineMetadata: see metadataMismatch;
+// - MachineMetadata: see failingRequirement;
 // - Replaces: a unit never shares a machine with a unit it replaces or that replaces it. When
 //   a machine holding units it replaces can otherwise take it, it goes there (the least loaded
 //   such machine) and displaces them, together with their MachineOf dependents there that
@@ -34,7 +34,8 @@
 
 import type { ClusterIndex, PlacedByPattern, SchedulerUnit } from "./cluster-index.ts";
 import { failingRequirement, metadataValue, mismatchReason } from "./metadata.ts";
-import { compilePattern, SortedNames } from "./pattern.ts";
+import { compilePattern } from "./pattern.ts";
+import { SortedNames } from "./sorted-names.ts";
 
 export interface Rejection {
   machineId: string;

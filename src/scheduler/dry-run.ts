@@ -123,7 +123,8 @@ export function dryRun(state: ClusterState, launch: readonly string[], now: numb
 /** The state with units, placements and statuses of its own, for passes to change. */
 class StateCopy implements ClusterState {
   readonly revision: number;
-  readonly machines: ReadonlyMap<string, unknown>;
+  readonly machines: ClusterState["machines"];
+  readonly states: ClusterState["states"];
   readonly units: Map<string, PlannedUnitRecord>;
   readonly placements: Map<string, { machineId: string }>;
   readonly scheduleStatus: Map<string, { reason: string }>;
@@ -131,6 +132,7 @@ class StateCopy implements ClusterState {
   constructor(private readonly base: ClusterState) {
     this.revision = base.revision;
     this.machines = base.machines;
+    this.states = base.states;
     this.units = new Map(base.units);
     this.placements = new Map(base.placements);
     this.scheduleStatus = new Map(base.scheduleStatus);

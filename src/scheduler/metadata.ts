@@ -7,21 +7,6 @@ export function formatRequirement(requirement: MetadataRequirement): string {
   return requirement.values.map((v) => `${requirement.key}${requirement.op}${v}`).join(" ");
 }
 
-/**
- * Why a machine with `metadata` fails `requirements` (undefined when it meets them all): every
- * requirement must hold (AND); "=" needs the key with one of the values (OR); "!=" needs the
- * machine's value, if it has the key at all, to be none of the values; "<" "<=" ">" ">=" need
- * the key with a decimal value comparing so. A missing key fails all but "!=".
- */
-export function metadataMismatch(
-  requirements: readonly MetadataRequirement[],
-  metadata: Readonly<Record<string, string>>,
-): string | undefined {
-  const failing = failingRequirement(requirements, metadata);
-  if (failing === undefined) return undefined;
-  return mismatchReason(failing, metadataValue(metadata, failing.key));
-}
-
 /** The machine's value for `key`, if it has one (own properties only). */
 export function metadataValue(
   metadata: Readonly<Record<string, string>>,
@@ -30,7 +15,12 @@ export function metadataValue(
   return Object.hasOwn(metadata, key) ? metadata[key] : undefined;
 }
 
-/** The first requirement the metadata fails, if any. */
+/**
+ * The first requirement the metadata fails, if any: every requirement must hold (AND); "="
+ * needs the key with one of the values (OR); "!=" needs the machine's value, if it has the key
+ * at all, to be none of the values; "<" "<=" ">" ">=" need the key with a decimal value
+ * comparing so. A missing key fails all but "!=".
+ */
 export function failingRequirement(
   requirements: readonly MetadataRequirement[],
   metadata: Readonly<Record<string, string>>,

@@ -1,7 +1,8 @@
 // Unit-name patterns for the scheduler's indexes. A pattern is compiled once into a test that
 // agrees exactly with globMatch (Go's path.Match, which fleet used), plus the literal prefix
 // every matching name must start with, so that indexes can find candidate patterns for a name
-// (PrefixIndex) and candidate names for a pattern (SortedNames) without scanning everything.
+// (PrefixIndex) and candidate names for a pattern (SortedNames.forEachWithPrefix) without
+// scanning everything.
 
 import { isValidGlob } from "../unit/glob.ts";
 
@@ -122,77 +123,4 @@ export class PrefixIndex<T extends { readonly pattern: Pattern }> {
       for (const item of bucket) if (item.pattern.test(name)) visit(item);
     }
   }
-}
-
-const CHUNK = 512;
-
-/** A sorted set of names (in UTF-16 code-unit order) that can list the names with a prefix. */
-export class SortedNames {
-  #chunks: string[][] = [];
-
-  clone(): SortedNames {
-    const copy = new SortedNames();
-    copy.#chunks = this.#chunks.map((chunk) => chunk.slice());
-    return copy;
-  }
-
-  add(name: string): void {
-    if (this.#chunks.length === 0) {
-      this.#chunks.push([name]);
-      return;
-    }
-    const c = Math.min(this.#chunkFor(name), this.#chunks.length - 1);
-    const chunk = this.#chunks[c] as string[];
-    const at = lowerBound(chunk, name);
-    if (chunk[at] === name) return;
-    chunk.splice(at, 0, name);
-    if (chunk.length > 2 * CHUNK) this.#chunks.splice(c + 1, 0, chunk.splice(CHUNK));
-  }
-
-  delete(name: string): void {
-    const c = this.#chunkFor(name);
-    const chunk = this.#chunks[c];
-    if (chunk === undefined) return;
-    const at = lowerBound(chunk, name);
-    if (chunk[at] !== name) return;
-    chunk.splice(at, 1);
-    if (chunk.length === 0) this.#chunks.splice(c, 1);
-  }
-
-  /** Calls `visit` with every name that starts with `prefix`, in order. */
-  forEachWithPrefix(prefix: string, visit: (name: string) => void): void {
-    for (let c = this.#chunkFor(prefix); c < this.#chunks.length; c++) {
-      const chunk = this.#chunks[c] as string[];
-      for (let at = lowerBound(chunk, prefix); at < chunk.length; at++) {
-        const name = chunk[at] as string;
-        if (!name.startsWith(prefix)) return;
-        visit(name);
-      }
-    }
-  }
-
-  /** The first chunk whose last name is >= `name` (chunks.length when there is none). */
-  #chunkFor(name: string): number {
-    let lo = 0;
-    let hi = this.#chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const chunk = this.#chunks[mid] as string[];
-      if ((chunk[chunk.length - 1] as string) < name) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-/** The first position in sorted `list` whose element is >= `value`. */
-export function lowerBound(list: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as string) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

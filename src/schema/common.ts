@@ -143,12 +143,3 @@ export function problemResponse(status: ProblemStatus) {
     ref(Problem),
   );
 }
-
-/** The problem responses of a route, by status. */
-export function problemResponses<const S extends ProblemStatus>(
-  ...statuses: S[]
-): { [K in S]: ReturnType<typeof problemResponse> } {
-  return Object.fromEntries(statuses.map((status) => [status, problemResponse(status)])) as {
-    [K in S]: ReturnType<typeof problemResponse>;
-  };
-}

@@ -96,6 +96,7 @@ export const exampleMachine = {
   units: ["apache-discovery@80.service", "apache@80.service"],
   startedAt: at,
   heartbeatAt: at,
+  capacity: { cpus: 2, memoryBytes: 8_589_934_592 },
 };
 
 export const exampleAnnouncement = {

@@ -3,6 +3,19 @@ import { exampleMachine } from "./examples.ts";
 import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 
+export const MachineCapacity = Type.Object(
+  {
+    cpus: Type.Integer({ minimum: 1, description: "CPUs the agent's machine has" }),
+    memoryBytes: Type.Integer({ minimum: 0, description: "Memory the agent's machine has" }),
+  },
+  {
+    $id: "MachineCapacity",
+    examples: [exampleMachine.capacity],
+    description: "What the machine offers, as its agent measured it at start",
+    additionalProperties: false,
+  },
+);
+
 export const Machine = Type.Object(
   {
     id: Type.String(),
@@ -15,6 +28,7 @@ export const Machine = Type.Object(
     units: Type.Array(Type.String(), { description: "Units placed on this machine" }),
     startedAt: Type.String({ format: "date-time" }),
     heartbeatAt: Type.String({ format: "date-time" }),
+    capacity: Type.Optional(ref(MachineCapacity)),
   },
   { $id: "Machine", examples: [exampleMachine], additionalProperties: false },
 );

@@ -1,18 +1,13 @@
-import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, {
-  type FastifyInstance,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { TSchema } from "typebox";
+import { createFastify, type HttpOptions, registerOpenApi } from "../http/fastify.ts";
 import { Announcement, AnnouncementList } from "../schema/announcements.ts";
 import { ALWAYS_SENT_HEADERS, Problem, problemResponse } from "../schema/common.ts";
 import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { fleetErrorResponse } from "../schema/fleet.ts";
-import { Machine, MachineList, MetadataPatch } from "../schema/machines.ts";
+import { Machine, MachineCapacity, MachineList, MetadataPatch } from "../schema/machines.ts";
 import { MovedUnit, Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
 import * as unitSchemas from "../schema/units.ts";
 import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } from "./auth.ts";
@@ -32,17 +27,12 @@ import { planRoutes } from "./routes/plan.ts";
 import { unitFileRoutes } from "./routes/unit-files.ts";
 import { unitRoutes } from "./routes/units.ts";
 
-export interface AppOptions {
-  logger?: FastifyServerOptions["logger"];
-  /** Largest request body in bytes; a unit file is far smaller. */
-  bodyLimit?: number;
+export interface AppOptions extends HttpOptions {
   /** API tokens; with none configured, the API is open. */
   tokens?: ApiTokens;
   rateLimit?: RateLimit;
   /** Event streams (GET /v1/events) one client may hold open at once. */
   maxEventStreams?: number;
-  /** Serve HTTPS with this certificate and key. */
-  tls?: { cert: Buffer; key: Buffer };
   /** How long a stop asked through /fleet/v1 waits for the client to read the unit (fleetApi). */
   fleetStopHoldMs?: number;
 }
@@ -61,6 +51,7 @@ const sharedSchemas: TSchema[] = [
   PlannedUnit,
   MovedUnit,
   Plan,
+  MachineCapacity,
   Machine,
   MachineList,
   MetadataPatch,
@@ -75,16 +66,7 @@ export async function buildApp(
   context: ServerContext,
   options: AppOptions = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 512 * 1024,
-    // Validation must not rewrite input: no coercion, no silently dropped fields.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
-    return503OnClosing: true,
-    // Unit names may be 256 characters, percent-encoded to three times that.
-    routerOptions: { maxParamLength: 1024 },
-    // Event streams and idle keep-alive connections must not hold a shutdown open.
-    forceCloseConnections: true,
+  const app = createFastify(options, {
     // Errors of the router itself (a malformed or overlong path) in the API's error format.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
@@ -98,15 +80,16 @@ export async function buildApp(
         detail,
       });
     },
-    // Fastify's types tie the instance to the server kind; the routes do not depend on it.
-    ...((options.tls ? { https: options.tls } : {}) as object),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  });
 
+  // Before any plugin registers, so that every route (the API reference's too) answers errors
+  // as problem documents.
+  app.setErrorHandler(problemErrorHandler);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
+  await registerOpenApi(
+    app,
+    {
       info: {
         title: "Flotilla",
         version: API_VERSION,
@@ -131,15 +114,11 @@ export async function buildApp(
         { name: "operations", description: "Health, readiness and metrics" },
       ],
     },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === "string" ? json.$id : `def-${i}`,
-    },
-    transformObject: (documents) =>
+    (documents) =>
       "openapiObject" in documents
         ? requireAlwaysSentHeaders(documents.openapiObject)
         : documents.swaggerObject,
-  });
+  );
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
   app.addContentTypeParser(
@@ -186,7 +165,6 @@ export async function buildApp(
     ];
   });
 
-  app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request) => {
     throw new ProblemError(
       "not-found",

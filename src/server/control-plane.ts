@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Dispatcher } from "undici";
 import { agentDispatcher } from "../agent-client/client.ts";
+import { type Backoff, retry } from "../backoff.ts";
 import type { ClientTls } from "../config/tls.ts";
 import { Engine } from "../engine/engine.ts";
 import { connectEtcd, type EtcdOptions } from "../registry/etcd-client.ts";
@@ -13,6 +14,9 @@ import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
 import { Metrics } from "./metrics.ts";
 import { UnitWrites } from "./writes/units.ts";
+
+/** Reading cluster state at start: soon if etcd is only starting too, less often if it stays away. */
+const SYNC_BACKOFF: Backoff = { firstMs: 200, maxMs: 5000 };
 
 export interface ControlPlaneOptions {
   etcdEndpoints: string[];
@@ -112,19 +116,19 @@ export class ControlPlane {
 
   /** Starts the view, retrying until etcd answers; resolves once it holds a snapshot. */
   async sync(): Promise<void> {
-    let delayMs = 200;
-    while (!this.stopped) {
-      try {
+    await retry(
+      async () => {
         await this.view.start(this.registry);
         this.synced = true;
         if (this.options.runEngine !== false) await this.engine.start();
-        return;
-      } catch (error) {
-        this.app?.log.warn({ err: error }, "cannot read cluster state from etcd yet; retrying");
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, 5000);
-      }
-    }
+      },
+      {
+        backoff: SYNC_BACKOFF,
+        stopped: () => this.stopped,
+        onRetry: (error) =>
+          this.app?.log.warn({ err: error }, "cannot read cluster state from etcd yet; retrying"),
+      },
+    );
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,13 @@ import type { Machine } from "../schema/machines.ts";
 import type { Unit, UnitFileSummary } from "../schema/units.ts";
 import { shortHash } from "../unit/hash.ts";
 import { parseUnitName } from "../unit/name.ts";
+import type { UnitState } from "../unit/states.ts";
 
 /** What the API shows of cluster state: pure functions of the view. */
 
 export type UnitView = Static<typeof Unit>;
 export type MachineView = Static<typeof Machine>;
 export type UnitFileSummaryView = Static<typeof UnitFileSummary>;
-export type CurrentState = UnitView["currentState"];
 
 export function presentUnitFile(view: ClusterView, name: string): UnitFileSummaryView | undefined {
   const record = view.units.get(name);
@@ -77,7 +77,7 @@ export function currentStateOf(
   state: UnitStateRecord | undefined,
   unit: UnitRecord,
   machineId: string | undefined,
-): CurrentState {
+): UnitState {
   if (!machineId || state === undefined) return "inactive";
   if (unit.desiredState !== "launched") {
     const stopped = state.activeState === "inactive" || state.activeState === "failed";
@@ -128,5 +128,6 @@ export function presentMachine(view: ClusterView, id: string): MachineView | und
     units: [...view.placedOn(id)].sort(),
     startedAt: machine.startedAt,
     heartbeatAt: machine.heartbeatAt,
+    ...(machine.capacity ? { capacity: machine.capacity } : {}),
   };
 }

@@ -97,6 +97,17 @@ const UNIT_KEYS = [
   ...CONDITIONS.map((c) => `Assert${c}`),
 ];
 
+/** The [Service] keys whose values are command lines. */
+export const COMMAND_LINE_KEYS: readonly string[] = [
+  "ExecCondition",
+  "ExecStartPre",
+  "ExecStart",
+  "ExecStartPost",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+];
+
 const SERVICE_KEYS = [
   "Type",
   "ExitType",
@@ -105,13 +116,7 @@ const SERVICE_KEYS = [
   "PIDFile",
   "BusName",
   "BusPolicy",
-  "ExecCondition",
-  "ExecStartPre",
-  "ExecStart",
-  "ExecStartPost",
-  "ExecReload",
-  "ExecStop",
-  "ExecStopPost",
+  ...COMMAND_LINE_KEYS,
   "RestartSec",
   "RestartSteps",
   "RestartMaxDelaySec",

@@ -2,7 +2,7 @@ import { classifyExec } from "./command-kind.ts";
 import { parseEnvironmentAssignments } from "./environment.ts";
 import { type EnvLookup, parseExecLineWithLookup } from "./exec-line.ts";
 import { unitHash } from "./hash.ts";
-import { KNOWN_KEYS, OTHER_UNIT_TYPE_SECTIONS } from "./known-keys.ts";
+import { COMMAND_LINE_KEYS, KNOWN_KEYS, OTHER_UNIT_TYPE_SECTIONS } from "./known-keys.ts";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "./limits.ts";
 import type { Located, UnitFile } from "./model.ts";
 import { parseUnitFile } from "./parse.ts";
@@ -144,15 +144,7 @@ function byLine(list: Located[]): void {
   list.sort((a, b) => a.line - b.line);
 }
 
-const EXEC_KEYS = new Set([
-  "ExecCondition",
-  "ExecStartPre",
-  "ExecStart",
-  "ExecStartPost",
-  "ExecReload",
-  "ExecStop",
-  "ExecStopPost",
-]);
+const COMMAND_LINES = new Set(COMMAND_LINE_KEYS);
 
 // The unit's variables are known only on the machine, so an Exec line is checked with placeholder
 // values: two sets chosen by name (an address for *IP*, a port for *PORT*, a word otherwise) that
@@ -196,7 +188,7 @@ export function checkServiceCommands(file: UnitFile, lines: number[], unitName: 
     const line = lines[index] ?? 1;
     const text = expandSpecifiers(option.value, context);
     let error: string | undefined;
-    if (EXEC_KEYS.has(option.name)) error = execLineError(text);
+    if (COMMAND_LINES.has(option.name)) error = execLineError(text);
     else if (option.name === "Environment") {
       const parsed = parseEnvironmentAssignments(text);
       if (!parsed.ok) error = parsed.error;

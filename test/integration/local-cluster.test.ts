@@ -64,6 +64,11 @@ describe("flotilla up and down", () => {
       const machines = (await http("GET", `http://${api}/v1/machines`)).json.machines;
       return machines.length === 2;
     });
+    const { machines } = (await http("GET", `http://${api}/v1/machines`)).json;
+    for (const machine of machines as { capacity: { cpus: number; memoryBytes: number } }[]) {
+      assert.ok(machine.capacity.cpus >= 1, "each agent reports its machine's CPUs");
+      assert.ok(machine.capacity.memoryBytes > 0, "and its memory");
+    }
     const listed = await runFlotilla([
       "list-machines",
       `--endpoint=http://${api}`,

@@ -103,6 +103,29 @@ describe("the etcd registry: what the contract cannot say", () => {
     }
   });
 
+  test("a group of placements larger than one transaction holds is written whole", async () => {
+    // 2 operations per placement: more than 64 in one transaction, etcd refuses (--max-txn-ops).
+    const group = Array.from({ length: 150 }, (_, i) => ({
+      name: `crowd-${String(i).padStart(3, "0")}.service`,
+      machineId: "crowded",
+    }));
+    const [result, after] = await registry.writePlacements([
+      group,
+      [{ name: "after-crowd.service", machineId: "crowded" }],
+    ]);
+    assert.equal(result?.ok, true);
+    assert.equal(after?.ok, true);
+    const etcd = rawEtcd();
+    try {
+      const placed = await etcd.getAll().prefix(`${prefix}placements/`).keys();
+      assert.equal(placed.filter((key) => key.includes("crowd")).length, 151);
+    } finally {
+      etcd.close();
+    }
+    const again = await registry.writePlacements([group]);
+    assert.deepEqual(again, [{ ok: false, reason: "conflict" }], "its first part is create-only");
+  });
+
   test("a corrupt value is skipped, not fatal", async () => {
     const etcd = rawEtcd();
     try {

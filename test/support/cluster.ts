@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { DesiredState } from "../../src/registry/records.ts";
 import {
   AGENT_TOKEN,
   removeContainersOf,
@@ -124,7 +125,7 @@ export class TestCluster {
     assert.ok(response.status === 201 || response.status === 200, `${name}: ${response.text}`);
   }
 
-  async setState(name: string, desiredState: "inactive" | "loaded" | "launched"): Promise<any> {
+  async setState(name: string, desiredState: DesiredState): Promise<any> {
     const response = await http("PUT", `${this.url}/v1/units/${name}`, { json: { desiredState } });
     assert.ok(response.status === 200 || response.status === 201, `${name}: ${response.text}`);
     return response.json;

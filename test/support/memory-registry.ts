@@ -8,7 +8,12 @@
 import { ClientClosedError, EtcdLeaseInvalidError, GRPCInvalidArgumentError } from "etcd3";
 import { packGroups } from "../../src/registry/batches.ts";
 import { decodeChange } from "../../src/registry/decode.ts";
-import { MachineIdInUseError } from "../../src/registry/etcd-registry.ts";
+// The etcd registry's transaction sizes decide how writes are batched in a watch: the same here.
+import {
+  MachineIdInUseError,
+  PLACEMENTS_PER_TXN,
+  STATES_PER_TXN,
+} from "../../src/registry/etcd-registry.ts";
 import { Keys } from "../../src/registry/keys.ts";
 import type {
   AnnouncementRecord,
@@ -36,9 +41,6 @@ import type {
   WriteResult,
 } from "../../src/registry/registry.ts";
 
-/** The etcd registry's transaction sizes: they decide how writes are batched in a watch. */
-const PLACEMENTS_PER_TXN = 50;
-const STATES_PER_TXN = 100;
 /** etcd raises a shorter TTL to this (its default, derived from the election timeout). */
 const MIN_LEASE_TTL_SECONDS = 2;
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -44,10 +44,12 @@ export interface RunResult {
 /** Runs the flotilla binary to completion. */
 export async function runFlotilla(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const bin = await flotillaBin();
+  return finished(spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }));
+}
+
+/** What a child process printed, once it has exited. */
+export function finished(child: ChildProcessWithoutNullStreams): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {

@@ -2,13 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flotillaBin } from "./process.ts";
+import { finished, flotillaBin, type RunResult } from "./process.ts";
 
-export interface Typed {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Typed = RunResult;
 
 /**
  * A working directory with `fleetctl` on the PATH, installed as npm installs a bin: a link
@@ -26,7 +22,7 @@ export async function userShell(): Promise<{ workDir: string; binDir: string }> 
  * A command line as a user types it, through a shell in `workDir`, with `binDir` first on the
  * PATH and no Flotilla or fleetctl variables but those given.
  */
-export function typeLine(
+export async function typeLine(
   line: string,
   shell: { workDir: string; binDir: string },
   env: NodeJS.ProcessEnv = {},
@@ -34,20 +30,10 @@ export function typeLine(
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(FLOTILLA|FLEETCTL)_/.test(key)),
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", line], {
+  return finished(
+    spawn("sh", ["-c", line], {
       cwd: shell.workDir,
       env: { ...base, PATH: `${shell.binDir}:${process.env.PATH}`, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }

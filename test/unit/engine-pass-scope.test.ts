@@ -6,8 +6,8 @@ import fc from "fast-check";
 import { type Actions, computeActions } from "../../src/engine/actions.ts";
 import { PassScope } from "../../src/engine/pass-scope.ts";
 import { PlacementIndex } from "../../src/engine/placement-index.ts";
-import type { DesiredState } from "../../src/registry/records.ts";
 import type { Change } from "../../src/registry/registry.ts";
+import { UNIT_STATES } from "../../src/unit/states.ts";
 import { AT, fedView, machineRecord, writesOf } from "../support/fed-view.ts";
 
 const MACHINES = ["m1", "m2", "m3"];
@@ -39,7 +39,7 @@ const operationArb: fc.Arbitrary<Change> = fc.oneof(
   fc
     .record({
       name: fc.constantFrom(...UNITS),
-      desiredState: fc.constantFrom<DesiredState>("inactive", "loaded", "launched"),
+      desiredState: fc.constantFrom(...UNIT_STATES),
     })
     .map(
       ({ name, desiredState }): Change => ({
@@ -62,7 +62,7 @@ const operationArb: fc.Arbitrary<Change> = fc.oneof(
     .record({
       name: fc.constantFrom(...UNITS),
       machineId: fc.constantFrom(...MACHINES),
-      desiredState: fc.constantFrom<DesiredState>("inactive", "loaded", "launched"),
+      desiredState: fc.constantFrom(...UNIT_STATES),
       hash: fc.constantFrom("plain", "ssd", "everywhere", "elsewhere", "old"),
     })
     .map(

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ClusterIndex, type SchedulerUnit } from "../../src/scheduler/cluster-index.ts";
-import {
-  compilePattern,
-  type Pattern,
-  PrefixIndex,
-  SortedNames,
-} from "../../src/scheduler/pattern.ts";
+import { compilePattern, type Pattern, PrefixIndex } from "../../src/scheduler/pattern.ts";
 import type { FleetRequirements } from "../../src/unit/xfleet.ts";
 
 function unit(name: string, r: Partial<FleetRequirements> = {}): SchedulerUnit {
@@ -160,33 +155,7 @@ describe("ClusterIndex", () => {
   });
 });
 
-describe("SortedNames and PrefixIndex", () => {
-  test("SortedNames lists names by prefix across many chunks", () => {
-    const names = new SortedNames();
-    const reference = new Set<string>();
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed;
-    };
-    for (let i = 0; i < 6000; i++) {
-      const name = `u${next() % 3}-${next() % 2500}`;
-      if (next() % 4 === 0) {
-        names.delete(name);
-        reference.delete(name);
-      } else {
-        names.add(name);
-        reference.add(name);
-      }
-    }
-    for (const prefix of ["", "u1", "u2-1", "u0-24", "u0-2499", "v", "u1-"]) {
-      const listed: string[] = [];
-      names.forEachWithPrefix(prefix, (name) => listed.push(name));
-      const expected = [...reference].filter((n) => n.startsWith(prefix)).sort();
-      assert.deepEqual(listed, expected, prefix);
-    }
-  });
-
+describe("PrefixIndex", () => {
   test("PrefixIndex finds the patterns matching a name", () => {
     const index = new PrefixIndex<{ pattern: Pattern }>();
     const items = ["web@*.service", "web*", "*.service", "w?b@1.service", "db@*"].map((text) => ({

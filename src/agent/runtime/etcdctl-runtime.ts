@@ -1,6 +1,5 @@
 import { KeyExistsError, KeyNotFoundError, type UserKeys } from "../../registry/user-keys.ts";
 import type { EtcdctlCommand } from "../../unit/etcdctl-command.ts";
-import type { UnitLog } from "../unit-log.ts";
 import type { ExitStatus } from "./types.ts";
 
 /** etcdctl v2's exit status for a cluster error such as a missing key. */
@@ -50,8 +49,4 @@ export async function runEtcdctl(
 function failure(out: (line: string) => void, message: string): ExitStatus {
   out(message);
   return { code: CLUSTER_ERROR, message };
-}
-
-export function logOutput(log: UnitLog): (line: string) => void {
-  return (line) => log.line(line);
 }

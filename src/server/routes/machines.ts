@@ -43,6 +43,7 @@ export function machineRoutes(context: ServerContext): FastifyPluginAsyncTypebox
             200: ref(Machine, "The machine with its new metadata"),
             400: problemResponse(400),
             404: problemResponse(404),
+            409: problemResponse(409),
             415: problemResponse(415),
             503: problemResponse(503),
           },

@@ -6,7 +6,6 @@ import { Plan, type PlannedUnit, PlanRequest } from "../../schema/plan.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import { ProblemError } from "../problems.ts";
-import { validName } from "../unit-name.ts";
 
 export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
   const { view } = context;
@@ -32,12 +31,7 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         for (const name of request.body.units) {
-          if (validName(name).kind === "template") {
-            throw new ProblemError(
-              "template-not-loadable",
-              `${name} is a template; plan one of its instances`,
-            );
-          }
+          // A template's name is refused by the body's schema already.
           if (!view.spec(name))
             throw new ProblemError(
               "unit-not-found",

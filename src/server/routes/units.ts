@@ -114,6 +114,7 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
             204: Type.Null({ description: "Destroyed" }),
             400: problemResponse(400),
             404: problemResponse(404),
+            409: problemResponse(409),
             503: problemResponse(503),
           },
         },

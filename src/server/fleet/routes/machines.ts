@@ -39,7 +39,11 @@ export function fleetMachineRoutes({
             "Change machine metadata with JSON-patch operations (fleet)",
           ),
           body: { content: { "application/json": { schema: ref(FleetMachinePatch) } } },
-          response: { 204: Type.Null({ description: "Applied" }), 400: fleetErrorResponse(400) },
+          response: {
+            204: Type.Null({ description: "Applied" }),
+            400: fleetErrorResponse(400),
+            409: fleetErrorResponse(409),
+          },
         },
       },
       async (request, reply) => {

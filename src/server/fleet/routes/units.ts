@@ -100,7 +100,11 @@ export function fleetUnitRoutes(
         schema: {
           ...doc("fleetDestroyUnit", "Destroy a unit (fleet)"),
           params: FleetUnitNameParam,
-          response: { 204: Type.Null({ description: "Destroyed" }), ...errors },
+          response: {
+            204: Type.Null({ description: "Destroyed" }),
+            ...errors,
+            409: fleetErrorResponse(409),
+          },
         },
       },
       deleteUnit,
