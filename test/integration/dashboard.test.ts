@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { TestCluster } from "../support/cluster.ts";
-import { http } from "../support/http.ts";
 
 /** Debian's Chromium (scripts/lib/ensure.sh: ensure_chromium), driven headless. */
 const CHROMIUM = process.env.FLOTILLA_CHROMIUM ?? "/usr/bin/chromium";
@@ -64,23 +63,6 @@ describe("the dashboard, in headless Chromium", () => {
       .filter({ hasText: new RegExp(`^${text}$`) })
       .waitFor();
   }
-
-  test("GET / serves the page and its assets, and the OpenAPI document omits them", async () => {
-    const index = await http("GET", `${cluster.url}/`);
-    assert.equal(index.status, 200);
-    assert.match(String(index.headers["content-type"]), /^text\/html/);
-    assert.match(index.text, /<table id="units">/);
-    const script = await http("GET", `${cluster.url}/dashboard/dashboard.js`);
-    assert.equal(script.status, 200);
-    assert.match(String(script.headers["content-type"]), /^text\/javascript/);
-    const css = await http("GET", `${cluster.url}/dashboard/dashboard.css`);
-    assert.equal(css.status, 200);
-    const paths = Object.keys((await http("GET", `${cluster.url}/openapi.json`)).json.paths);
-    assert.deepEqual(
-      paths.filter((path) => path === "/" || path.startsWith("/dashboard")),
-      [],
-    );
-  });
 
   test("shows a unit launched through the API, then its stop, without a reload", async () => {
     await cluster.submit(UNIT, "[Service]\nExecStart=/bin/sleep 100000\n");

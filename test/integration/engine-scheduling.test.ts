@@ -207,37 +207,6 @@ describe("scheduling with the engine and real agents", () => {
       assert.equal(await agent.client.getUnit("global-b.service"), undefined);
   });
 
-  test("POST /v1/plan shows where units would go and why other machines would not do", async () => {
-    await cluster.submit(
-      "planned@.service",
-      sleeper("[X-Fleet]\nConflicts=planned@*.service\nMachineMetadata=disk=ssd\n"),
-    );
-    const plan = await http("POST", `${cluster.url}/v1/plan`, {
-      json: { units: ["planned@1.service", "planned@2.service", "planned@3.service"] },
-    });
-    assert.equal(plan.status, 200, plan.text);
-    const [first, second, third] = plan.json.units;
-    assert.ok(first.machineId && second.machineId);
-    assert.notEqual(first.machineId, second.machineId);
-    assert.equal(first.rejected.length, 2, "every other machine is explained");
-    const firstHdd = first.rejected.find(
-      (entry: any) => entry.machineId === cluster.agents[1]?.machineId,
-    );
-    assert.match(firstHdd.reason, /disk/);
-    assert.equal(third.machineId, undefined);
-    assert.ok(third.reason);
-    assert.equal(third.rejected.length, 3);
-    const hdd = third.rejected.find(
-      (entry: any) => entry.machineId === cluster.agents[1]?.machineId,
-    );
-    assert.match(hdd.reason, /disk/);
-    assert.equal((await cluster.unit("planned@1.service")).status, 404, "a plan writes nothing");
-    const unknown = await http("POST", `${cluster.url}/v1/plan`, {
-      json: { units: ["nothing.service"] },
-    });
-    assert.equal(unknown.status, 404);
-  });
-
   test("fleet's API shows the agents' reports: currentState, machineID and /state", async () => {
     await cluster.submit("reported.service", sleeper());
     await launch("reported.service");

@@ -61,34 +61,6 @@ describe("machines and events", () => {
     assert.deepEqual(after.json.machines, []);
   });
 
-  test("metadata patches override what the agent announces and survive it", async () => {
-    const id = "7d3b2a1c0f9e8d7c6b5a493827161504";
-    presences.push(
-      await server.controlPlane.registry.announceMachine(machine(id, "127.0.0.13"), 10),
-    );
-    await server.controlPlane.view.waitFor(await server.controlPlane.registry.ping());
-    const patched = await http("PATCH", `${server.url}/v1/machines/${id}/metadata`, {
-      json: { role: "web", disk: null },
-      headers: { "content-type": "application/merge-patch+json" },
-    });
-    assert.equal(patched.status, 200, patched.text);
-    assert.deepEqual(patched.json.metadata, { region: "local", role: "web" });
-
-    const bad = await http("PATCH", `${server.url}/v1/machines/${id}/metadata`, {
-      json: { "bad key!": "x" },
-    });
-    assert.equal(bad.status, 400);
-    const notString = await http("PATCH", `${server.url}/v1/machines/${id}/metadata`, {
-      json: { role: 3 },
-    });
-    assert.equal(notString.status, 400);
-    const unknown = await http("PATCH", `${server.url}/v1/machines/nope/metadata`, {
-      json: { role: "web" },
-    });
-    assert.equal(unknown.status, 404);
-    assert.equal(unknown.json.type, "urn:flotilla:problem:machine-not-found");
-  });
-
   test("events stream changes and resume from Last-Event-ID", async () => {
     const stream = await readEvents(`${server.url}/v1/events`);
     try {

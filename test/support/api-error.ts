@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import type { ProblemKind } from "../../src/server/problems.ts";
+import { assertFleetError } from "./fleet-answers.ts";
+import type { Answer } from "./inject-app.ts";
+import { assertProblem } from "./problem.ts";
+
+/**
+ * An error as the API that `url` belongs to words it: fleet's error entity under fleet's
+ * prefix (the kind aside), a problem document everywhere else. `beforeRouting`: the router
+ * answered (see assertFleetError).
+ */
+export function assertApiError(
+  answer: Answer,
+  url: string,
+  status: number,
+  kind: ProblemKind,
+  detail: string | RegExp,
+  { beforeRouting = false } = {},
+): void {
+  if (url.startsWith("/fleet/v1")) {
+    const contentType = beforeRouting ? "application/json; charset=utf-8" : "application/json";
+    assertFleetError(answer, status, detail, contentType);
+    return;
+  }
+  assertProblem(answer, status, kind, { instance: url, detail });
+  assert.equal(answer.json.status, status);
+}

@@ -1,0 +1,423 @@
+// /v1/units in process: listing and paging, one unit, desired state, destroying, and every
+// way a request can be wrong.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type InjectApp, injectApp } from "../support/inject-app.ts";
+import { assertProblem } from "../support/problem.ts";
+import { assertRouteCoverage } from "../support/route-coverage.ts";
+import { specUnit } from "../support/spec.ts";
+
+const HELLO = "[Service]\nExecStart=/bin/sleep 1000\n";
+const LIMIT_PATTERN = String.raw`querystring/limit must match pattern "^(?:[1-9][0-9]{0,4})(?![\s\S])"`;
+
+describe("/v1/units", () => {
+  let api: InjectApp;
+  before(async () => {
+    api = await injectApp();
+    await api.submit("apache@.service", specUnit("apache@.service"));
+    await api.submit("hello.service", HELLO);
+  });
+  after(() => api.close());
+
+  describe("PUT /v1/units/{name}", () => {
+    test("loading an instance creates it from its template: 201", async () => {
+      const loaded = await api.request("PUT", "/v1/units/apache@80.service", {
+        json: { desiredState: "loaded" },
+      });
+      assert.equal(loaded.status, 201, loaded.text);
+      const template = await api.request("GET", "/v1/unit-files/apache@.service");
+      assert.equal(
+        loaded.json.hash,
+        template.json.hash,
+        "an instance takes its template's content",
+      );
+      assert.equal(loaded.json.template, "apache@.service");
+      assert.equal(loaded.json.kind, "instance");
+      assert.equal(loaded.json.desiredState, "loaded");
+      assert.equal(loaded.json.currentState, "inactive");
+      assert.equal(loaded.json.machineId, undefined);
+      assert.equal(loaded.json.reason, "waiting to be placed on a machine");
+    });
+
+    test("setting a state again is a 200 that changes nothing; another state is a 200", async () => {
+      const launched = await api.request("PUT", "/v1/units/apache@80.service", {
+        json: { desiredState: "launched" },
+      });
+      assert.equal(launched.status, 200, launched.text);
+      assert.equal(launched.json.desiredState, "launched");
+      const again = await api.request("PUT", "/v1/units/apache@80.service", {
+        json: { desiredState: "launched" },
+      });
+      assert.equal(again.status, 200);
+      assert.equal(again.json.updatedAt, launched.json.updatedAt);
+      // A +json media type is JSON too.
+      const loaded = await api.request("PUT", "/v1/units/apache@80.service", {
+        body: '{"desiredState":"loaded"}',
+        headers: { "content-type": "application/merge-patch+json" },
+      });
+      assert.equal(loaded.status, 200, loaded.text);
+      assert.equal(loaded.json.desiredState, "loaded");
+    });
+
+    test("bad requests are problem documents and change nothing", async () => {
+      const put = (name: string, options: Parameters<InjectApp["request"]>[2]) =>
+        api.request("PUT", `/v1/units/${name}`, options);
+      const loaded = { json: { desiredState: "loaded" } };
+      assertProblem(await put("apache@.service", loaded), 400, "template-not-loadable", {
+        instance: "/v1/units/apache@.service",
+        detail:
+          "apache@.service is a template, not a unit: it is a unit file (/v1/unit-files/apache@.service)",
+      });
+      assertProblem(await put("nothing.service", loaded), 404, "unit-not-found", {
+        instance: "/v1/units/nothing.service",
+        detail: "unit nothing.service has not been submitted",
+      });
+      assertProblem(await put("nginx@1.service", loaded), 404, "unit-not-found", {
+        instance: "/v1/units/nginx@1.service",
+        detail: "neither nginx@1.service nor its template nginx@.service has been submitted",
+      });
+      assertProblem(await put("hello", loaded), 400, "invalid-unit-name", {
+        instance: "/v1/units/hello",
+        detail: 'unit name "hello" must contain "." followed by a unit type, as in "hello.service"',
+      });
+      const notAllowed = "body/desiredState must be equal to one of the allowed values";
+      assertProblem(
+        await put("hello.service", { json: { desiredState: "running" } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail: notAllowed,
+          errors: [{ message: notAllowed, path: "body/desiredState" }],
+        },
+      );
+      assertProblem(
+        await put("hello.service", { json: { desiredstate: "loaded" } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail:
+            "body must have required property 'desiredState', body must NOT have additional properties",
+          errors: [
+            { message: "body must have required property 'desiredState'", path: "body" },
+            { message: "body must NOT have additional properties", path: "body" },
+          ],
+        },
+      );
+      assertProblem(
+        await put("hello.service", { json: { desiredState: "loaded", machine: "x" } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail: "body must NOT have additional properties",
+          errors: [{ message: "body must NOT have additional properties", path: "body" }],
+        },
+      );
+      assertProblem(
+        await put("hello.service", { json: { desiredState: 1 } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail: `body/desiredState must be string, ${notAllowed}`,
+          errors: [
+            { message: "body/desiredState must be string", path: "body/desiredState" },
+            { message: notAllowed, path: "body/desiredState" },
+          ],
+        },
+      );
+      assertProblem(
+        await put("hello.service", { body: "{", headers: { "content-type": "application/json" } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail: "Body is not valid JSON but content-type is set to 'application/json'",
+        },
+      );
+      assertProblem(
+        await put("hello.service", { body: "", headers: { "content-type": "application/json" } }),
+        400,
+        "invalid-request",
+        {
+          instance: "/v1/units/hello.service",
+          detail: "Body cannot be empty when content-type is set to 'application/json'",
+        },
+      );
+      assertProblem(
+        await put("hello.service", { body: "loaded", headers: { "content-type": "text/plain" } }),
+        415,
+        "unsupported-media-type",
+        {
+          instance: "/v1/units/hello.service",
+          detail: "this resource takes application/json, not text/plain",
+        },
+      );
+      assertProblem(await put("hello.service", {}), 415, "unsupported-media-type", {
+        instance: "/v1/units/hello.service",
+        detail: "this resource takes application/json, not a body without a content type",
+      });
+      assertProblem(
+        await put("hello.service", {
+          body: "<x/>",
+          headers: { "content-type": "application/xml" },
+        }),
+        415,
+        "unsupported-media-type",
+        { instance: "/v1/units/hello.service", detail: "Unsupported Media Type" },
+      );
+
+      const hello = await api.request("GET", "/v1/units/hello.service");
+      assert.equal(hello.json.desiredState, "inactive");
+      assert.equal((await api.request("GET", "/v1/units/nginx@1.service")).status, 404);
+      assert.equal((await api.request("GET", "/v1/units/nothing.service")).status, 404);
+    });
+
+    test("a write that keeps losing to concurrent writers: 409 write-conflict", async () => {
+      api.loseEveryRace(true);
+      try {
+        assertProblem(
+          await api.request("PUT", "/v1/units/hello.service", {
+            json: { desiredState: "launched" },
+          }),
+          409,
+          "write-conflict",
+          {
+            instance: "/v1/units/hello.service",
+            detail: "the unit kept changing under concurrent writes; retry",
+          },
+        );
+      } finally {
+        api.loseEveryRace(false);
+      }
+      assert.equal(
+        (await api.request("GET", "/v1/units/hello.service")).json.desiredState,
+        "inactive",
+      );
+    });
+  });
+
+  describe("GET /v1/units/{name}", () => {
+    test("a plain submitted unit is a unit with desired state inactive and no reason", async () => {
+      const unit = await api.request("GET", "/v1/units/hello.service");
+      assert.equal(unit.status, 200, unit.text);
+      assert.equal(unit.headers["content-type"], "application/json; charset=utf-8");
+      assert.equal(unit.json.name, "hello.service");
+      assert.equal(unit.json.kind, "unit");
+      assert.equal(unit.json.desiredState, "inactive");
+      assert.equal(unit.json.currentState, "inactive");
+      assert.equal(unit.json.reason, undefined);
+      assert.equal(unit.json.template, undefined);
+      assert.equal(unit.json.shortHash, unit.json.hash.slice(0, 7));
+    });
+
+    test("a placed unit shows its machine and what the machine reports", async () => {
+      const machineId = "ab12cd34ef56ab12cd34ef56ab12cd34";
+      await api.announceMachine(machineId);
+      await api.setDesiredState("apache@81.service", "launched");
+      await api.place("apache@81.service", machineId);
+      await api.report(machineId, "apache@81.service", { launch: 1 });
+      const unit = await api.request("GET", "/v1/units/apache@81.service");
+      assert.equal(unit.status, 200, unit.text);
+      assert.equal(unit.json.machineId, machineId);
+      assert.equal(unit.json.currentState, "launched");
+      assert.deepEqual(
+        [unit.json.loadState, unit.json.activeState, unit.json.subState],
+        ["loaded", "active", "running"],
+      );
+      assert.equal(unit.json.reason, undefined);
+    });
+
+    test("unknown units are 404; bad names and templates are 400", async () => {
+      assertProblem(await api.request("GET", "/v1/units/nothing.service"), 404, "unit-not-found", {
+        instance: "/v1/units/nothing.service",
+        detail: "unit nothing.service does not exist",
+      });
+      assertProblem(
+        await api.request("GET", "/v1/units/bad%20name.service"),
+        400,
+        "invalid-unit-name",
+        {
+          instance: "/v1/units/bad%20name.service",
+          detail:
+            'invalid character U+0020 in unit name "bad name.service"; allowed are letters, digits and : - _ . \\ @',
+        },
+      );
+      assertProblem(
+        await api.request("GET", "/v1/units/apache@.service"),
+        400,
+        "template-not-loadable",
+        {
+          instance: "/v1/units/apache@.service",
+          detail:
+            "apache@.service is a template, not a unit: it is a unit file (/v1/unit-files/apache@.service)",
+        },
+      );
+      assertProblem(await api.request("GET", "/v1/units/%40x.service"), 400, "invalid-unit-name", {
+        instance: "/v1/units/%40x.service",
+        detail: /@x\.service/,
+      });
+    });
+  });
+
+  describe("GET /v1/units", () => {
+    test("lists units in name order, templates excluded", async () => {
+      const list = await api.request("GET", "/v1/units");
+      assert.equal(list.status, 200, list.text);
+      const names = list.json.units.map((unit: any) => unit.name);
+      assert.deepEqual(names, ["apache@80.service", "apache@81.service", "hello.service"]);
+      assert.equal(list.json.nextPageToken, undefined);
+    });
+
+    test("pages in name order with limit and pageToken", async () => {
+      for (let i = 0; i < 7; i++) await api.setDesiredState(`apache@${9000 + i}.service`, "loaded");
+      const all = (await api.request("GET", "/v1/units")).json.units.map((unit: any) => unit.name);
+      const names: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const query = token ? `limit=3&pageToken=${token}` : "limit=3";
+        const page = await api.request("GET", `/v1/units?${query}`);
+        assert.equal(page.status, 200, page.text);
+        assert.ok(page.json.units.length <= 3);
+        names.push(...page.json.units.map((unit: any) => unit.name));
+        token = page.json.nextPageToken;
+        pages++;
+      } while (token);
+      assert.deepEqual(names, all);
+      assert.deepEqual(names, [...names].sort());
+      assert.equal(pages, Math.ceil(all.length / 3));
+    });
+
+    test("machineId lists the units placed on that machine", async () => {
+      const placed = await api.request(
+        "GET",
+        "/v1/units?machineId=ab12cd34ef56ab12cd34ef56ab12cd34",
+      );
+      assert.deepEqual(
+        placed.json.units.map((unit: any) => unit.name),
+        ["apache@81.service"],
+      );
+      const none = await api.request("GET", "/v1/units?machineId=nowhere");
+      assert.deepEqual(none.json, { units: [] });
+    });
+
+    test("bad query parameters are 400 problems that name them", async () => {
+      for (const limit of ["0", "abc", "100000"]) {
+        assertProblem(
+          await api.request("GET", `/v1/units?limit=${limit}`),
+          400,
+          "invalid-request",
+          {
+            instance: `/v1/units?limit=${limit}`,
+            detail: LIMIT_PATTERN,
+            errors: [{ message: LIMIT_PATTERN, path: "querystring/limit" }],
+          },
+        );
+      }
+      assertProblem(await api.request("GET", "/v1/units?sort=name"), 400, "invalid-request", {
+        instance: "/v1/units?sort=name",
+        detail: "querystring must NOT have additional properties",
+        errors: [
+          { message: "querystring must NOT have additional properties", path: "querystring" },
+        ],
+      });
+      // A token is the unpadded base64url of the name a page ended with: "aGVsbG8=" is padded.
+      for (const token of ["***", "", "aGVsbG8="]) {
+        assertProblem(
+          await api.request("GET", `/v1/units?pageToken=${token}`),
+          400,
+          "invalid-request",
+          {
+            instance: `/v1/units?pageToken=${token}`,
+            detail: "pageToken is not one this API issued",
+          },
+        );
+      }
+      const long = "a".repeat(513);
+      assertProblem(
+        await api.request("GET", `/v1/units?pageToken=${long}`),
+        400,
+        "invalid-request",
+        {
+          instance: `/v1/units?pageToken=${long}`,
+          detail: "querystring/pageToken must NOT have more than 512 characters",
+          errors: [
+            {
+              message: "querystring/pageToken must NOT have more than 512 characters",
+              path: "querystring/pageToken",
+            },
+          ],
+        },
+      );
+    });
+  });
+
+  describe("DELETE /v1/units/{name}", () => {
+    test("destroying a unit removes it and its content when unused: 204, then 404", async () => {
+      const destroyed = await api.request("DELETE", "/v1/units/hello.service");
+      assert.equal(destroyed.status, 204);
+      assert.equal(destroyed.text, "");
+      assert.equal((await api.request("GET", "/v1/units/hello.service")).status, 404);
+      assert.equal((await api.request("GET", "/v1/unit-files/hello.service")).status, 404);
+      assertProblem(await api.request("DELETE", "/v1/units/hello.service"), 404, "unit-not-found", {
+        instance: "/v1/units/hello.service",
+        detail: "hello.service does not exist",
+      });
+      const used = new Set([...api.view.units.values()].map((unit) => unit.hash));
+      assert.deepEqual(
+        [...api.view.unitTexts.keys()].filter((hash) => !used.has(hash)),
+        [],
+        "no orphaned unit text is left",
+      );
+    });
+
+    test("a destroy that keeps losing to concurrent writers: 409, and the unit stays", async () => {
+      await api.submit("contested.service", "[Service]\nExecStart=/bin/true\n");
+      api.loseEveryRace(true);
+      try {
+        assertProblem(
+          await api.request("DELETE", "/v1/units/contested.service"),
+          409,
+          "write-conflict",
+          {
+            instance: "/v1/units/contested.service",
+            detail: "the unit kept changing under concurrent writes; retry",
+          },
+        );
+      } finally {
+        api.loseEveryRace(false);
+      }
+      assert.equal((await api.request("GET", "/v1/units/contested.service")).status, 200);
+    });
+
+    test("a template is a unit file, not a unit; a bad name is refused", async () => {
+      assertProblem(
+        await api.request("DELETE", "/v1/units/apache@.service"),
+        400,
+        "template-not-loadable",
+        {
+          instance: "/v1/units/apache@.service",
+          detail:
+            "apache@.service is a template, not a unit: it is a unit file (/v1/unit-files/apache@.service)",
+        },
+      );
+      assertProblem(
+        await api.request("DELETE", "/v1/units/bad%20name.service"),
+        400,
+        "invalid-unit-name",
+        {
+          instance: "/v1/units/bad%20name.service",
+          detail:
+            'invalid character U+0020 in unit name "bad name.service"; allowed are letters, digits and : - _ . \\ @',
+        },
+      );
+      assert.equal((await api.request("GET", "/v1/unit-files/apache@.service")).status, 200);
+    });
+  });
+});
+
+test("every operation and status route-coverage.ts gives this file was answered", () =>
+  assertRouteCoverage("units"));
