@@ -513,7 +513,7 @@ export interface components {
             nextPageToken?: string;
         };
         /**
-         * @description fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF.
+         * @description fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF. As on PATCH /v1/machines/{id}/metadata, a key is 1 to 128 of [A-Za-z0-9_.-], a value at most 1024 characters, and one request changes at most 256 keys of one machine; a request over any of these limits is refused whole, 400.
          * @example [
          *       {
          *         "op": "add",

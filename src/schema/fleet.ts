@@ -9,6 +9,13 @@ import {
   exampleFleetUnitState,
   exampleOptions,
 } from "./examples.ts";
+import {
+  METADATA_KEY,
+  METADATA_KEY_CHARACTERS,
+  METADATA_KEY_MAX,
+  METADATA_KEYS_MAX,
+  METADATA_VALUE_MAX,
+} from "./machines.ts";
 import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
@@ -150,12 +157,12 @@ export function fleetErrorResponse(status: ProblemStatus) {
 }
 
 const FleetMetadataPath = Type.String({
-  pattern: wholeString("/[^/]+/metadata/[A-Za-z0-9_.-]+"),
+  pattern: wholeString(`/[^/]+/metadata/${METADATA_KEY}`),
   description: "/<machine id>/metadata/<key>",
 });
 
 export const FleetMetadataValue = Type.Object(
-  { value: Type.String({ minLength: 1 }) },
+  { value: Type.String({ minLength: 1, maxLength: METADATA_VALUE_MAX }) },
   {
     $id: "FleetMetadataValue",
     description: "fleet's wrapping of a metadata value",
@@ -191,8 +198,7 @@ export const FleetMachinePatch = Type.Union(
   [Type.Array(Type.Union([ref(FleetSetMetadata), ref(FleetRemoveMetadata)])), Type.Null()],
   {
     $id: "FleetMachinePatch",
-    description:
-      "fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF.",
+    description: `fleet's metadata operations; null is none. fleet decoded the body as JSON whatever its Content-Type, matched field names in any case and ignored others; an empty body is refused with fleet's decoder message, EOF. As on PATCH /v1/machines/{id}/metadata, a key is 1 to ${METADATA_KEY_MAX} of ${METADATA_KEY_CHARACTERS}, a value at most ${METADATA_VALUE_MAX} characters, and one request changes at most ${METADATA_KEYS_MAX} keys of one machine; a request over any of these limits is refused whole, 400.`,
     examples: [
       [
         {

@@ -38,8 +38,19 @@ export const MachineList = Type.Object(
   { $id: "MachineList", examples: [{ machines: [exampleMachine] }], additionalProperties: false },
 );
 
-/** A metadata key: what MachineMetadata= can match. */
-export const METADATA_KEY_PATTERN = wholeString("[A-Za-z0-9_.-]{1,128}");
+// The limits of operator metadata, for PATCH /v1/machines/{id}/metadata (MetadataPatch) and
+// fleet's PATCH /fleet/v1/machines alike. Lengths are in characters (code points), as JSON
+// Schema counts them.
+
+/** The characters of a metadata key: what MachineMetadata= can match. */
+export const METADATA_KEY_CHARACTERS = "[A-Za-z0-9_.-]";
+export const METADATA_KEY_MAX = 128;
+/** A metadata key, not anchored. */
+export const METADATA_KEY = `${METADATA_KEY_CHARACTERS}{1,${METADATA_KEY_MAX}}`;
+export const METADATA_KEY_PATTERN = wholeString(METADATA_KEY);
+export const METADATA_VALUE_MAX = 1024;
+/** The most keys one patch may set or remove on one machine. */
+export const METADATA_KEYS_MAX = 256;
 
 export const MetadataPatch = Type.Unsafe<Record<string, string | null>>({
   $id: "MetadataPatch",
@@ -48,6 +59,8 @@ export const MetadataPatch = Type.Unsafe<Record<string, string | null>>({
   description:
     "A JSON merge patch of the machine's metadata: a string sets a key, null removes it.",
   propertyNames: { pattern: METADATA_KEY_PATTERN },
-  additionalProperties: { anyOf: [{ type: "string", maxLength: 1024 }, { type: "null" }] },
-  maxProperties: 256,
+  additionalProperties: {
+    anyOf: [{ type: "string", maxLength: METADATA_VALUE_MAX }, { type: "null" }],
+  },
+  maxProperties: METADATA_KEYS_MAX,
 });

@@ -95,7 +95,7 @@ export async function buildApp(
         version: API_VERSION,
         license: { name: "Apache-2.0", identifier: "Apache-2.0" },
         description:
-          "Flotilla's control plane: unit files, units and machines of a cluster, kept in etcd. fleet's own v1 API is served under /fleet/v1. Served beside this document, and left out of it so that a generated client gets one method per operation: /v1-alpha/*, the same fleet API under the prefix of fleet's earliest fleetctl; /fleet/v1/state/* for a unit name with a slash (a 404, as in fleet); the dashboard at /, this document at /openapi.json and its reference at /docs. Any other method on a documented path is answered 405 with an Allow header (fleet's error entity under /fleet/v1).",
+          "Flotilla's control plane: unit files, units and machines of a cluster, kept in etcd. fleet's own v1 API is served under /fleet/v1. Served beside this document, and left out of it so that a generated client gets one method per operation: /v1-alpha/*, the same fleet API under the prefix of fleet's earliest fleetctl; the dashboard at /, this document at /openapi.json and its reference at /docs. Any other method on a documented path is answered 405 with an Allow header (fleet's error entity under /fleet/v1).",
       },
       servers: [{ url: "http://127.0.0.1:7600", description: "flotilla server's default address" }],
       components: {

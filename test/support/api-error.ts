@@ -6,8 +6,7 @@ import { assertProblem } from "./problem.ts";
 
 /**
  * An error as the API that `url` belongs to words it: fleet's error entity under fleet's
- * prefix (the kind aside), a problem document everywhere else. `beforeRouting`: the router
- * answered (see assertFleetError).
+ * prefix (the kind aside), a problem document everywhere else.
  */
 export function assertApiError(
   answer: Answer,
@@ -15,11 +14,9 @@ export function assertApiError(
   status: number,
   kind: ProblemKind,
   detail: string | RegExp,
-  { beforeRouting = false } = {},
 ): void {
   if (url.startsWith("/fleet/v1")) {
-    const contentType = beforeRouting ? "application/json; charset=utf-8" : "application/json";
-    assertFleetError(answer, status, detail, contentType);
+    assertFleetError(answer, status, detail);
     return;
   }
   assertProblem(answer, status, kind, { instance: url, detail });

@@ -2,18 +2,13 @@ import assert from "node:assert/strict";
 import type { Answer } from "./inject-app.ts";
 
 /**
- * fleet's error entity, byte for byte: compact JSON, no trailing newline, message always set.
- * Its Content-Type is fleet's exact "application/json", except where Fastify's router answers
- * before any of fleet's routes is found (a target too long, or not a URL).
+ * fleet's error entity, byte for byte: compact JSON, no trailing newline, message always set,
+ * with fleet's exact Content-Type "application/json", even where Fastify's router answers
+ * before any of fleet's routes is found (a path segment too long, or a path not a URL).
  */
-export function assertFleetError(
-  answer: Answer,
-  code: number,
-  message: string | RegExp,
-  contentType = "application/json",
-): void {
+export function assertFleetError(answer: Answer, code: number, message: string | RegExp): void {
   assert.equal(answer.status, code, answer.text);
-  assert.equal(answer.headers["content-type"], contentType, answer.text);
+  assert.equal(answer.headers["content-type"], "application/json", answer.text);
   if (typeof message === "string") {
     assert.equal(answer.text, JSON.stringify({ error: { code, message } }));
     return;

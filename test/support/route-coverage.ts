@@ -134,9 +134,6 @@ export function unreachable(operation: DocumentedOperation, status: number): str
   if (status === 403 && operation.method === "GET") {
     return "a read needs only a read token, and every token may read";
   }
-  if (status === 414 && operation.key === "GET /fleet/v1/state/{name}") {
-    return "its hidden twin /fleet/v1/state/* (fleet's 404 for a name with a slash) takes a longer name";
-  }
   if (status !== 500 || OWN_STATUSES[operation.key]?.[500] !== undefined) return undefined;
   const reasons: Record<string, string> = {
     "GET /healthz": "it answers a constant",

@@ -153,6 +153,72 @@ describe("fleet's /fleet/v1/machines", () => {
     assert.equal(nothing.status, 204);
     assert.deepEqual(await metadataOf(M3), before);
   });
+
+  const set = (machineId: string, key: string, value = "x") => ({
+    op: "add",
+    path: `/${machineId}/metadata/${key}`,
+    value: { value },
+  });
+  const keys = (count: number) => Array.from({ length: count }, (_, i) => `k${i}`);
+
+  test("PATCH takes what PATCH /v1/machines/{id}/metadata takes, to the edge of its limits", async () => {
+    const before = await metadataOf(M3);
+    const cases: [string, [string, string][], boolean][] = [
+      // Characters as JSON Schema counts them: code points, not UTF-16 units.
+      ["a value of 1024 characters", [["note", "\u{1F600}".repeat(1024)]], true],
+      ["a value of 1025 characters", [["note", "x".repeat(1025)]], false],
+      ["a key of 128 characters", [["k".repeat(128), "x"]], true],
+      ["a key of 129 characters", [["k".repeat(129), "x"]], false],
+      ["256 keys", keys(256).map((key) => [key, "x"]), true],
+      ["257 keys", keys(257).map((key) => [key, "x"]), false],
+    ];
+    for (const [label, entries, accepted] of cases) {
+      const v1 = await api.request("PATCH", `/v1/machines/${M3}/metadata`, {
+        json: Object.fromEntries(entries),
+      });
+      assert.equal(v1.status, accepted ? 200 : 400, `/v1: ${label}: ${v1.text}`);
+      const fleet = await patch(entries.map(([key, value]) => set(M3, key, value)));
+      assert.equal(fleet.status, accepted ? 204 : 400, `fleet: ${label}: ${fleet.text}`);
+      if (!accepted) continue;
+      const removed = await patch(
+        entries.map(([key]) => ({ op: "remove", path: `/${M3}/metadata/${key}` })),
+      );
+      assert.equal(removed.status, 204, removed.text);
+    }
+    assert.deepEqual(await metadataOf(M3), before, "each accepted case was undone");
+  });
+
+  test("PATCH over those limits: 400 naming the key or machine, and nothing applied", async () => {
+    const before = await metadataOf(M3);
+    const absent = "6666666666666666666666666666666f";
+    const longKey = "k".repeat(129);
+    const badKey = `invalid metadata key "${longKey}": a key is 1 to 128 of [A-Za-z0-9_.-]`;
+    const fine = set(M3, "role", "changed");
+    const cases: [unknown[], string][] = [
+      [
+        [fine, set(absent, "role", "x".repeat(1025))],
+        'metadata value of key "role" is longer than 1024 characters',
+      ],
+      [[fine, set(absent, longKey)], badKey],
+      [[fine, { op: "remove", path: `/${absent}/metadata/${longKey}` }], badKey],
+      [
+        [fine, ...keys(257).map((key) => set(absent, key))],
+        `more than 256 metadata keys of machine "${absent}" in one request`,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      assertFleetError(await patch(body), 400, message);
+    }
+    assert.deepEqual(await metadataOf(M3), before);
+    assert.equal(await api.registry.getMetadataOverrides(absent), undefined);
+    // Keys are counted once however many operations change them, as a merge patch has them.
+    const again = keys(256).flatMap((key) => [set(absent, key), set(absent, key, "y")]);
+    assert.equal((await patch(again)).status, 204);
+    assert.equal(
+      Object.keys((await api.registry.getMetadataOverrides(absent))?.value ?? {}).length,
+      256,
+    );
+  });
 });
 
 test("every operation and status route-coverage.ts gives this file was answered", () =>

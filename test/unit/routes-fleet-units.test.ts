@@ -673,7 +673,6 @@ describe("fleet's /fleet/v1/units", () => {
           await api.request(method, "/fleet/v1/units/%E0%A4%A"),
           400,
           "the path is not a valid URL",
-          "application/json; charset=utf-8",
         );
       }
     });

@@ -128,7 +128,6 @@ describe("body and target sizes", () => {
           414,
           "uri-too-long",
           "a path segment is longer than 1024 characters",
-          { beforeRouting: true },
         );
       }
     }

@@ -16,10 +16,17 @@ export function isFleetPath(path: string): boolean {
   return path.startsWith("/fleet/v1") || path.startsWith("/v1-alpha");
 }
 
+/**
+ * Sends fleet's error entity with fleet's exact Content-Type, `application/json`. Fastify adds
+ * `; charset=utf-8` to a JSON type unless the reply has a serializer of its own; fleet's routes
+ * also strip it in an onSend hook, but the router's own errors (a path segment too long, a path
+ * that is not a URL) are answered before any of fleet's routes, and so without that hook.
+ */
 export function sendFleetError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply
     .code(status)
     .type("application/json")
+    .serializer(JSON.stringify)
     .send({ error: { code: status, message } });
 }
 

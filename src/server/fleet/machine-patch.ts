@@ -1,9 +1,19 @@
 import type { Registry, Revision } from "../../registry/registry.ts";
+import {
+  METADATA_KEY_CHARACTERS,
+  METADATA_KEY_MAX,
+  METADATA_KEY_PATTERN,
+  METADATA_KEYS_MAX,
+  METADATA_VALUE_MAX,
+} from "../../schema/machines.ts";
 import { patchMachineMetadata } from "../writes/machine-metadata.ts";
 import { decodeJsonText } from "./decode.ts";
 import { FleetError } from "./fleet-error.ts";
+import { goQuote } from "./unit-name.ts";
 
-const PATH = /^\/([^/]+)\/metadata\/([A-Za-z0-9_.-]+)$/;
+/** fleet's metadataPathRegex: a key of any length, which the limits below then bound. */
+const PATH = new RegExp(`^/([^/]+)/metadata/(${METADATA_KEY_CHARACTERS}+)$`);
+const KEY = new RegExp(METADATA_KEY_PATTERN, "u");
 
 interface MetadataOperation {
   machineId: string;
@@ -14,14 +24,25 @@ interface MetadataOperation {
 
 /**
  * fleet's PATCH /machines: JSON-patch-like operations on `/<id>/metadata/<key>` whose value
- * is `{"value": "..."}`. All operations are checked before any is applied; each machine's
- * overrides change in one transaction.
+ * is `{"value": "..."}`. All operations are checked before any is applied, against fleet's
+ * rules and then the limits of PATCH /v1/machines/{id}/metadata; each machine's overrides
+ * change in one transaction.
  */
 export async function applyMachinePatch(registry: Registry, body: unknown): Promise<Revision> {
   const operations = parseOperations(body);
   const byMachine = new Map<string, Record<string, string | null>>();
   for (const { machineId, key, value } of operations) {
-    byMachine.set(machineId, { ...byMachine.get(machineId), [key]: value });
+    const patch = byMachine.get(machineId) ?? {};
+    patch[key] = value;
+    byMachine.set(machineId, patch);
+  }
+  for (const [machineId, patch] of byMachine) {
+    if (Object.keys(patch).length > METADATA_KEYS_MAX) {
+      throw new FleetError(
+        400,
+        `more than ${METADATA_KEYS_MAX} metadata keys of machine ${goQuote(machineId)} in one request`,
+      );
+    }
   }
   let revision = 0;
   for (const [machineId, patch] of byMachine) {
@@ -64,10 +85,20 @@ function parseOperations(raw: unknown): MetadataOperation[] {
     if (op !== "remove" && value === "") {
       throw new FleetError(400, "invalid value: add and replace require a value");
     }
-    return {
-      machineId: match[1] as string,
-      key: match[2] as string,
-      value: op === "remove" ? null : value,
-    };
+    const key = match[2] as string;
+    if (!KEY.test(key)) {
+      throw new FleetError(
+        400,
+        `invalid metadata key ${goQuote(key)}: a key is 1 to ${METADATA_KEY_MAX} of ${METADATA_KEY_CHARACTERS}`,
+      );
+    }
+    // Counted as JSON Schema counts maxLength on /v1: in code points, not UTF-16 units.
+    if (op !== "remove" && [...value].length > METADATA_VALUE_MAX) {
+      throw new FleetError(
+        400,
+        `metadata value of key ${goQuote(key)} is longer than ${METADATA_VALUE_MAX} characters`,
+      );
+    }
+    return { machineId: match[1] as string, key, value: op === "remove" ? null : value };
   });
 }

@@ -21,7 +21,7 @@ export function onlyMethods(
     // Before any body is read: a QUERY without a Content-Type is still the wrong method.
     onRequest: async (request, reply) => {
       // fleet matched the item before the method: `/units/a%2Fb` is 404 whatever the method.
-      if (url.endsWith("/:name") || url.endsWith("/*")) itemName(request);
+      if (url.endsWith("/:name")) itemName(request);
       reply.header("allow", allowed.join(", "));
       throw new FleetError(405, message);
     },

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import {
   FleetUnitNameParam,
@@ -55,19 +54,16 @@ export function fleetStateRoutes({ entities, doc }: FleetRouteContext): FastifyP
           },
         },
       },
-      getState,
+      async (request) => {
+        const [state] = entities.states({ unitName: itemName(request) });
+        if (!state) throw new FleetError(404, "unit state does not exist");
+        return state;
+      },
     );
-    app.get("/state/*", { schema: { hide: true }, exposeHeadRoute: false }, getState);
-    for (const url of ["/state/:name", "/state/*"]) {
-      onlyMethods(app, url, ["GET"], "only GET supported against this resource");
-    }
+    // A name with a slash (`/state/a/b`) is an unknown path, 404 as in fleet, and a name over
+    // 1024 characters is the router's 414, as on /units/{name}: no wildcard route takes either.
+    onlyMethods(app, "/state/:name", ["GET"], "only GET supported against this resource");
   };
-
-  async function getState(request: FastifyRequest) {
-    const [state] = entities.states({ unitName: itemName(request) });
-    if (!state) throw new FleetError(404, "unit state does not exist");
-    return state;
-  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {
