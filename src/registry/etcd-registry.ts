@@ -24,12 +24,15 @@ import type {
   Registry,
   Revision,
   Snapshot,
+  TakeOver,
   Versioned,
   WatchHandle,
   WatchHandlers,
   WriteResult,
 } from "./registry.ts";
 
+/** Attempts to announce a machine whose predecessor's key keeps changing underneath. */
+const ANNOUNCE_ROUNDS = 5;
 /** Keys read per range call while taking a snapshot, to stay far below gRPC's message limit. */
 const SNAPSHOT_PAGE = 2000;
 /**
@@ -184,7 +187,7 @@ export class EtcdRegistry implements Registry {
   async announceMachine(
     machine: MachineRecord,
     ttlSeconds: number,
-    takeOver?: (existing: MachineRecord) => boolean,
+    takeOver?: TakeOver,
   ): Promise<Presence> {
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true });
     const lost = new Promise<void>((resolve) => lease.on("lost", () => resolve()));
@@ -195,24 +198,30 @@ export class EtcdRegistry implements Registry {
         .if(key, "Create", "==", 0)
         .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
         .commit();
-    let result = await create();
-    if (!result.succeeded) {
+    // A predecessor's key can vanish (its lease running out) between any two of these steps;
+    // each such loss sends the announcement round again, a bounded number of times.
+    let announced = false;
+    for (let round = 0; round < ANNOUNCE_ROUNDS && !announced; round++) {
+      if ((await create()).succeeded) {
+        announced = true;
+        break;
+      }
       const existing = (await this.client.get(key).exec()).kvs[0];
-      const record = existing
-        ? (JSON.parse(existing.value.toString()) as MachineRecord)
-        : undefined;
-      if (existing && record && takeOver?.(record)) {
-        // Moving the key to our lease in one step: it never disappears, so the engine never
-        // sees the machine leave. Revoking the predecessor's lease then takes its unit states.
-        result = await this.client
-          .if(key, "Lease", "==", existing.lease)
-          .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
-          .commit();
-        if (result.succeeded)
-          await this.client.leaseClient.leaseRevoke({ ID: existing.lease }).catch(() => {});
+      if (!existing) continue;
+      const record = JSON.parse(existing.value.toString()) as MachineRecord | null;
+      if (!record || !(await takeOver?.(record))) break;
+      // Moving the key to our lease in one step: it never disappears, so the engine never
+      // sees the machine leave. Revoking the predecessor's lease then takes its unit states.
+      const moved = await this.client
+        .if(key, "Mod", "==", existing.mod_revision)
+        .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+        .commit();
+      if (moved.succeeded) {
+        announced = true;
+        await this.client.leaseClient.leaseRevoke({ ID: existing.lease }).catch(() => {});
       }
     }
-    if (!result.succeeded) {
+    if (!announced) {
       await lease.revoke();
       throw new MachineIdInUseError(machine.id);
     }

@@ -76,6 +76,9 @@ export interface Leadership {
   resign(): Promise<void>;
 }
 
+/** Whether the machine's current announcement is a dead predecessor's that may be replaced. */
+export type TakeOver = (existing: MachineRecord) => boolean | Promise<boolean>;
+
 export interface Announcement {
   /** Extends the lease by another TTL, re-putting the key if it was changed or removed. */
   refresh(): Promise<void>;
@@ -152,12 +155,13 @@ export interface Registry {
   /**
    * Announces a machine under a new lease kept alive until revoked or lost. When the id is
    * already announced, `takeOver` decides whether that announcement is a dead predecessor
-   * (its lease is then revoked) or another live agent (MachineIdInUseError).
+   * (its lease is then revoked) or another live agent (MachineIdInUseError). A predecessor
+   * whose lease runs out meanwhile is no reason to fail: the id is then free, and taken.
    */
   announceMachine(
     machine: MachineRecord,
     ttlSeconds: number,
-    takeOver?: (existing: MachineRecord) => boolean,
+    takeOver?: TakeOver,
   ): Promise<Presence>;
   /** Rewrites the machine's record (its heartbeat) under its presence lease. */
   refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;

@@ -442,6 +442,19 @@ function registryContract(
       assert.equal(await registry.getMachine("present-1"), undefined);
     });
 
+    test("a predecessor whose lease ends while takeOver decides leaves the id free: it is taken", async () => {
+      const first = machine("expiring", "http://same.test:4001");
+      const presence = await registry.announceMachine(first, 3);
+      const other = (await open()).registry;
+      const second = machine("expiring", "http://same.test:4001");
+      const successor = await other.announceMachine(second, 3, async () => {
+        await presence.revoke();
+        return true;
+      });
+      assert.deepEqual(await registry.getMachine("expiring"), second);
+      await successor.revoke();
+    });
+
     test("a machine id in use is refused, unless takeOver says its holder is dead", async () => {
       const first = machine("contested", "http://first.test:4001");
       const presence = await registry.announceMachine(first, 3);

@@ -35,6 +35,7 @@ import type {
   Registry,
   Revision,
   Snapshot,
+  TakeOver,
   Versioned,
   WatchHandle,
   WatchHandlers,
@@ -341,7 +342,7 @@ export class MemoryRegistry implements Registry {
   async announceMachine(
     machine: MachineRecord,
     ttlSeconds: number,
-    takeOver?: (existing: MachineRecord) => boolean,
+    takeOver?: TakeOver,
   ): Promise<Presence> {
     const etcd = this.etcd;
     const lease = grant(etcd, ttlSeconds, this);
@@ -349,14 +350,18 @@ export class MemoryRegistry implements Registry {
     const put: Op = { key, value: JSON.stringify(machine), lease: lease.id };
     const existing = etcd.entries.get(key);
     const record = existing && (JSON.parse(existing.value) as MachineRecord | null);
-    if (existing && !(record && takeOver?.(record))) {
+    // The predecessor's lease may run out while takeOver decides: then the id is free.
+    const mayTake =
+      !existing || (record !== null && record !== undefined && (await takeOver?.(record)));
+    const now = etcd.entries.get(key);
+    if (!mayTake || (now !== undefined && now !== existing)) {
       endLease(etcd, lease.id);
       throw new MachineIdInUseError(machine.id);
     }
     // A takeover moves the key to the new lease in one write, so the machine never vanishes;
     // revoking the predecessor's lease then takes its unit states.
     commit(etcd, [put]);
-    if (existing?.lease !== undefined) endLease(etcd, existing.lease);
+    if (now?.lease !== undefined) endLease(etcd, now.lease);
     const lost = new Promise<void>((resolve) => {
       lease.onLost = resolve;
     });
