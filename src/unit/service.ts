@@ -1,4 +1,5 @@
 import { parseSystemdBoolean } from "./boolean.ts";
+import { type HealthCheck, readHealthSection } from "./health.ts";
 import type { UnitFile } from "./model.ts";
 import { lastOptionValue, optionValues } from "./options.ts";
 import { expandSpecifiers, type SpecifierContext } from "./specifiers.ts";
@@ -46,6 +47,13 @@ export interface ServiceDefinition {
   bindsTo: string[];
   after: string[];
   before: string[];
+  /** The [X-Health] check; absent when the unit declares none, or declares one with errors. */
+  health?: HealthCheck;
+  /**
+   * Why a declared check is not run: the first error in [X-Health], for a unit file submitted
+   * before the section was checked (it was an extension section then).
+   */
+  healthProblem?: string;
 }
 
 /**
@@ -74,6 +82,8 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
   const type = value("Service", "Type");
   const restart = value("Service", "Restart") as RestartPolicy | undefined;
   const killMode = value("Service", "KillMode") as KillMode | undefined;
+  const health = readHealthSection(file, context);
+  const [healthError] = health.errors;
   return {
     name: context.unitName,
     description: value("Unit", "Description") ?? context.unitName,
@@ -100,6 +110,10 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
     bindsTo: words("BindsTo"),
     after: words("After"),
     before: words("Before"),
+    ...(health.check ? { health: health.check } : {}),
+    ...(healthError
+      ? { healthProblem: `line ${healthError.line} of the unit file: ${healthError.message}` }
+      : {}),
   };
 }
 

@@ -1,12 +1,18 @@
 import { classifyExec } from "./command-kind.ts";
 import { parseEnvironmentAssignments } from "./environment.ts";
-import { type EnvLookup, parseExecLineWithLookup } from "./exec-line.ts";
+import { parseExecLineWithLookup } from "./exec-line.ts";
 import { unitHash } from "./hash.ts";
+import { HEALTH_KEYS, HEALTH_SECTION, readHealthSection } from "./health.ts";
 import { COMMAND_LINE_KEYS, KNOWN_KEYS, OTHER_UNIT_TYPE_SECTIONS } from "./known-keys.ts";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "./limits.ts";
 import type { Located, UnitFile } from "./model.ts";
 import { parseUnitFile } from "./parse.ts";
-import { expandSpecifiers, type SpecifierContext } from "./specifiers.ts";
+import {
+  errorWhateverTheValues,
+  placeholderSpecifierContext,
+  templateAsInstance,
+} from "./placeholders.ts";
+import { expandSpecifiers } from "./specifiers.ts";
 import {
   FLEET_KEY_SPELLINGS,
   FLEET_SECTION,
@@ -26,7 +32,8 @@ export type UnitFileCheckResult =
 
 /**
  * Everything a submitted unit file must pass: the syntax, its sections and keys, and the [X-Fleet]
- * requirements for `unitName` (the name itself is not validated here: see parseUnitName). `ok`
+ * requirements and the [X-Health] check for `unitName` (the name itself is not validated here:
+ * see parseUnitName). `ok`
  * is true exactly when there are no errors; errors and warnings are sorted by line. ExecStart is
  * not required, as fleet did not require it. Every [Service] Exec line must split as systemd
  * splits it and, when it runs docker or etcdctl, be a command line the agent can execute (see
@@ -56,7 +63,11 @@ export function checkUnitFile(text: string, unitName: string): UnitFileCheckResu
     const known = KNOWN_KEYS.get(option.section);
     if (known !== undefined) {
       checkKey(option.section, option.name, known, line, errors, warnings);
-    } else if (option.section !== FLEET_SECTION && !reportedSections.has(option.section)) {
+    } else if (
+      option.section !== FLEET_SECTION &&
+      option.section !== HEALTH_SECTION &&
+      !reportedSections.has(option.section)
+    ) {
       reportedSections.add(option.section);
       checkSection(option.section, line, errors, warnings);
     }
@@ -69,6 +80,7 @@ export function checkUnitFile(text: string, unitName: string): UnitFileCheckResu
   const fleet = fleetRequirements(file, templateAsInstance(unitName), lines);
   errors.push(...fleet.errors);
   warnings.push(...fleet.warnings);
+  errors.push(...readHealthSection(file, placeholderSpecifierContext(unitName), lines).errors);
   byLine(errors);
   byLine(warnings);
 
@@ -111,6 +123,7 @@ function keyHint(section: string, name: string, known: ReadonlySet<string>): str
     if (other !== section && keys.has(name)) return ` (${name} belongs in [${other}])`;
   }
   if (FLEET_KEY_SPELLINGS.has(name)) return ` (${name} belongs in [${FLEET_SECTION}])`;
+  if (HEALTH_KEYS.includes(name)) return ` (${name} belongs in [${HEALTH_SECTION}])`;
   return "";
 }
 
@@ -135,7 +148,7 @@ function checkSection(section: string, line: number, errors: Located[], warnings
 
 function sectionHint(section: string): string {
   const wanted = section.trim().toLowerCase();
-  const all = [...KNOWN_KEYS.keys(), FLEET_SECTION, ...OTHER_UNIT_TYPE_SECTIONS];
+  const all = [...KNOWN_KEYS.keys(), FLEET_SECTION, HEALTH_SECTION, ...OTHER_UNIT_TYPE_SECTIONS];
   const near = all.find((s) => s.toLowerCase() === wanted);
   return near === undefined ? "" : ` (did you mean [${near}]?)`;
 }
@@ -146,29 +159,6 @@ function byLine(list: Located[]): void {
 
 const COMMAND_LINES = new Set(COMMAND_LINE_KEYS);
 
-// The unit's variables are known only on the machine, so an Exec line is checked with placeholder
-// values: two sets chosen by name (an address for *IP*, a port for *PORT*, a word otherwise) that
-// differ only in the values, then all "1", then all an address. A line is reported only when it
-// fails with every set and the two named sets give the same error. Errors name the offending
-// value, so an error caused by a placeholder (-m ${MEM} read as "-m x") differs between the two
-// named sets and is not reported: no placeholder can fail a valid unit, while an error in the
-// text itself (an unsupported flag) is the same whatever the values.
-const byName =
-  (address: string, port: string, word: string): EnvLookup =>
-  (name) => {
-    const upper = name.toUpperCase();
-    if (upper.includes("IP")) return address;
-    if (upper.includes("PORT")) return port;
-    return word;
-  };
-
-const PLACEHOLDERS: EnvLookup[] = [
-  byName("127.0.0.1", "80", "x"),
-  byName("127.0.0.2", "81", "y"),
-  () => "1",
-  () => "127.0.0.1",
-];
-
 /**
  * Located errors for the [Service] Exec* lines and Environment= values of `file`. Specifiers are
  * expanded for `unitName`, a template (name@.service) as its instance "1", with placeholder
@@ -177,12 +167,7 @@ const PLACEHOLDERS: EnvLookup[] = [
  */
 export function checkServiceCommands(file: UnitFile, lines: number[], unitName: string): Located[] {
   const errors: Located[] = [];
-  const context: SpecifierContext = {
-    unitName: templateAsInstance(unitName),
-    machineId: "0123456789abcdef0123456789abcdef",
-    bootId: "0123456789abcdef0123456789abcdef",
-    hostname: "localhost",
-  };
+  const context = placeholderSpecifierContext(unitName);
   file.options.forEach((option, index) => {
     if (option.section !== "Service" || option.value === "") return;
     const line = lines[index] ?? 1;
@@ -198,23 +183,13 @@ export function checkServiceCommands(file: UnitFile, lines: number[], unitName: 
   return errors;
 }
 
+// The unit's variables are known only on the machine: a line is checked with placeholder values.
 function execLineError(text: string): string | undefined {
-  const errors: string[] = [];
-  for (const lookup of PLACEHOLDERS) {
+  return errorWhateverTheValues((lookup) => {
     const parsed = parseExecLineWithLookup(text, lookup);
-    // Splitting does not depend on the variables' values.
+    // Splitting does not depend on the variables' values: every set fails alike.
     if (!parsed.ok) return parsed.error;
     const kind = classifyExec(parsed.line.argv);
-    if (kind.kind !== "invalid") return undefined;
-    errors.push(kind.error);
-  }
-  return errors[0] === errors[1] ? errors[0] : undefined;
-}
-
-/** "a@.service" becomes "a@1.service"; any other name is returned as it is. */
-function templateAsInstance(unitName: string): string {
-  const at = unitName.indexOf("@");
-  const dot = unitName.lastIndexOf(".");
-  if (at === -1 || dot !== at + 1) return unitName;
-  return `${unitName.slice(0, at + 1)}1${unitName.slice(dot)}`;
+    return kind.kind === "invalid" ? kind.error : undefined;
+  });
 }
