@@ -14,6 +14,7 @@ import { buildAgentApi } from "./api.ts";
 import { type CommandExecutor, CommandRunner } from "./commands.ts";
 import { type AgentConfig, agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
+import { MachineProbes, simulatedProbes } from "./health-probes.ts";
 import { stopLeftovers } from "./leftovers.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
@@ -152,6 +153,7 @@ export async function startAgentInstance(
     fetchText: (hash) => registry.getUnitText(hash),
     report: (unit) => reporter.report(unit),
     withdraw: (name) => reporter.withdraw(name),
+    health: { probes: simulated ? simulatedProbes : new MachineProbes(docker, machine.id) },
   });
 
   const api = await buildAgentApi({

@@ -59,6 +59,16 @@ export class ServiceRunner {
     return this.status.activeState === "active" || this.status.activeState === "activating";
   }
 
+  /** The container of the running main process, when it is one: where ContainerExecCheck= runs. */
+  get mainContainer(): string | undefined {
+    return this.main?.containerId;
+  }
+
+  /** The environment of the last start: the variables a health check's values are given. */
+  get startedEnvironment(): Readonly<Record<string, string>> {
+    return this.environment;
+  }
+
   /**
    * Starts the unit when it is not running. An explicit start opens a new start-limit window,
    * as systemctl reset-failed followed by start would: the limit is there to stop restart
@@ -80,6 +90,20 @@ export class ServiceRunner {
       this.setState("inactive", "dead");
     }
     return this.serialise(() => this.doStop());
+  }
+
+  /**
+   * Stops the running unit and starts it again as Restart= would: the restart is counted, and
+   * the start limit applies, so a unit that keeps failing its health check is not restarted
+   * in a tight loop. Nothing happens to a unit that is not running or not wanted.
+   */
+  restart(): Promise<void> {
+    return this.serialise(async () => {
+      if (!this.wanted || this.status.activeState !== "active") return;
+      await this.doStop();
+      this.status.restarts++;
+      await this.doStart();
+    });
   }
 
   private serialise(operation: () => Promise<void>): Promise<void> {

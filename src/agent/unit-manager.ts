@@ -6,6 +6,8 @@ import { parseUnitFile } from "../unit/parse.ts";
 import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
 import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
+import { type Clock, HealthMonitor, systemClock } from "./health-monitor.ts";
+import type { HealthProbes } from "./health-probes.ts";
 import { MACHINE_LABEL, UNIT_LABEL } from "./runtime/types.ts";
 import { ServiceRunner } from "./service-runner.ts";
 import { UnitLog } from "./unit-log.ts";
@@ -37,6 +39,8 @@ export interface UnitManagerOptions {
   fetchText: (hash: string) => Promise<string | undefined>;
   report: (unit: AgentUnitView) => void;
   withdraw: (name: string) => void;
+  /** Runs units' health checks; without it, every unit's health is `none`. */
+  health?: { probes: HealthProbes; clock?: Clock };
 }
 
 export class UnitRequestError extends Error {
@@ -57,6 +61,7 @@ interface ManagedUnit {
   definition: ServiceDefinition;
   runner: ServiceRunner;
   log: UnitLog;
+  health: HealthMonitor | undefined;
 }
 
 /**
@@ -96,6 +101,7 @@ export class UnitManager {
       ...(status.error ? { error: status.error } : {}),
       restarts: status.restarts,
       ...(unit.launch > 0 ? { launch: unit.launch } : {}),
+      ...healthView(unit.health),
     };
   }
 
@@ -118,6 +124,7 @@ export class UnitManager {
     if (desired === "inactive") {
       if (existing) {
         await this.stopExplicitly(existing);
+        existing.health?.stop();
         this.units.delete(name);
       }
       // Also when the unit is not here: the control plane asks because etcd still holds a
@@ -138,6 +145,7 @@ export class UnitManager {
     if (!unit || unit.hash !== hash) {
       const wasActive = unit?.runner.isActive ?? false;
       if (unit) await this.stopExplicitly(unit);
+      unit?.health?.stop();
       unit = await this.load(name, hash, text);
       this.units.set(name, unit);
       this.report(name);
@@ -193,13 +201,69 @@ export class UnitManager {
         }),
       onChange: () => this.changed(name, runner),
     });
-    return { name, hash, desired: "loaded", launch: 0, definition, runner, log };
+    if (definition.healthProblem)
+      log.line(`[X-Health] is not checked: ${definition.healthProblem}`);
+    const health = this.healthMonitor(name, runner, definition, log);
+    return { name, hash, desired: "loaded", launch: 0, definition, runner, log, health };
+  }
+
+  private healthMonitor(
+    name: string,
+    runner: ServiceRunner,
+    definition: ServiceDefinition,
+    log: UnitLog,
+  ): HealthMonitor | undefined {
+    const { health } = this.options;
+    if (!health) return undefined;
+    const current = () => this.units.get(name)?.runner === runner;
+    return new HealthMonitor({
+      check: definition.health,
+      probes: health.probes,
+      clock: health.clock ?? systemClock,
+      onChange: () => {
+        if (current()) this.report(name);
+      },
+      onRestart: (reason) => {
+        if (current()) void this.restartUnhealthy(name, runner, reason);
+      },
+      log: (line) => log.line(line),
+    });
+  }
+
+  /**
+   * Restarts a unit whose checks failed RestartAfter= times in a row, in turn with the
+   * control plane's requests for it. The runner restarts it as Restart= would (counted, within
+   * the start limit); then what it Requires= or Wants= is started again, as after any start,
+   * since a sidekick bound to it (BindsTo=) stopped with it.
+   */
+  private restartUnhealthy(name: string, runner: ServiceRunner, reason: string): Promise<void> {
+    return this.serialise(name, async () => {
+      const unit = this.units.get(name);
+      if (unit?.runner !== runner || runner.status.activeState !== "active") return;
+      unit.log.line(`Restarting: ${reason}`);
+      await runner.restart();
+      if (runner.status.activeState !== "active") return;
+      const { requires, bindsTo, wants } = unit.definition;
+      for (const dependency of new Set([...requires, ...bindsTo, ...wants]))
+        void this.startWithDependencies(dependency, new Set([name]));
+    });
   }
 
   private changed(name: string, runner: ServiceRunner): void {
-    if (this.units.get(name)?.runner !== runner) return;
+    const unit = this.units.get(name);
+    if (unit?.runner !== runner) return;
+    // Checks run while the main process does; the state reported next carries their start
+    // (`starting`) or their end (no health), in the same write.
+    const { activeState, subState } = runner.status;
+    if (activeState === "active" && subState === "running") {
+      unit.health?.start({
+        env: runner.startedEnvironment,
+        ...(runner.mainContainer ? { containerId: runner.mainContainer } : {}),
+      });
+    } else {
+      unit.health?.stop();
+    }
     this.report(name);
-    const { activeState } = runner.status;
     if (activeState !== "inactive" && activeState !== "failed") return;
     const explicit = this.explicitStops.has(name);
     for (const other of this.units.values()) {
@@ -280,4 +344,24 @@ export class UnitManager {
     });
     return next;
   }
+}
+
+/** A unit's health for the agent's view: the reported one, and the last check. */
+function healthView(
+  monitor: HealthMonitor | undefined,
+): Pick<AgentUnitView, "health" | "lastHealthCheck"> {
+  const report = monitor?.report;
+  const last = monitor?.lastCheck;
+  return {
+    ...(report ? { health: report } : {}),
+    ...(last
+      ? {
+          lastHealthCheck: {
+            at: new Date(last.at).toISOString(),
+            ok: last.ok,
+            output: last.output,
+          },
+        }
+      : {}),
+  };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { MachineCapacity } from "../scheduler/cluster-state.ts";
+import type { HealthProbeKind, JudgedHealthStatus } from "../unit/health-status.ts";
 import type { UnitState } from "../unit/states.ts";
 
 /** What the cluster should do with a unit: one of fleet's three states, as the current state. */
@@ -93,6 +94,29 @@ export interface UnitStateRecord {
   error?: string;
   /** The launch (UnitRecord.launches) the unit last started for; absent before any. */
   launch?: number;
+  /**
+   * The unit's health while it runs with a check (its [X-Health] probe, or its image's
+   * HEALTHCHECK); absent otherwise, which reads as `none`.
+   */
+  health?: UnitHealthRecord;
+}
+
+/**
+ * A unit's health as its agent last reported it. It changes only when the status does, and
+ * then carries the check that changed it: a write per check would cost etcd one write per
+ * unit and interval for nothing a reader needs.
+ */
+export interface UnitHealthRecord {
+  status: JudgedHealthStatus;
+  /** When the status began. */
+  since: string;
+  /** Failed checks in a row when the status began. */
+  failures: number;
+  /** The end of the check that changed the status, and its output (at most 512 bytes). */
+  lastCheckAt?: string;
+  lastOutput?: string;
+  /** What judges it: the unit's probe, or its image's HEALTHCHECK. */
+  probe: HealthProbeKind;
 }
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { HEALTH_PROBES, JUDGED_HEALTH_STATUSES } from "../unit/health-status.ts";
 import { UNIT_STATES } from "../unit/states.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
@@ -65,6 +66,30 @@ export const AgentUnitBatch = Type.Object(
   { $id: "AgentUnitBatch", additionalProperties: false },
 );
 
+/** A unit's health as the agent reports it to etcd: it changes only with its status. */
+export const AgentUnitHealth = Type.Object(
+  {
+    status: StringEnum(JUDGED_HEALTH_STATUSES, {
+      description: "Absent health is none: no check, or not running",
+    }),
+    since: Type.String({ format: "date-time", description: "When the status began" }),
+    failures: Type.Integer({
+      minimum: 0,
+      description: "Failed checks in a row when the status began",
+    }),
+    lastCheckAt: Type.Optional(
+      Type.String({ format: "date-time", description: "When the check that changed it ended" }),
+    ),
+    lastOutput: Type.Optional(
+      Type.String({ description: "What that check said, at most 512 bytes" }),
+    ),
+    probe: StringEnum(HEALTH_PROBES, {
+      description: "What judges it: the unit's [X-Health] probe, or its image's HEALTHCHECK",
+    }),
+  },
+  { $id: "AgentUnitHealth", additionalProperties: false },
+);
+
 export const AgentUnit = Type.Object(
   {
     name: Type.String(),
@@ -81,8 +106,24 @@ export const AgentUnit = Type.Object(
     error: Type.Optional(
       Type.String({ description: "Why the unit failed: the command and its status" }),
     ),
-    restarts: Type.Integer({ description: "How often Restart= restarted it" }),
+    restarts: Type.Integer({
+      description: "How often Restart= (or a failing health check's RestartAfter=) restarted it",
+    }),
     launch: Type.Optional(Launch),
+    health: Type.Optional(ref(AgentUnitHealth)),
+    lastHealthCheck: Type.Optional(
+      Type.Object(
+        {
+          at: Type.String({ format: "date-time" }),
+          ok: Type.Boolean(),
+          output: Type.String({ description: "At most 512 bytes" }),
+        },
+        {
+          description: "The last check run, whether or not it changed the health",
+          additionalProperties: false,
+        },
+      ),
+    ),
   },
   { $id: "AgentUnit", additionalProperties: false },
 );

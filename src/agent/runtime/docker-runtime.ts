@@ -117,6 +117,7 @@ export class DockerRuntime {
       let stopSignal: NodeJS.Signals | undefined;
       return {
         description,
+        containerId: container.id,
         exited: this.exitStatus(container, description, exit, context, () => stopSignal),
         terminate: async (signal) => {
           stopSignal = signal;

@@ -30,6 +30,8 @@ export interface CommandContext {
 /** A unit's main process while it runs: a container, a child process, an announce loop. */
 export interface MainProcess {
   readonly description: string;
+  /** The container it is, for a foreground `docker run` or `docker start -a`. */
+  readonly containerId?: string;
   readonly exited: Promise<ExitStatus>;
   /** Asks it to end; `exited` resolves when it has. */
   terminate(signal: NodeJS.Signals): Promise<void>;

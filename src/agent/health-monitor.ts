@@ -1,0 +1,186 @@
+import type { UnitHealthRecord } from "../registry/records.ts";
+import type { HealthCheck } from "../unit/health.ts";
+import { resolveProbe } from "../unit/health-probe.ts";
+import type { HealthProbes, ProbeOutcome, ProbeTarget } from "./health-probes.ts";
+import {
+  type CheckResult,
+  type HealthState,
+  judgeCheck,
+  judgeImageHealth,
+  startedHealth,
+  type Verdict,
+} from "./health-state.ts";
+
+/** Time, for the monitor: the real one, or a test's. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  // Unreferenced: a pending check never keeps the agent's process alive.
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Docker is asked for its verdict this often, at most and at least, whatever its image's interval. */
+const IMAGE_POLL_MIN_MS = 1000;
+const IMAGE_POLL_MAX_MS = 10_000;
+
+export interface HealthMonitorOptions {
+  /** The unit's [X-Health] check; without one, its image's HEALTHCHECK when it has one. */
+  check: HealthCheck | undefined;
+  probes: HealthProbes;
+  clock: Clock;
+  /** The status changed: report the unit. */
+  onChange: () => void;
+  /** RestartAfter= failed checks in a row: restart the unit, saying why. */
+  onRestart: (reason: string) => void;
+  /** A line for the unit's log. */
+  log: (line: string) => void;
+}
+
+/**
+ * Checks one unit while it runs: from `start` (its main process runs) until `stop`. A declared
+ * check runs every IntervalSec=, the first one interval after the start, each bounded by
+ * TimeoutSec=; without one, a container whose image has a HEALTHCHECK has Docker's verdict,
+ * read as often as the image checks (within 1 to 10 s). Results are judged in health-state.ts;
+ * only a change of status is reported.
+ */
+export class HealthMonitor {
+  private state: HealthState | undefined;
+  /** Counts starts and stops: a check that ends after a stop belongs to an earlier run. */
+  private generation = 0;
+  private running = false;
+  private timer: unknown;
+
+  constructor(private readonly options: HealthMonitorOptions) {}
+
+  /** The health to report; undefined is `none`: no check, or the unit is not running. */
+  get report(): UnitHealthRecord | undefined {
+    return this.state?.report;
+  }
+
+  /** The last check run, reported or not. */
+  get lastCheck(): CheckResult | undefined {
+    return this.state?.lastCheck;
+  }
+
+  /** The unit's main process runs (`target`): checks begin. A second start changes nothing. */
+  start(target: ProbeTarget): void {
+    if (this.running) return;
+    this.running = true;
+    const generation = ++this.generation;
+    const { check, clock } = this.options;
+    if (check) {
+      this.state = startedHealth(check.probe.kind, clock.now());
+      this.later(check.intervalSeconds * 1000, () => this.runCheck(check, target, generation));
+    } else if (target.containerId) {
+      void this.readImageHealth(target.containerId, generation);
+    }
+  }
+
+  /** The unit no longer runs: checks end, and its health is `none` again. */
+  stop(): void {
+    this.running = false;
+    this.generation++;
+    this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.state = undefined;
+  }
+
+  private later(ms: number, action: () => Promise<void>): void {
+    this.timer = this.options.clock.setTimeout(() => void action(), Math.max(0, ms));
+  }
+
+  private async runCheck(check: HealthCheck, target: ProbeTarget, generation: number) {
+    const { clock } = this.options;
+    const began = clock.now();
+    const outcome = await this.probeOnce(check, target);
+    if (generation !== this.generation || !this.state) return;
+    const verdict = judgeCheck(this.state, { ...outcome, at: clock.now() }, check);
+    this.apply(verdict);
+    if (verdict.restart) {
+      this.options.onRestart(
+        `${check.restartAfter} health checks failed in a row (RestartAfter=${check.restartAfter}); the last: ${verdict.state.lastCheck?.output || "no output"}`,
+      );
+    }
+    // Checks never overlap: the timeout is at most the interval, and the next one is timed
+    // from this one's start.
+    const next = check.intervalSeconds * 1000 - (clock.now() - began);
+    if (generation === this.generation)
+      this.later(next, () => this.runCheck(check, target, generation));
+  }
+
+  /** One check, failed when its time is up (the probe is told to give up). */
+  private async probeOnce(check: HealthCheck, target: ProbeTarget): Promise<ProbeOutcome> {
+    const resolved = resolveProbe(check.probe, (name) =>
+      Object.hasOwn(target.env, name) ? target.env[name] : undefined,
+    );
+    if (!resolved.ok) return { ok: false, output: resolved.error };
+    const { clock, probes } = this.options;
+    const abort = new AbortController();
+    let timer: unknown;
+    const timedOut = new Promise<ProbeOutcome>((resolve) => {
+      timer = clock.setTimeout(() => {
+        abort.abort();
+        resolve({ ok: false, output: `no answer within ${check.timeoutSeconds} s (TimeoutSec=)` });
+      }, check.timeoutSeconds * 1000);
+    });
+    const failed = (error: unknown): ProbeOutcome => ({
+      ok: false,
+      output: (error as Error).message ?? String(error),
+    });
+    const probed = probes.run(resolved.probe, target, abort.signal).catch(failed);
+    try {
+      return await Promise.race([probed, timedOut]);
+    } finally {
+      clock.clearTimeout(timer);
+    }
+  }
+
+  private async readImageHealth(containerId: string, generation: number): Promise<void> {
+    const { clock, probes } = this.options;
+    let intervalMs = IMAGE_POLL_MAX_MS;
+    try {
+      const found = await probes.imageHealth(containerId);
+      if (generation !== this.generation) return;
+      // No HEALTHCHECK when the container starts means none for its life: nothing to ask again.
+      if (found === undefined && this.state === undefined) return;
+      if (found !== undefined) {
+        intervalMs = Math.min(
+          IMAGE_POLL_MAX_MS,
+          Math.max(IMAGE_POLL_MIN_MS, found.intervalSeconds * 1000),
+        );
+        const first = this.state === undefined;
+        const state = this.state ?? startedHealth("image", clock.now());
+        this.apply(judgeImageHealth(state, found.health), first);
+      }
+    } catch {
+      // The engine is away or busy: the verdict stands, and Docker is asked again later.
+      if (generation !== this.generation) return;
+    }
+    if (generation === this.generation)
+      this.later(intervalMs, () => this.readImageHealth(containerId, generation));
+  }
+
+  /** Takes a verdict; `first`: the unit had no health before it (an image's check just found). */
+  private apply(verdict: Verdict, first = false): void {
+    const before = this.state;
+    this.state = verdict.state;
+    if (first && !verdict.changed) {
+      this.options.log(`Health: none -> ${verdict.state.status} (the image's HEALTHCHECK)`);
+      this.options.onChange();
+      return;
+    }
+    if (!verdict.changed) return;
+    const { report } = verdict.state;
+    const said = report.lastOutput ? `: ${report.lastOutput}` : "";
+    const counted =
+      report.status === "unhealthy" ? ` after ${report.failures} failed checks in a row` : "";
+    this.options.log(`Health: ${before?.status ?? "none"} -> ${report.status}${counted}${said}`);
+    this.options.onChange();
+  }
+}

@@ -1,0 +1,173 @@
+// A unit's health through the unit manager, with fake processes, probes and time: what the
+// agent reports (and so writes to etcd), and a restart after RestartAfter failed checks.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { CommandExecutor } from "../../src/agent/commands.ts";
+import type { HealthProbes, ProbeOutcome } from "../../src/agent/health-probes.ts";
+import type { ExitStatus, MainProcess } from "../../src/agent/runtime/types.ts";
+import { type AgentUnitView, UnitManager } from "../../src/agent/unit-manager.ts";
+import { unitHash } from "../../src/unit/hash.ts";
+import { parseUnitFile } from "../../src/unit/parse.ts";
+import { serializeUnitFile } from "../../src/unit/serialize.ts";
+import { FakeClock, settle } from "../support/fake-clock.ts";
+
+const SECOND = 1000;
+
+/** A main process that runs until it is signalled, in a container when `containerId` is set. */
+class HeldProcess implements MainProcess {
+  readonly description = "held";
+  private end!: (status: ExitStatus) => void;
+  readonly exited = new Promise<ExitStatus>((resolve) => {
+    this.end = resolve;
+  });
+
+  constructor(readonly containerId?: string) {}
+
+  async terminate(signal: NodeJS.Signals): Promise<void> {
+    this.end({ code: null, signal });
+  }
+}
+
+function content(text: string): { text: string; hash: string } {
+  const parsed = parseUnitFile(text);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
+}
+
+function setUp(answers: ProbeOutcome[], options: { containers?: boolean } = {}) {
+  const clock = new FakeClock();
+  const started: HeldProcess[] = [];
+  const reports: AgentUnitView[] = [];
+  const probed: string[][] = [];
+  const commands: CommandExecutor = {
+    run: async () => ({ code: 0 }),
+    start: async () => {
+      const main = new HeldProcess(options.containers ? `container-${started.length}` : undefined);
+      started.push(main);
+      return main;
+    },
+  };
+  const probes: HealthProbes = {
+    run: async (probe, target) => {
+      probed.push(
+        probe.kind === "exec" || probe.kind === "container-exec"
+          ? [target.containerId ?? "machine", ...probe.argv]
+          : [probe.kind],
+      );
+      return answers.shift() ?? { ok: true, output: "" };
+    },
+    imageHealth: async () => undefined,
+  };
+  const manager = new UnitManager({
+    machine: {
+      id: "m1",
+      publicIP: "10.0.0.3",
+      privateIP: "10.0.0.3",
+      hostname: "node1",
+      bootId: "",
+    },
+    commands,
+    baseEnv: {},
+    fetchText: async () => undefined,
+    report: (unit) => reports.push(unit),
+    withdraw: () => {},
+    health: { probes, clock },
+  });
+  const launch = async (name: string, text: string) => {
+    await manager.apply(
+      name,
+      { desiredState: "launched", ...content(text), launch: 1 },
+      content(text).text,
+    );
+    await settle();
+  };
+  return { clock, started, reports, probed, manager, launch };
+}
+
+const WEB = `[Service]
+ExecStart=/usr/bin/web --port 8080
+[X-Health]
+ExecCheck=/usr/bin/check http://\${COREOS_PUBLIC_IPV4}:8080/ %n
+IntervalSec=5s
+UnhealthyThreshold=2
+RestartAfter=3
+`;
+
+const PASS: ProbeOutcome = { ok: true, output: "ok" };
+const FAIL: ProbeOutcome = { ok: false, output: "exit status 7: refused" };
+
+describe("a unit's health on its machine", () => {
+  test("starting with the running state, then each change of health, and none once stopped", async () => {
+    const { clock, reports, probed, manager, launch } = setUp([PASS, PASS, FAIL, FAIL]);
+    await launch("web.service", WEB);
+    const running = reports.findLast((unit) => unit.activeState === "active");
+    assert.equal(running?.health?.status, "starting", "the start of checks goes out with active");
+    const before = reports.length;
+    await clock.advance(20 * SECOND);
+    // With the unit's environment and specifiers: the check is the unit's own.
+    assert.deepEqual(probed[0], [
+      "machine",
+      "/usr/bin/check",
+      "http://10.0.0.3:8080/",
+      "web.service",
+    ]);
+    assert.deepEqual(
+      reports.slice(before).map((unit) => unit.health?.status),
+      ["healthy", "unhealthy"],
+      "two checks passed, two failed: two reports",
+    );
+    const view = manager.view("web.service");
+    assert.equal(view?.health?.failures, 2);
+    assert.equal(view?.health?.lastOutput, "exit status 7: refused");
+    assert.equal(view?.lastHealthCheck?.ok, false);
+
+    await manager.apply("web.service", { desiredState: "loaded", ...content(WEB) });
+    await settle();
+    assert.equal(manager.view("web.service")?.activeState, "inactive");
+    assert.equal(manager.view("web.service")?.health, undefined);
+    assert.equal(reports.at(-1)?.health, undefined);
+    const checks = probed.length;
+    await clock.advance(60 * SECOND);
+    assert.equal(probed.length, checks, "no check of a stopped unit");
+  });
+
+  test("RestartAfter failed checks restart the unit, counted and logged", async () => {
+    const { clock, started, manager, launch } = setUp([FAIL, FAIL, FAIL, PASS]);
+    await launch("web.service", WEB);
+    await clock.advance(15 * SECOND);
+    await settle();
+    assert.equal(started.length, 2, "a second main process");
+    const view = manager.view("web.service");
+    assert.equal(view?.activeState, "active");
+    assert.equal(view?.restarts, 1);
+    assert.equal(view?.health?.status, "starting", "a restarted unit starts its checks afresh");
+    const log = manager.log("web.service")?.tail(100).join("\n") ?? "";
+    assert.match(
+      log,
+      /Restarting: 3 health checks failed in a row \(RestartAfter=3\); the last: exit status 7: refused/,
+    );
+    await clock.advance(5 * SECOND);
+    assert.equal(manager.view("web.service")?.health?.status, "healthy");
+  });
+
+  test("ContainerExecCheck runs in the unit's main container", async () => {
+    const { clock, probed, launch } = setUp([PASS], { containers: true });
+    await launch(
+      "box.service",
+      "[Service]\nExecStart=/usr/bin/docker run --rm flotilla/busybox httpd -f\n[X-Health]\nContainerExecCheck=wget -q -O- http://localhost/\nIntervalSec=1\n",
+    );
+    await clock.advance(SECOND);
+    assert.deepEqual(probed, [["container-0", "wget", "-q", "-O-", "http://localhost/"]]);
+  });
+
+  test("a unit without [X-Health] reports no health, as before", async () => {
+    const { clock, reports, probed, launch } = setUp([]);
+    await launch("plain.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+    await clock.advance(60 * SECOND);
+    assert.ok(reports.length > 0);
+    assert.ok(
+      reports.every((unit) => unit.health === undefined && unit.lastHealthCheck === undefined),
+    );
+    assert.deepEqual(probed, []);
+  });
+});
