@@ -127,7 +127,7 @@ export const AGENT_USAGE: Usage = {
       environment: "`FLOTILLA_SIMULATE=true`",
       default: "off",
       meaning:
-        "Scale tests only: units run in a simulated runtime (no Docker, no processes) while presence, state reports and the API stay real",
+        "Scale tests only: units run in a simulated runtime (no Docker, no processes, and every health check passes) while presence, state reports and the API stay real",
     },
   ],
 };

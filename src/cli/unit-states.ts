@@ -37,3 +37,30 @@ export function activeSummary(unit: Unit): string {
   const active = unit.activeState ?? "-";
   return unit.subState ? `${active} (${unit.subState})` : active;
 }
+
+/** The HEALTH column: the status, `-` (an empty cell) for a unit no machine reports. */
+export function healthStatusOf(unit: Unit): string {
+  return unit.health?.status ?? "";
+}
+
+/**
+ * What `status` says of a unit's health: the status, since when and by what, then the check
+ * that gave it (the agent reports a change of health, not every check). Empty when no machine
+ * reports the unit.
+ */
+export function healthLines(unit: Unit): string[] {
+  const { health } = unit;
+  if (!health) return [];
+  if (health.status === "none") return ["   Health: none (no check, or not running)"];
+  const by = health.probe === "image" ? "the image's HEALTHCHECK" : `${health.probe} check`;
+  const failures =
+    health.failures !== undefined && health.failures > 0
+      ? `; ${health.failures} failed check${health.failures === 1 ? "" : "s"} in a row`
+      : "";
+  const lines = [`   Health: ${health.status} (${by}) since ${health.since ?? "-"}${failures}`];
+  if (health.lastCheckAt !== undefined) {
+    const said = (health.lastOutput ?? "").replace(/\s*\n\s*/g, " ").trim();
+    lines.push(`    Check: ${health.lastCheckAt}${said === "" ? "" : ` ${said}`}`);
+  }
+  return lines;
+}

@@ -411,6 +411,9 @@ export interface components {
          *         "loadState": "loaded",
          *         "activeState": "active",
          *         "subState": "running",
+         *         "health": {
+         *           "status": "none"
+         *         },
          *         "createdAt": "2026-12-07T09:30:00.000Z",
          *         "updatedAt": "2026-12-07T09:30:00.000Z"
          *       }
@@ -711,6 +714,18 @@ export interface components {
             status: "ok" | "unavailable";
         };
         /**
+         * @description What judges a unit's health: its [X-Health] probe (HTTPGet=, TCPConnect=, ExecCheck=, ContainerExecCheck=) or its image's HEALTHCHECK.
+         * @example http
+         * @enum {string}
+         */
+        HealthProbe: "http" | "tcp" | "exec" | "container-exec" | "image";
+        /**
+         * @description A running unit's health, as its machine's agent judges it: starting until its checks give a verdict (and through the start period), then healthy or unhealthy; none when the unit declares no check and its image has no HEALTHCHECK, or when it is not running.
+         * @example healthy
+         * @enum {string}
+         */
+        HealthStatus: "starting" | "healthy" | "unhealthy" | "none";
+        /**
          * @example {
          *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
          *       "shortId": "148a18ff",
@@ -957,6 +972,9 @@ export interface components {
          *         "loadState": "loaded",
          *         "activeState": "active",
          *         "subState": "running",
+         *         "health": {
+         *           "status": "none"
+         *         },
          *         "createdAt": "2026-12-07T09:30:00.000Z",
          *         "updatedAt": "2026-12-07T09:30:00.000Z"
          *       }
@@ -989,6 +1007,9 @@ export interface components {
          *       "loadState": "loaded",
          *       "activeState": "active",
          *       "subState": "running",
+         *       "health": {
+         *         "status": "none"
+         *       },
          *       "createdAt": "2026-12-07T09:30:00.000Z",
          *       "updatedAt": "2026-12-07T09:30:00.000Z"
          *     }
@@ -1000,6 +1021,7 @@ export interface components {
             currentState: components["schemas"]["CurrentState"];
             desiredState: components["schemas"]["DesiredState"];
             hash: string;
+            health?: components["schemas"]["UnitHealth"];
             /**
              * InstanceKind
              * @description An instance of a template, or a unit of its own
@@ -1325,6 +1347,38 @@ export interface components {
             content: string;
         };
         /**
+         * @description A unit's health; only its status when it is none. Absent when no machine reports the unit.
+         * @example {
+         *       "status": "healthy",
+         *       "since": "2026-12-07T09:30:00.000Z",
+         *       "failures": 0,
+         *       "lastCheckAt": "2026-12-07T09:30:00.000Z",
+         *       "lastOutput": "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+         *       "probe": "http"
+         *     }
+         * @example {
+         *       "status": "none"
+         *     }
+         */
+        UnitHealth: {
+            /** @description Failed checks in a row when the status began */
+            failures?: number;
+            /**
+             * Format: date-time
+             * @description When the check that gave the status ended. The agent reports a change of status, not every check.
+             */
+            lastCheckAt?: string;
+            /** @description What that check said, at most 512 bytes */
+            lastOutput?: string;
+            probe?: components["schemas"]["HealthProbe"];
+            /**
+             * Format: date-time
+             * @description When the status began
+             */
+            since?: string;
+            status: components["schemas"]["HealthStatus"];
+        };
+        /**
          * @example instance
          * @enum {string}
          */
@@ -1344,6 +1398,9 @@ export interface components {
          *           "loadState": "loaded",
          *           "activeState": "active",
          *           "subState": "running",
+         *           "health": {
+         *             "status": "none"
+         *           },
          *           "createdAt": "2026-12-07T09:30:00.000Z",
          *           "updatedAt": "2026-12-07T09:30:00.000Z"
          *         }

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { HEALTH_PROBES, HEALTH_STATUSES } from "../unit/health-status.ts";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
 import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
 import { UNIT_STATES } from "../unit/states.ts";
@@ -9,6 +10,7 @@ import {
   exampleUnitFileDetail,
   exampleUnitFileSubmitted,
   exampleUnitFileSummary,
+  exampleUnitHealth,
 } from "./examples.ts";
 import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
@@ -127,6 +129,50 @@ export const UnitFileSubmitted = Type.Object(
   { $id: "UnitFileSubmitted", examples: [exampleUnitFileSubmitted], additionalProperties: false },
 );
 
+export const HealthStatus = StringEnum(HEALTH_STATUSES, {
+  $id: "HealthStatus",
+  examples: ["healthy"],
+  description:
+    "A running unit's health, as its machine's agent judges it: starting until its checks give a verdict (and through the start period), then healthy or unhealthy; none when the unit declares no check and its image has no HEALTHCHECK, or when it is not running.",
+});
+
+export const HealthProbe = StringEnum(HEALTH_PROBES, {
+  $id: "HealthProbe",
+  examples: ["http"],
+  description:
+    "What judges a unit's health: its [X-Health] probe (HTTPGet=, TCPConnect=, ExecCheck=, ContainerExecCheck=) or its image's HEALTHCHECK.",
+});
+
+export const UnitHealth = Type.Object(
+  {
+    status: ref(HealthStatus),
+    since: Type.Optional(
+      Type.String({ format: "date-time", description: "When the status began" }),
+    ),
+    failures: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Failed checks in a row when the status began" }),
+    ),
+    lastCheckAt: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description:
+          "When the check that gave the status ended. The agent reports a change of status, not every check.",
+      }),
+    ),
+    lastOutput: Type.Optional(
+      Type.String({ description: "What that check said, at most 512 bytes" }),
+    ),
+    probe: Type.Optional(ref(HealthProbe)),
+  },
+  {
+    $id: "UnitHealth",
+    examples: [exampleUnitHealth, { status: "none" }],
+    additionalProperties: false,
+    description:
+      "A unit's health; only its status when it is none. Absent when no machine reports the unit.",
+  },
+);
+
 export const Unit = Type.Object(
   {
     name: Type.String(),
@@ -147,6 +193,7 @@ export const Unit = Type.Object(
     loadState: Type.Optional(Type.String({ description: "As the machine's agent reports it" })),
     activeState: Type.Optional(Type.String()),
     subState: Type.Optional(Type.String()),
+    health: Type.Optional(ref(UnitHealth)),
     reason: Type.Optional(
       Type.String({ description: "Why the unit is not placed or not running" }),
     ),

@@ -12,6 +12,7 @@ import type { PlacementViolation } from "../scheduler/invariants.ts";
 import { type AppOptions, buildApp } from "./app.ts";
 import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
+import { registerHealthGauge } from "./health-metrics.ts";
 import { Metrics } from "./metrics.ts";
 import { UnitWrites } from "./writes/units.ts";
 
@@ -84,6 +85,7 @@ export class ControlPlane {
     metrics.gauge("flotilla_machines", () => this.view.machines.size);
     metrics.gauge("flotilla_etcd_connected", () => (this.synced && this.view.connected ? 1 : 0));
     metrics.gauge("flotilla_event_subscribers", () => context.events.subscribers);
+    registerHealthGauge(metrics, this.view);
     this.app = await buildApp(context, { logger: this.options.logger, ...this.options.app });
     const log = this.app.log;
     this.engine = new Engine({

@@ -2,7 +2,7 @@ import type { Static } from "typebox";
 import type { DesiredState, UnitRecord, UnitStateRecord } from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { Machine } from "../schema/machines.ts";
-import type { Unit, UnitFileSummary } from "../schema/units.ts";
+import type { Unit, UnitFileSummary, UnitHealth } from "../schema/units.ts";
 import { shortHash } from "../unit/hash.ts";
 import { parseUnitName } from "../unit/name.ts";
 import type { UnitState } from "../unit/states.ts";
@@ -12,6 +12,7 @@ import type { UnitState } from "../unit/states.ts";
 export type UnitView = Static<typeof Unit>;
 export type MachineView = Static<typeof Machine>;
 export type UnitFileSummaryView = Static<typeof UnitFileSummary>;
+export type UnitHealthView = Static<typeof UnitHealth>;
 
 export function presentUnitFile(view: ClusterView, name: string): UnitFileSummaryView | undefined {
   const record = view.units.get(name);
@@ -57,12 +58,28 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     unit.loadState = state.loadState;
     unit.activeState = state.activeState;
     unit.subState = state.subState;
+    unit.health = healthOf(state);
   }
   const reason =
     reasonOf(view, name, record.desiredState, reportedOn, state?.error) ??
     restartReason(record, state);
   if (reason) unit.reason = reason;
   return unit;
+}
+
+/** A reported unit's health: `none` when its agent reports no check running. */
+export function healthOf(state: UnitStateRecord): UnitHealthView {
+  const { health } = state;
+  if (!health) return { status: "none" };
+  const view: UnitHealthView = {
+    status: health.status,
+    since: health.since,
+    failures: health.failures,
+    probe: health.probe,
+  };
+  if (health.lastCheckAt !== undefined) view.lastCheckAt = health.lastCheckAt;
+  if (health.lastOutput !== undefined) view.lastOutput = health.lastOutput;
+  return view;
 }
 
 /**

@@ -1,7 +1,15 @@
+/** A gauge with one label: a value per label value, all read at once. */
+interface LabelledGauge {
+  help: string;
+  label: string;
+  read: () => Readonly<Record<string, number>>;
+}
+
 /** A few Prometheus counters and gauges, rendered in the text exposition format. */
 export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly gauges = new Map<string, () => number>();
+  private readonly labelledGauges = new Map<string, LabelledGauge>();
 
   countRequest(method: string, route: string, status: number): void {
     const key = `method="${method}",route="${escapeLabel(route)}",status="${status}"`;
@@ -10,6 +18,16 @@ export class Metrics {
 
   gauge(name: string, read: () => number): void {
     this.gauges.set(name, read);
+  }
+
+  /** A gauge per value of `label`, such as units by health status: one series each. */
+  labelledGauge(
+    name: string,
+    help: string,
+    label: string,
+    read: () => Readonly<Record<string, number>>,
+  ): void {
+    this.labelledGauges.set(name, { help, label, read });
   }
 
   render(): string {
@@ -22,6 +40,12 @@ export class Metrics {
     }
     for (const [name, read] of this.gauges) {
       lines.push(`# TYPE ${name} gauge`, `${name} ${read()}`);
+    }
+    for (const [name, { help, label, read }] of this.labelledGauges) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+      for (const [value, count] of Object.entries(read())) {
+        lines.push(`${name}{${label}="${escapeLabel(value)}"} ${count}`);
+      }
     }
     const memory = process.memoryUsage();
     for (const [name, help, value] of [

@@ -12,6 +12,7 @@ import { ClusterView } from "../../src/registry/view.ts";
 import { type AppOptions, buildApp } from "../../src/server/app.ts";
 import type { ServerContext } from "../../src/server/context.ts";
 import { EventHub } from "../../src/server/event-hub.ts";
+import { registerHealthGauge } from "../../src/server/health-metrics.ts";
 import { Metrics } from "../../src/server/metrics.ts";
 import { UnitWrites } from "../../src/server/writes/units.ts";
 import { watchContract } from "./contract.ts";
@@ -110,6 +111,7 @@ export async function injectApp(options: InjectAppOptions = {}): Promise<InjectA
   metrics.gauge("flotilla_machines", () => view.machines.size);
   metrics.gauge("flotilla_etcd_connected", () => (synced && view.connected ? 1 : 0));
   metrics.gauge("flotilla_event_subscribers", () => context.events.subscribers);
+  registerHealthGauge(metrics, view);
   const app = await buildApp(context, {
     tokens: options.tokens,
     rateLimit: options.rateLimit,

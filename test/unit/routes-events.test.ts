@@ -98,6 +98,32 @@ describe("GET /v1/events", () => {
     }
   });
 
+  test("a change of a unit's health is a unit.updated event that carries it", async () => {
+    await api.announceMachine(MACHINE);
+    await api.submit("checked.service", UNIT, "launched");
+    await api.place("checked.service", MACHINE);
+    await api.report(MACHINE, "checked.service");
+    const stream = await openEventStream(api, "/v1/events");
+    try {
+      const health = {
+        status: "healthy",
+        since: "2026-12-07T10:00:10.000Z",
+        failures: 0,
+        lastCheckAt: "2026-12-07T10:00:10.000Z",
+        lastOutput: "HTTP 200 OK",
+        probe: "http",
+      } as const;
+      await api.report(MACHINE, "checked.service", { health });
+      const changed = await stream.next(
+        (event) => event.type === "unit.updated" && event.data.data.health?.status === "healthy",
+      );
+      assert.equal(changed.data.name, "checked.service");
+      assert.deepEqual(changed.data.data.health, health);
+    } finally {
+      stream.close();
+    }
+  });
+
   test("bad resume points and unknown parameters are 400 problems", async () => {
     const pattern = (where: string) => `${where} must match pattern ${REVISION}`;
     for (const id of ["yesterday", "12345678901234567", "-1"]) {

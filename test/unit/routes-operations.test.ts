@@ -73,6 +73,36 @@ describe("health, readiness and metrics", () => {
       assert.ok(lines.includes(line), `metrics have ${line}:\n${metrics.text}`);
     }
   });
+
+  test("metrics count the units machines report by health", async () => {
+    const machineId = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
+    await api.announceMachine(machineId);
+    for (const [name, status] of [
+      ["plain.service", undefined],
+      ["up-1.service", "healthy"],
+      ["up-2.service", "healthy"],
+      ["down.service", "unhealthy"],
+    ] as const) {
+      await api.submit(name, "[Service]\nExecStart=/bin/true\n", "launched");
+      await api.place(name, machineId);
+      await api.report(
+        machineId,
+        name,
+        status
+          ? { health: { status, since: "2026-12-07T10:00:00.000Z", failures: 0, probe: "http" } }
+          : {},
+      );
+    }
+    const lines = (await api.request("GET", "/metrics")).text.split("\n");
+    const health = lines.filter((line) => line.startsWith("flotilla_unit_health"));
+    assert.deepEqual(health, [
+      'flotilla_unit_health{status="starting"} 0',
+      'flotilla_unit_health{status="healthy"} 2',
+      'flotilla_unit_health{status="unhealthy"} 1',
+      'flotilla_unit_health{status="none"} 1',
+    ]);
+    assert.ok(lines.includes("# TYPE flotilla_unit_health gauge"));
+  });
 });
 
 describe("documents and pages", () => {

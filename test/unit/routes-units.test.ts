@@ -228,6 +228,11 @@ describe("/v1/units", () => {
         ["loaded", "active", "running"],
       );
       assert.equal(unit.json.reason, undefined);
+      // Its agent reports no check: its health is none.
+      assert.deepEqual(unit.json.health, { status: "none" });
+      // A unit no machine reports has no health at all.
+      const hello = await api.request("GET", "/v1/units/hello.service");
+      assert.equal(hello.json.health, undefined);
     });
 
     test("unknown units are 404; bad names and templates are 400", async () => {
@@ -416,6 +421,38 @@ describe("/v1/units", () => {
       );
       assert.equal((await api.request("GET", "/v1/unit-files/apache@.service")).status, 200);
     });
+  });
+});
+
+describe("health in /v1/units", () => {
+  let api: InjectApp;
+  before(async () => {
+    api = await injectApp();
+  });
+  after(() => api.close());
+
+  test("a unit's health is what its machine reports, with the check that gave it", async () => {
+    const machineId = "cd34ef56ab12cd34ef56ab12cd34ef56";
+    await api.announceMachine(machineId);
+    await api.submit("checked.service", HELLO, "launched");
+    await api.place("checked.service", machineId);
+    const health = {
+      status: "unhealthy",
+      since: "2026-12-07T10:00:40.000Z",
+      failures: 3,
+      lastCheckAt: "2026-12-07T10:00:40.000Z",
+      lastOutput: "connect ECONNREFUSED 192.0.2.1:80",
+      probe: "tcp",
+    } as const;
+    await api.report(machineId, "checked.service", { launch: 1, health });
+    const unit = await api.request("GET", "/v1/units/checked.service");
+    assert.equal(unit.status, 200, unit.text);
+    assert.deepEqual(unit.json.health, health);
+    const listed = await api.request("GET", `/v1/units?machineId=${machineId}`);
+    assert.deepEqual(
+      listed.json.units.map((u: { name: string; health: unknown }) => [u.name, u.health]),
+      [["checked.service", health]],
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { defineCommand } from "../command.ts";
 import { EXIT_OK } from "../errors.ts";
 import { machineLegend } from "../machines.ts";
+import { healthStatusOf } from "../unit-states.ts";
 
 /** One row per unit and machine it is on; a global unit has several. */
 interface Row {
@@ -25,8 +26,10 @@ const columns: Columns<Row> = {
   sub: (row) => row.unit.subState ?? "",
   load: (row) => row.unit.loadState ?? "",
   hash: (row, full) => (full ? row.unit.hash : row.unit.shortHash),
+  health: (row) => healthStatusOf(row.unit),
 };
 
+// fleetctl's columns: scripts split its table by position. HEALTH is there for --fields.
 const DEFAULT_FIELDS = "unit,machine,active,sub";
 
 export const listUnitsCommand = defineCommand({
@@ -34,9 +37,12 @@ export const listUnitsCommand = defineCommand({
   summary: "List the current state of units in the cluster",
   usage: "[--no-legend] [-l|--full] [--fields=LIST]",
   description: `Lists the units placed on machines, with the state their machines report.
-With -o json, the units as the API shows them (GET /v1/units), placed ones only.`,
+--fields=unit,machine,active,sub,health adds each unit's health (starting, healthy,
+unhealthy, or none: see [X-Health]). With -o json, the units as the API shows them
+(GET /v1/units), placed ones only.`,
   examples: [
     ["fleetctl list-units", "units and where they run"],
+    ["fleetctl list-units --fields=unit,machine,active,health", "with their health"],
     ["fleetctl list-units -o json", "the API's view, as JSON"],
   ],
   options: { ...listOptions },

@@ -7,7 +7,7 @@ import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
 import { fetchLog } from "../unit-logs.ts";
 import { unitNameOf } from "../unit-names.ts";
 import { descriptionOf } from "../unit-options.ts";
-import { activeSummary } from "../unit-states.ts";
+import { activeSummary, healthLines } from "../unit-states.ts";
 
 /** systemctl status shows the last ten lines of the unit's journal. */
 const STATUS_LOG_LINES = 10;
@@ -17,7 +17,8 @@ export const statusCommand = defineCommand({
   summary: "Output the status of one or more units in the cluster",
   usage: "UNIT...",
   description: `Shows each unit as systemctl status would on its machine: description, load and
-active state, where it runs, why it does not, and its last log lines; from the API, no SSH.
+active state, where it runs, its health and the check that gave it, why it does not run, and
+its last log lines; from the API, no SSH.
 With -o json, one object per unit: {unit, description, log}.`,
   examples: [
     ["fleetctl status apache@80.service", "systemctl status of the unit, from its machine"],
@@ -65,6 +66,7 @@ async function render(
     `   Active: ${activeSummary(unit)}`,
     `  Desired: ${unit.desiredState}`,
     `  Machine: ${where.join(", ") || "-"}`,
+    ...healthLines(unit),
     ...(unit.reason ? [`   Reason: ${unit.reason}`] : []),
     ...(log.length > 0 ? ["", ...log] : []),
   ];

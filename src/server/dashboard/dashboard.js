@@ -41,6 +41,13 @@ function stateCell(value, column) {
   return td;
 }
 
+/** The health status; hovering shows the check that gave it. */
+function healthCell(health) {
+  const td = stateCell(health?.status, "health");
+  if (health?.lastCheckAt) td.title = `${health.lastCheckAt}: ${health.lastOutput ?? ""}`;
+  return td;
+}
+
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
@@ -136,12 +143,13 @@ function renderUnits() {
       element("td", machines.map(machineLabel).join(", ") || "—", "mono machine"),
       stateCell(unit.activeState, "active"),
       stateCell(unit.subState, "sub"),
+      healthCell(unit.health),
       element("td", unit.reason ?? "", "reason"),
     );
     return tr;
   });
   byId("units-count").textContent = `(${units.length})`;
-  fillBody("units", rows, 7, "No units. Submit a unit file, then set its desired state.");
+  fillBody("units", rows, 8, "No units. Submit a unit file, then set its desired state.");
   const templates = [...state.unitFiles.values()].filter((file) => file.kind === "template");
   byId("unit-files-note").textContent =
     `${plural(state.unitFiles.size, "unit file")} submitted, ${templates.length} of them templates` +
