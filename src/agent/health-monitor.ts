@@ -104,7 +104,7 @@ export class HealthMonitor {
     this.apply(verdict);
     if (verdict.restart) {
       this.options.onRestart(
-        `${check.restartAfter} health checks failed in a row (RestartAfter=${check.restartAfter}); the last: ${verdict.state.lastCheck?.output || "no output"}`,
+        `${check.restartAfter} health checks failed in a row (RestartAfter=${check.restartAfter}); the last: ${oneLine(verdict.state.lastCheck?.output || "no output")}`,
       );
     }
     // Checks never overlap: the timeout is at most the interval, and the next one is timed
@@ -177,10 +177,15 @@ export class HealthMonitor {
     }
     if (!verdict.changed) return;
     const { report } = verdict.state;
-    const said = report.lastOutput ? `: ${report.lastOutput}` : "";
-    const counted =
-      report.status === "unhealthy" ? ` after ${report.failures} failed checks in a row` : "";
+    const said = report.lastOutput ? `: ${oneLine(report.lastOutput)}` : "";
+    const failures = `${report.failures} failed check${report.failures === 1 ? "" : "s"}`;
+    const counted = report.status === "unhealthy" ? ` after ${failures} in a row` : "";
     this.options.log(`Health: ${before?.status ?? "none"} -> ${report.status}${counted}${said}`);
     this.options.onChange();
   }
+}
+
+/** A check's output within one line of the unit's log. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
 }

@@ -121,6 +121,17 @@ describe("the health monitor", () => {
     assert.equal(probes.runs[1]!.at - probes.runs[0]!.at, 10 * SECOND);
   });
 
+  test("the unit's log gets a change of health on one line; the report keeps the output", async () => {
+    const { clock, probes, monitor, log } = setUp({ ...TCP, unhealthyThreshold: 1 });
+    monitor.start(TARGET);
+    probes.answers.push({ ok: false, output: "exit status 1:\nline one\n  line two" });
+    await clock.advance(10 * SECOND);
+    assert.deepEqual(log, [
+      "Health: starting -> unhealthy after 1 failed check in a row: exit status 1: line one line two",
+    ]);
+    assert.equal(monitor.report?.lastOutput, "exit status 1:\nline one\n  line two");
+  });
+
   test("a probe that throws is a failed check", async () => {
     const clock = new FakeClock();
     const monitor = new HealthMonitor({
