@@ -55,6 +55,8 @@ export class HealthMonitor {
   private generation = 0;
   private running = false;
   private timer: unknown;
+  /** Aborts the check in flight: a stop ends it (an ExecCheck's process group included). */
+  private inFlight: AbortController | undefined;
 
   constructor(private readonly options: HealthMonitorOptions) {}
 
@@ -82,17 +84,36 @@ export class HealthMonitor {
     }
   }
 
-  /** The unit no longer runs: checks end, and its health is `none` again. */
+  /** The unit no longer runs: checks end, the one in flight is aborted, and its health is `none` again. */
   stop(): void {
     this.running = false;
     this.generation++;
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.state = undefined;
+    this.inFlight?.abort();
+    this.inFlight = undefined;
   }
 
+  /**
+   * Runs `action` after `ms`, and again as it schedules itself. Whatever it throws (a report
+   * that fails, a restart that throws) is logged: it must neither end the checks nor reach the
+   * process as an unhandled rejection. Rescheduled from here when the action threw before it could.
+   */
   private later(ms: number, action: () => Promise<void>): void {
-    this.timer = this.options.clock.setTimeout(() => void action(), Math.max(0, ms));
+    const generation = this.generation;
+    this.timer = this.options.clock.setTimeout(
+      () => {
+        const timer = this.timer;
+        void action().catch((error: unknown) => {
+          this.options.log(
+            `Health check error: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          if (generation === this.generation && this.timer === timer) this.later(ms, action);
+        });
+      },
+      Math.max(0, ms),
+    );
   }
 
   private async runCheck(check: HealthCheck, target: ProbeTarget, generation: number) {
@@ -122,22 +143,28 @@ export class HealthMonitor {
     if (!resolved.ok) return { ok: false, output: resolved.error };
     const { clock, probes } = this.options;
     const abort = new AbortController();
+    this.inFlight = abort;
     let timer: unknown;
     const timedOut = new Promise<ProbeOutcome>((resolve) => {
       timer = clock.setTimeout(() => {
-        abort.abort();
         resolve({ ok: false, output: `no answer within ${check.timeoutSeconds} s (TimeoutSec=)` });
+        abort.abort();
       }, check.timeoutSeconds * 1000);
+      // A stop: the check ends now, whatever the probe does with its signal.
+      abort.signal.addEventListener("abort", () => resolve({ ok: false, output: "stopped" }), {
+        once: true,
+      });
     });
     const failed = (error: unknown): ProbeOutcome => ({
       ok: false,
-      output: (error as Error).message ?? String(error),
+      output: error instanceof Error ? error.message : String(error),
     });
     const probed = probes.run(resolved.probe, target, abort.signal).catch(failed);
     try {
       return await Promise.race([probed, timedOut]);
     } finally {
       clock.clearTimeout(timer);
+      if (this.inFlight === abort) this.inFlight = undefined;
     }
   }
 

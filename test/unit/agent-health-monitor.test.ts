@@ -180,6 +180,46 @@ describe("the health monitor", () => {
     assert.equal(clock.pending, 0);
   });
 
+  test("a stop aborts the check in flight", async () => {
+    const { clock, probes, monitor } = setUp(TCP);
+    monitor.start(TARGET);
+    probes.answers.push("hang");
+    await clock.advance(10 * SECOND);
+    assert.equal(probes.runs[0]?.signal.aborted, false);
+    monitor.stop();
+    assert.equal(probes.runs[0]?.signal.aborted, true, "the probe is told to give up at once");
+    await settle();
+    assert.equal(clock.pending, 0, "its timeout is gone with it");
+  });
+
+  test("a report or a restart that throws is logged, and the checks go on", async () => {
+    const clock = new FakeClock();
+    const probes = new ScriptedProbes(clock);
+    const log: string[] = [];
+    const monitor = new HealthMonitor({
+      check: { ...TCP, unhealthyThreshold: 1, restartAfter: 1 },
+      probes,
+      clock,
+      onChange: () => {
+        throw new Error("etcd is away");
+      },
+      onRestart: () => {
+        throw "not an Error";
+      },
+      log: (line) => log.push(line),
+    });
+    monitor.start(TARGET);
+    probes.answers.push(FAIL, PASS, PASS);
+    await clock.advance(30 * SECOND);
+    assert.equal(probes.runs.length, 3, "a check every interval still");
+    assert.deepEqual(
+      probes.runs.map((run) => run.at - probes.runs[0]!.at),
+      [0, 10 * SECOND, 20 * SECOND],
+    );
+    assert.ok(log.includes("Health check error: etcd is away"), log.join("\n"));
+    assert.equal(monitor.report?.status, "healthy");
+  });
+
   test("a second start while running changes nothing; a start after a stop begins afresh", async () => {
     const { clock, probes, monitor } = setUp(TCP);
     monitor.start(TARGET);
