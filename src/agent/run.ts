@@ -240,6 +240,8 @@ export async function startAgentInstance(
       stopping = true;
       clearInterval(heartbeat);
       clearTimeout(stateCheck);
+      // First, whatever the mode: a check must not restart a unit while the agent leaves.
+      manager.stopHealthMonitors();
       if (!config.leaveRunning) await manager.stopAll();
       // Revoking the lease deletes the machine's states; nothing is left to report.
       reporter.presence = undefined;

@@ -74,6 +74,8 @@ export class UnitManager {
   private readonly logs = new Map<string, UnitLog>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly explicitStops = new Set<string>();
+  /** The agent is stopping: no unit's checks start again. */
+  private healthStopped = false;
 
   constructor(private readonly options: UnitManagerOptions) {}
 
@@ -108,6 +110,15 @@ export class UnitManager {
   /** A unit's log; it outlives the unit's unloading so that its last words can be read. */
   log(name: string): UnitLog | undefined {
     return this.logs.get(name);
+  }
+
+  /**
+   * Ends every unit's health checks, aborting those in flight: the agent is leaving, and a
+   * check must not restart (RestartAfter=) a unit meanwhile, stopped or left running.
+   */
+  stopHealthMonitors(): void {
+    this.healthStopped = true;
+    for (const unit of this.units.values()) unit.health?.stop();
   }
 
   /** Stops every unit, dependents first (the reverse of the order they were loaded in). */
@@ -255,7 +266,7 @@ export class UnitManager {
     // Checks run while the main process does; the state reported next carries their start
     // (`starting`) or their end (no health), in the same write.
     const { activeState, subState } = runner.status;
-    if (activeState === "active" && subState === "running") {
+    if (activeState === "active" && subState === "running" && !this.healthStopped) {
       unit.health?.start({
         env: runner.startedEnvironment,
         ...(runner.mainContainer ? { containerId: runner.mainContainer } : {}),

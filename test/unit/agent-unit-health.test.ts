@@ -150,6 +150,18 @@ describe("a unit's health on its machine", () => {
     assert.equal(manager.view("web.service")?.health?.status, "healthy");
   });
 
+  test("stopHealthMonitors ends every check: a unit left running is not restarted", async () => {
+    const { clock, started, manager, launch } = setUp([FAIL, FAIL, FAIL, FAIL]);
+    await launch("web.service", WEB);
+    await clock.advance(10 * SECOND);
+    manager.stopHealthMonitors();
+    await clock.advance(60 * SECOND);
+    assert.equal(started.length, 1, "no restart");
+    assert.equal(manager.view("web.service")?.activeState, "active");
+    assert.equal(manager.view("web.service")?.health, undefined);
+    assert.equal(clock.pending, 0, "no check waits");
+  });
+
   test("ContainerExecCheck runs in the unit's main container", async () => {
     const { clock, probed, launch } = setUp([PASS], { containers: true });
     await launch(
