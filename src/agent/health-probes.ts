@@ -46,6 +46,12 @@ const READ_BYTES = 4 * OUTPUT_BYTES;
  * API, and Docker's own health of a container.
  */
 export class MachineProbes implements HealthProbes {
+  /**
+   * A ContainerExecCheck abandoned (timed out, or the check stopped) while it still ran, by
+   * container: the engine cannot kill an exec, so no other starts there until it has ended.
+   */
+  private readonly abandonedExecs = new Map<string, Dockerode.Exec>();
+
   /** `machineId` marks check processes as the unit's are, so a later agent finds any left over. */
   constructor(
     private readonly docker: Dockerode | undefined,
@@ -64,8 +70,35 @@ export class MachineProbes implements HealthProbes {
         if (!this.docker || !target.containerId) {
           return Promise.resolve({ ok: false, output: "the unit runs in no container" });
         }
-        return execInContainer(this.docker, target.containerId, probe.argv, signal);
+        return this.execInContainer(this.docker, target.containerId, probe.argv, signal);
     }
+  }
+
+  /** A ContainerExecCheck, unless the one abandoned before it in that container still runs. */
+  private async execInContainer(
+    docker: Dockerode,
+    containerId: string,
+    argv: string[],
+    signal: AbortSignal,
+  ): Promise<ProbeOutcome> {
+    const previous = this.abandonedExecs.get(containerId);
+    if (previous) {
+      const running = await previous.inspect().then(
+        (info) => info.Running,
+        () => false,
+      );
+      if (running) {
+        return {
+          ok: false,
+          output:
+            "previous check still running (a command in a container ends with it or by itself)",
+        };
+      }
+      this.abandonedExecs.delete(containerId);
+    }
+    return execInContainer(docker, containerId, argv, signal, (exec) =>
+      this.abandonedExecs.set(containerId, exec),
+    );
   }
 
   async imageHealth(containerId: string): Promise<ImageHealthReport | undefined> {
@@ -213,7 +246,8 @@ function execOnMachine(
 }
 
 /**
- * A command in the unit's container (docker exec). A check that times out is abandoned; the
+ * A command in the unit's container (docker exec). A check that is aborted (timed out, or the
+ * unit stopped) is abandoned, and given to `abandoned` so that no other starts beside it: the
  * engine offers no way to kill an exec, so a command that hangs ends with the container.
  */
 async function execInContainer(
@@ -221,14 +255,23 @@ async function execInContainer(
   containerId: string,
   argv: string[],
   signal: AbortSignal,
+  abandoned: (exec: Dockerode.Exec) => void,
 ): Promise<ProbeOutcome> {
+  const given = { ok: false, output: "abandoned" };
   try {
     const exec = await docker.getContainer(containerId).exec({
       Cmd: argv,
       AttachStdout: true,
       AttachStderr: true,
     });
+    // An abort while the engine answered found no listener yet: it is looked at after each wait.
+    if (signal.aborted) return given;
     const stream = await exec.start({ hijack: true, stdin: false });
+    if (signal.aborted) {
+      stream.destroy();
+      abandoned(exec);
+      return given;
+    }
     const output = new OutputCollector();
     const sink = new PassThrough();
     sink.setEncoding("utf8").on("data", (chunk: string) => output.add(chunk));
@@ -247,7 +290,10 @@ async function execInContainer(
       stream.on("close", done);
       stream.on("error", done);
     });
-    if (signal.aborted) return { ok: false, output: "abandoned" };
+    if (signal.aborted) {
+      abandoned(exec);
+      return given;
+    }
     const { ExitCode } = await exec.inspect();
     return commandOutcome(ExitCode ?? null, undefined, output.text);
   } catch (error) {
