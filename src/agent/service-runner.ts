@@ -93,22 +93,34 @@ export class ServiceRunner {
   }
 
   /**
-   * Stops the running unit and starts it again as Restart= would: the restart is counted, and
-   * the start limit applies, so a unit that keeps failing its health check is not restarted
-   * in a tight loop. Nothing happens to a unit that is not running or not wanted.
+   * The stop of a restart as Restart= would make it: counted, and the start that follows
+   * (`resume`) is within the start limit, so a unit that keeps failing its health check is not
+   * restarted in a tight loop. True when it stopped; nothing happens to a unit that is not
+   * running or not wanted.
    */
-  restart(): Promise<void> {
+  stopForRestart(): Promise<boolean> {
     return this.serialise(async () => {
-      if (!this.wanted || this.status.activeState !== "active") return;
+      if (!this.wanted || this.status.activeState !== "active") return false;
       await this.doStop();
       this.status.restarts++;
-      await this.doStart();
+      return true;
     });
   }
 
-  private serialise(operation: () => Promise<void>): Promise<void> {
+  /**
+   * The start of a restart, within the start limit: nothing when a stop was asked since (it
+   * no longer wants the unit), however long the stop took.
+   */
+  resume(): Promise<void> {
+    return this.serialise(() => this.doStart());
+  }
+
+  private serialise<T>(operation: () => Promise<T>): Promise<T> {
     const next = this.queue.then(operation, operation);
-    this.queue = next.catch(() => {});
+    this.queue = next.then(
+      () => {},
+      () => {},
+    );
     return next;
   }
 

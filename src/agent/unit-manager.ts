@@ -67,13 +67,19 @@ interface ManagedUnit {
 /**
  * The units of one machine, as systemd keeps them: loaded, started and stopped on request,
  * with the relations between units on the same machine: Requires=/Wants= start those units
- * too, BindsTo= stops this unit when the other stops or fails, After=/Before= order starts.
+ * too, BindsTo= stops this unit when the other stops or fails (and starts it again once a
+ * restart brings the other back), After=/Before= order starts.
  */
 export class UnitManager {
   private readonly units = new Map<string, ManagedUnit>();
   private readonly logs = new Map<string, UnitLog>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly explicitStops = new Set<string>();
+  /**
+   * Units being restarted (Restart=, RestartAfter=): once active again, the units bound to
+   * them start again too.
+   */
+  private readonly restarting = new Set<string>();
   /** The agent is stopping: no unit's checks start again. */
   private healthStopped = false;
 
@@ -174,7 +180,8 @@ export class UnitManager {
       }
     }
     if (desired === "launched") void this.startWithDependencies(name, new Set());
-    else if (unit.runner.isActive && !this.neededByActive(name)) void this.stopExplicitly(unit);
+    // Also when it is not active: a restart's start may be pending, and must not happen.
+    else if (!this.neededByActive(name)) void this.stopExplicitly(unit);
     this.report(name);
     return this.view(name) as AgentUnitView;
   }
@@ -242,22 +249,44 @@ export class UnitManager {
   }
 
   /**
-   * Restarts a unit whose checks failed RestartAfter= times in a row, in turn with the
-   * control plane's requests for it. The runner restarts it as Restart= would (counted, within
-   * the start limit); then what it Requires= or Wants= is started again, as after any start,
-   * since a sidekick bound to it (BindsTo=) stopped with it.
+   * Restarts a unit whose checks failed RestartAfter= times in a row, as Restart= would
+   * (counted, within the start limit). Only the stop is in turn with the control plane's
+   * requests for the unit: the start comes after, outside that turn, so that a stop asked
+   * meanwhile neither waits for a whole start nor is undone by it. Once the unit runs again,
+   * `changed` starts the units bound to it (BindsTo=, Requires=) that its stop took down, and
+   * what it Requires= or Wants= is started again, as after any start.
    */
-  private restartUnhealthy(name: string, runner: ServiceRunner, reason: string): Promise<void> {
-    return this.serialise(name, async () => {
+  private async restartUnhealthy(name: string, runner: ServiceRunner, reason: string) {
+    const stopped = await this.serialise(name, async () => {
       const unit = this.units.get(name);
-      if (unit?.runner !== runner || runner.status.activeState !== "active") return;
+      if (unit?.runner !== runner || runner.status.activeState !== "active") return false;
       unit.log.line(`Restarting: ${reason}`);
-      await runner.restart();
-      if (runner.status.activeState !== "active") return;
-      const { requires, bindsTo, wants } = unit.definition;
-      for (const dependency of new Set([...requires, ...bindsTo, ...wants]))
-        void this.startWithDependencies(dependency, new Set([name]));
+      if (!(await runner.stopForRestart())) return false;
+      this.restarting.add(name);
+      return true;
     });
+    if (!stopped) return;
+    await runner.resume();
+    const unit = this.units.get(name);
+    if (unit?.runner !== runner || runner.status.activeState !== "active") return;
+    const { requires, bindsTo, wants } = unit.definition;
+    for (const dependency of new Set([...requires, ...bindsTo, ...wants]))
+      void this.startWithDependencies(dependency, new Set([name]));
+  }
+
+  /**
+   * A restarted unit runs again: the units bound to it (BindsTo=) or requiring it (Requires=)
+   * that are to run start again, as systemd propagates a restart to them. They stopped with it,
+   * and the control plane, whose wish for them has not changed, will not ask again.
+   */
+  private startDependents(name: string): void {
+    for (const other of this.units.values()) {
+      if (other.desired !== "launched" || other.runner.isActive) continue;
+      const { bindsTo, requires } = other.definition;
+      if (!bindsTo.includes(name) && !requires.includes(name)) continue;
+      other.log.line(`Starting again: ${name} was restarted`);
+      void this.startWithDependencies(other.name, new Set());
+    }
   }
 
   private changed(name: string, runner: ServiceRunner): void {
@@ -275,6 +304,8 @@ export class UnitManager {
       unit.health?.stop();
     }
     this.report(name);
+    if (subState === "auto-restart") this.restarting.add(name);
+    if (activeState === "active" && this.restarting.delete(name)) this.startDependents(name);
     if (activeState !== "inactive" && activeState !== "failed") return;
     const explicit = this.explicitStops.has(name);
     for (const other of this.units.values()) {
@@ -332,6 +363,7 @@ export class UnitManager {
   }
 
   private async stopExplicitly(unit: ManagedUnit): Promise<void> {
+    this.restarting.delete(unit.name);
     this.explicitStops.add(unit.name);
     try {
       await unit.runner.stop();

@@ -26,6 +26,11 @@ class HeldProcess implements MainProcess {
   async terminate(signal: NodeJS.Signals): Promise<void> {
     this.end({ code: null, signal });
   }
+
+  /** Ends by itself, with `status`. */
+  exit(status: ExitStatus): void {
+    this.end(status);
+  }
 }
 
 function content(text: string): { text: string; hash: string } {
@@ -34,16 +39,25 @@ function content(text: string): { text: string; hash: string } {
   return { text: serializeUnitFile(parsed.file), hash: unitHash(parsed.file) };
 }
 
-function setUp(answers: ProbeOutcome[], options: { containers?: boolean } = {}) {
+function setUp(
+  answers: ProbeOutcome[],
+  options: {
+    containers?: boolean;
+    /** Runs a command (ExecStartPre=, ExecStop=, ...); exits 0 at once without. */
+    run?: (argv: readonly string[]) => Promise<ExitStatus>;
+  } = {},
+) {
   const clock = new FakeClock();
   const started: HeldProcess[] = [];
+  const startedUnits: string[] = [];
   const reports: AgentUnitView[] = [];
   const probed: string[][] = [];
   const commands: CommandExecutor = {
-    run: async () => ({ code: 0 }),
-    start: async () => {
+    run: async (argv) => (options.run ? options.run(argv) : { code: 0 }),
+    start: async (_argv, context) => {
       const main = new HeldProcess(options.containers ? `container-${started.length}` : undefined);
       started.push(main);
+      startedUnits.push(context.unit);
       return main;
     },
   };
@@ -81,7 +95,7 @@ function setUp(answers: ProbeOutcome[], options: { containers?: boolean } = {}) 
     );
     await settle();
   };
-  return { clock, started, reports, probed, manager, launch };
+  return { clock, started, startedUnits, reports, probed, manager, launch };
 }
 
 const WEB = `[Service]
@@ -181,5 +195,137 @@ describe("a unit's health on its machine", () => {
       reports.every((unit) => unit.health === undefined && unit.lastHealthCheck === undefined),
     );
     assert.deepEqual(probed, []);
+  });
+});
+
+const TICKER = `[Service]
+ExecStart=/bin/sh -c "while true; do echo tick; sleep %i; done"
+ExecStop=/bin/stop-ticker
+[X-Health]
+ExecCheck=/bin/check-ticker
+IntervalSec=5s
+RestartAfter=3
+`;
+
+/** The ticker-announce@ sidekick: bound to its service, started after it. */
+const ANNOUNCE = `[Unit]
+BindsTo=ticker@1.service
+After=ticker@1.service
+[Service]
+ExecStart=/bin/sh -c "while true; do etcdctl set /announce/services/ticker1 %H --ttl 60; sleep 45; done"
+`;
+
+describe("a restart and the units bound to it", () => {
+  test("a sidekick bound to a unit restarted after RestartAfter failed checks runs again", async () => {
+    const { clock, startedUnits, manager, launch } = setUp([FAIL, FAIL, FAIL]);
+    await launch("ticker@1.service", TICKER);
+    await launch("ticker-announce@1.service", ANNOUNCE);
+    assert.equal(manager.view("ticker-announce@1.service")?.activeState, "active");
+    await clock.advance(15 * SECOND);
+    await settle();
+    assert.equal(manager.view("ticker@1.service")?.restarts, 1);
+    assert.equal(manager.view("ticker@1.service")?.activeState, "active");
+    assert.equal(manager.view("ticker-announce@1.service")?.activeState, "active");
+    assert.deepEqual(startedUnits, [
+      "ticker@1.service",
+      "ticker-announce@1.service",
+      "ticker@1.service",
+      "ticker-announce@1.service",
+    ]);
+    assert.match(
+      manager.log("ticker-announce@1.service")?.tail(100).join("\n") ?? "",
+      /Stopping because ticker@1\.service stopped \(BindsTo=\)[^]*Starting again: ticker@1\.service was restarted/,
+    );
+  });
+
+  test("a sidekick bound to a unit that Restart= restarts runs again", async () => {
+    const { started, startedUnits, manager, launch } = setUp([]);
+    await launch(
+      "ticker@1.service",
+      "[Service]\nExecStart=/bin/ticker\nRestart=always\nRestartSec=0\n",
+    );
+    await launch("ticker-announce@1.service", ANNOUNCE);
+    started[0]!.exit({ code: 1 });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
+    assert.equal(manager.view("ticker@1.service")?.restarts, 1);
+    assert.equal(manager.view("ticker@1.service")?.activeState, "active");
+    assert.equal(manager.view("ticker-announce@1.service")?.activeState, "active");
+    assert.equal(startedUnits.filter((unit) => unit === "ticker-announce@1.service").length, 2);
+  });
+
+  test("a sidekick whose own desired state is loaded is not started by its unit's restart", async () => {
+    const { clock, startedUnits, manager, launch } = setUp([FAIL, FAIL, FAIL]);
+    await launch("ticker@1.service", TICKER);
+    await launch("ticker-announce@1.service", ANNOUNCE);
+    await manager.apply("ticker-announce@1.service", {
+      desiredState: "loaded",
+      ...content(ANNOUNCE),
+    });
+    await settle();
+    await clock.advance(15 * SECOND);
+    await settle();
+    assert.equal(manager.view("ticker@1.service")?.restarts, 1);
+    assert.equal(manager.view("ticker-announce@1.service")?.activeState, "inactive");
+    assert.equal(startedUnits.filter((unit) => unit === "ticker-announce@1.service").length, 1);
+  });
+
+  test("a stop asked while the restart's start runs does not wait for it", async () => {
+    let holdPre = false;
+    let releasePre = () => {};
+    const { clock, manager, launch } = setUp([FAIL, FAIL, FAIL], {
+      run: (argv) =>
+        argv[0] === "/bin/pre" && holdPre
+          ? new Promise((resolve) => {
+              releasePre = () => resolve({ code: 0 });
+            })
+          : Promise.resolve({ code: 0 }),
+    });
+    const text = WEB.replace("[Service]\n", "[Service]\nExecStartPre=/bin/pre\n");
+    await launch("web.service", text);
+    holdPre = true;
+    await clock.advance(15 * SECOND);
+    await settle();
+    assert.equal(manager.view("web.service")?.subState, "start-pre", "the restart's start waits");
+    let answered = false;
+    const stopping = manager
+      .apply("web.service", { desiredState: "loaded", ...content(text) })
+      .then(() => {
+        answered = true;
+      });
+    await settle();
+    assert.equal(answered, true, "the control plane has its answer before the start ends");
+    releasePre();
+    await stopping;
+    await settle();
+    assert.equal(manager.view("web.service")?.activeState, "inactive");
+  });
+
+  test("a stop asked while the restart's stop runs wins: the unit does not start again", async () => {
+    let holdStop = false;
+    let releaseStop = () => {};
+    const { clock, started, manager, launch } = setUp([FAIL, FAIL, FAIL], {
+      run: (argv) =>
+        argv[0] === "/bin/stop-ticker" && holdStop
+          ? new Promise((resolve) => {
+              releaseStop = () => resolve({ code: 0 });
+            })
+          : Promise.resolve({ code: 0 }),
+    });
+    await launch("ticker@1.service", TICKER);
+    holdStop = true;
+    await clock.advance(15 * SECOND);
+    await settle();
+    assert.equal(manager.view("ticker@1.service")?.activeState, "deactivating");
+    const stopping = manager.apply("ticker@1.service", {
+      desiredState: "loaded",
+      ...content(TICKER),
+    });
+    releaseStop();
+    await stopping;
+    await settle();
+    assert.equal(started.length, 1, "no second main process");
+    assert.equal(manager.view("ticker@1.service")?.activeState, "inactive");
   });
 });
