@@ -121,7 +121,7 @@ export class HealthMonitor {
     const began = clock.now();
     const outcome = await this.probeOnce(check, target);
     if (generation !== this.generation || !this.state) return;
-    const verdict = judgeCheck(this.state, { ...outcome, at: clock.now() }, check);
+    const verdict = judgeCheck(this.state, { ...outcome, at: clock.now(), began }, check);
     this.apply(verdict);
     if (verdict.restart) {
       this.options.onRestart(

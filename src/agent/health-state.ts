@@ -14,6 +14,11 @@ export interface CheckResult {
   at: number;
 }
 
+/** A declared check as it ran: its result, and when it began (ms since the epoch). */
+export interface CheckRun extends CheckResult {
+  began: number;
+}
+
 export interface HealthState {
   status: JudgedHealthStatus;
   probe: HealthProbeKind;
@@ -21,9 +26,9 @@ export interface HealthState {
   startedAt: number;
   /** Failed checks in a row (those in the start period not counted). */
   failures: number;
-  /** Successful checks in a row. */
+  /** Successful checks in a row (of a declared check; Docker counts its own). */
   successes: number;
-  /** A check has passed since the start: the start period is over. */
+  /** A declared check has passed since the start: the start period is over. */
   passedOnce: boolean;
   lastCheck?: CheckResult;
   /**
@@ -55,12 +60,14 @@ export function startedHealth(probe: HealthProbeKind, now: number): HealthState 
 }
 
 /**
- * The state after one check of a declared [X-Health] probe. A failure within the start period
- * does not count, until a check has passed (as Docker's start period); then UnhealthyThreshold
+ * The state after one check of a declared [X-Health] probe. A failure of a check that began
+ * within the start period does not count, until a check has passed (as Docker's start period,
+ * which looks at a check's start); then UnhealthyThreshold
  * failures in a row make the unit unhealthy and HealthyThreshold successes in a row healthy.
  * RestartAfter failures in a row ask for a restart, once.
  */
-export function judgeCheck(state: HealthState, result: CheckResult, check: HealthCheck): Verdict {
+export function judgeCheck(state: HealthState, run: CheckRun, check: HealthCheck): Verdict {
+  const { began, ...result } = run;
   const output = truncateOutput(result.output);
   const lastCheck = { ...result, output };
   if (result.ok) {
@@ -74,7 +81,7 @@ export function judgeCheck(state: HealthState, result: CheckResult, check: Healt
       false,
     );
   }
-  const grace = !state.passedOnce && result.at < state.startedAt + check.startPeriodSeconds * 1000;
+  const grace = !state.passedOnce && began < state.startedAt + check.startPeriodSeconds * 1000;
   if (grace) return settle(state, { ...state, successes: 0, lastCheck }, state.status, false);
   const failures = state.failures + 1;
   const status = failures >= check.unhealthyThreshold ? "unhealthy" : state.status;
@@ -90,15 +97,16 @@ export interface ImageHealth {
   last?: CheckResult;
 }
 
-/** The state after asking Docker: its verdict is taken as it is, thresholds and all. */
+/**
+ * The state after asking Docker: its verdict is taken as it is, thresholds, start period and
+ * all, so none of the counts a declared check keeps is kept here but its failing streak.
+ */
 export function judgeImageHealth(state: HealthState, health: ImageHealth): Verdict {
   const status: JudgedHealthStatus = health.status === "none" ? "starting" : health.status;
   const lastCheck = health.last && { ...health.last, output: truncateOutput(health.last.output) };
   const next: HealthState = {
     ...state,
     failures: health.failingStreak,
-    successes: health.last?.ok ? state.successes + 1 : 0,
-    passedOnce: state.passedOnce || health.last?.ok === true,
     ...(lastCheck ? { lastCheck } : {}),
   };
   return settle(state, next, status, false);

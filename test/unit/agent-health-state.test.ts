@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import {
-  type CheckResult,
+  type CheckRun,
   type HealthState,
   judgeCheck,
   judgeImageHealth,
@@ -33,10 +33,12 @@ function checkWith(overrides: Partial<HealthCheck> = {}): HealthCheck {
 function run(check: HealthCheck, results: boolean[]) {
   let state = startedHealth("tcp", START);
   const verdicts = results.map((ok, index) => {
-    const result: CheckResult = {
+    const at = START + (index + 1) * check.intervalSeconds * SECOND;
+    const result: CheckRun = {
       ok,
       output: ok ? "connected" : "connect ECONNREFUSED",
-      at: START + (index + 1) * check.intervalSeconds * SECOND,
+      at,
+      began: at,
     };
     const verdict = judgeCheck(state, result, check);
     state = verdict.state;
@@ -116,6 +118,26 @@ describe("health from a unit's checks", () => {
     );
   });
 
+  test("the start period is judged by when a check began, not when it ended", () => {
+    const check = checkWith({ startPeriodSeconds: 30, unhealthyThreshold: 1, timeoutSeconds: 5 });
+    const started = startedHealth("tcp", START);
+    // Began at 28 s, within the period, and timed out at 33 s, past it: forgiven, as Docker does.
+    const within = judgeCheck(
+      started,
+      { ok: false, output: "timed out", began: START + 28 * SECOND, at: START + 33 * SECOND },
+      check,
+    );
+    assert.equal(within.state.status, "starting");
+    assert.equal(within.state.failures, 0);
+    // Began at 30 s: past it, and counted.
+    const past = judgeCheck(
+      within.state,
+      { ok: false, output: "timed out", began: START + 30 * SECOND, at: START + 35 * SECOND },
+      check,
+    );
+    assert.equal(past.state.status, "unhealthy");
+  });
+
   test("failures in the start period do not count, until a check passes", () => {
     const check = checkWith({ startPeriodSeconds: 35, unhealthyThreshold: 1 });
     // Checks at 10, 20, 30 s fail within the period; the one at 40 s is past it.
@@ -179,7 +201,7 @@ describe("health from a unit's checks", () => {
         results.forEach((ok, index) => {
           const at = START + (index + 1) * 10 * SECOND;
           const before = state.status;
-          const verdict = judgeCheck(state, { ok, output: String(index), at }, check);
+          const verdict = judgeCheck(state, { ok, output: String(index), at, began: at }, check);
           state = verdict.state;
           streak = streak.ok === ok ? { ok, length: streak.length + 1 } : { ok, length: 1 };
           if (verdict.restart) restarts++;
