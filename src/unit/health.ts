@@ -1,6 +1,7 @@
 // The [X-Health] section: one probe of a running unit and when to judge it. Pure; nothing
 // here throws. The agent runs the probe (src/agent/health-monitor.ts).
 import { classifyExec } from "./command-kind.ts";
+import { isDockerProgram } from "./docker-command.ts";
 import { parseExecLineWithLookup } from "./exec-line.ts";
 import {
   DEFAULT_EXPECT_STATUS,
@@ -238,6 +239,7 @@ function serviceProblems(
       },
     ];
   }
+  if (probeKey === "ExecCheck") return dockerCheckProblems(probe);
   if (probeKey !== "ContainerExecCheck") return [];
   const execStart = optionValues(file, "Service", "ExecStart").map((line) =>
     expandSpecifiers(line, context),
@@ -267,8 +269,36 @@ function serviceProblems(
   ];
 }
 
+/**
+ * ExecCheck= runs a program on the machine, and docker commands never run there: ExecStart='s
+ * go through the Engine API, and the agent's machine need have no docker CLI. A command in the
+ * unit's container is ContainerExecCheck='s.
+ */
+function dockerCheckProblems(probe: Assignment): Located[] {
+  const runsDocker = holdsForSomeValues((lookup) => {
+    const parsed = parseExecLineWithLookup(probe.value, lookup);
+    if (!parsed.ok) return false;
+    const kind = classifyExec(parsed.line.argv);
+    return (
+      kind.kind === "docker" ||
+      (kind.kind === "invalid" && isDockerProgram(parsed.line.argv[0] ?? ""))
+    );
+  });
+  if (!runsDocker) return [];
+  return [
+    {
+      line: probe.line,
+      message:
+        "ExecCheck runs a program on the machine, and docker commands are not run as programs (the agent uses the Docker Engine API): run a command in the unit's container with ContainerExecCheck=",
+    },
+  ];
+}
+
 /** Reads the numeric settings, reporting each value that does not parse or is out of range. */
 class NumberReader {
+  /** Keys whose value was refused: a check against one would judge by its default instead. */
+  private readonly failed = new Set<string>();
+
   constructor(
     private readonly assigned: ReadonlyMap<string, Assignment>,
     private readonly errors: Located[],
@@ -281,6 +311,7 @@ class NumberReader {
     if (seconds === undefined) return fallback;
     if (seconds < min || seconds > max) {
       this.fail(
+        key,
         given,
         `${key} must be from ${spell(min)} to ${spell(max)}, not ${quote(given.value)}`,
       );
@@ -296,8 +327,10 @@ class NumberReader {
     if (given === undefined) return fallback;
     const seconds = this.seconds("TimeoutSec", given);
     if (seconds === undefined) return fallback;
-    if (seconds <= 0 || seconds > intervalSeconds) {
+    // Against an IntervalSec= that was refused, only the first bound can be checked.
+    if (seconds <= 0 || (!this.failed.has("IntervalSec") && seconds > intervalSeconds)) {
       this.fail(
+        "TimeoutSec",
         given,
         `TimeoutSec must be more than 0 and at most IntervalSec (${spell(intervalSeconds)}), so that checks never overlap, not ${quote(given.value)}`,
       );
@@ -313,6 +346,7 @@ class NumberReader {
     const count = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
     if (!(count >= 1 && count <= MAX_THRESHOLD)) {
       this.fail(
+        key,
         given,
         `${key} must be a whole number from 1 to ${MAX_THRESHOLD}, not ${quote(given.value)}`,
       );
@@ -327,8 +361,9 @@ class NumberReader {
     if (given === undefined) return undefined;
     const count = this.whole("RestartAfter", Number.NaN);
     if (Number.isNaN(count)) return undefined;
-    if (count < unhealthyThreshold) {
+    if (!this.failed.has("UnhealthyThreshold") && count < unhealthyThreshold) {
       this.fail(
+        "RestartAfter",
         given,
         `RestartAfter (${count}) must be at least UnhealthyThreshold (${unhealthyThreshold}): a unit is restarted only once it is unhealthy`,
       );
@@ -341,6 +376,7 @@ class NumberReader {
     const seconds = parseTimespan(given.value);
     if (seconds === undefined) {
       this.fail(
+        key,
         given,
         `${key}: ${quote(given.value)} is not a time span such as 10s, 500ms or 1min 30s`,
       );
@@ -348,7 +384,8 @@ class NumberReader {
     return seconds;
   }
 
-  private fail(given: Assignment, message: string): void {
+  private fail(key: string, given: Assignment, message: string): void {
+    this.failed.add(key);
     this.errors.push({ line: given.line, message });
   }
 }

@@ -278,6 +278,41 @@ describe("[X-Health]: errors name the line and the key", () => {
     ]);
   });
 
+  test("a refused IntervalSec or UnhealthyThreshold is not held against what depends on it", () => {
+    assert.deepEqual(
+      errorsOf(`${PROCESS}[X-Health]\nTCPConnect=a:1\nIntervalSec=fast\nTimeoutSec=30\n`),
+      [
+        {
+          line: 5,
+          message: 'IntervalSec: "fast" is not a time span such as 10s, 500ms or 1min 30s',
+        },
+      ],
+    );
+    assert.deepEqual(
+      errorsOf(`${PROCESS}[X-Health]\nTCPConnect=a:1\nUnhealthyThreshold=500\nRestartAfter=2\n`),
+      [{ line: 5, message: 'UnhealthyThreshold must be a whole number from 1 to 100, not "500"' }],
+    );
+  });
+
+  test("ExecCheck runs no docker command: that is ContainerExecCheck's", () => {
+    const refusal =
+      "ExecCheck runs a program on the machine, and docker commands are not run as programs (the agent uses the Docker Engine API): run a command in the unit's container with ContainerExecCheck=";
+    for (const command of [
+      "/usr/bin/docker exec web-%i wget -q -O- http://localhost/",
+      "docker inspect web",
+      "/usr/bin/docker --no-such-flag",
+    ]) {
+      const errors = errorsOf(
+        `${DOCKER}Environment=DOCKER_BIN=docker\n[X-Health]\nExecCheck=${command}\n`,
+      );
+      assert.deepEqual(errors, [{ line: 5, message: refusal }], command);
+    }
+    assert.equal(
+      checkOf(`${PROCESS}[X-Health]\nExecCheck=/usr/bin/curl -f http://localhost/\n`).probe.kind,
+      "exec",
+    );
+  });
+
   test("ExpectStatus belongs to HTTPGet", () => {
     assert.deepEqual(errorsOf(`${PROCESS}[X-Health]\nTCPConnect=a:1\nExpectStatus=200\n`), [
       {
