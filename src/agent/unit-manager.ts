@@ -98,6 +98,9 @@ export class UnitManager {
     const unit = this.units.get(name);
     if (!unit) return undefined;
     const { status } = unit.runner;
+    // A check that cannot run on this machine (a value of the instance's, say) is said where
+    // the API shows a unit's trouble; why the unit failed comes first.
+    const error = status.error ?? healthProblemOf(unit.definition);
     return {
       name,
       hash: unit.hash,
@@ -106,7 +109,7 @@ export class UnitManager {
       activeState: status.activeState,
       subState: status.subState,
       since: status.since,
-      ...(status.error ? { error: status.error } : {}),
+      ...(error ? { error } : {}),
       restarts: status.restarts,
       ...(unit.launch > 0 ? { launch: unit.launch } : {}),
       ...healthView(unit.health),
@@ -219,8 +222,8 @@ export class UnitManager {
         }),
       onChange: () => this.changed(name, runner),
     });
-    if (definition.healthProblem)
-      log.line(`[X-Health] is not checked: ${definition.healthProblem}`);
+    const healthProblem = healthProblemOf(definition);
+    if (healthProblem) log.line(healthProblem);
     const health = this.healthMonitor(name, runner, definition, log);
     return { name, hash, desired: "loaded", launch: 0, definition, runner, log, health };
   }
@@ -387,6 +390,11 @@ export class UnitManager {
     });
     return next;
   }
+}
+
+/** Why the unit's [X-Health] check does not run, when it declares one that cannot. */
+function healthProblemOf(definition: ServiceDefinition): string | undefined {
+  return definition.healthProblem && `[X-Health] is not checked: ${definition.healthProblem}`;
 }
 
 /** A unit's health for the agent's view: the reported one, and the last check. */

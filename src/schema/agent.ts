@@ -104,7 +104,10 @@ export const AgentUnit = Type.Object(
     }),
     since: Type.String({ format: "date-time" }),
     error: Type.Optional(
-      Type.String({ description: "Why the unit failed: the command and its status" }),
+      Type.String({
+        description:
+          "Why the unit failed: the command and its status; else why its [X-Health] check does not run",
+      }),
     ),
     restarts: Type.Integer({
       description: "How often Restart= (or a failing health check's RestartAfter=) restarted it",

@@ -176,6 +176,23 @@ describe("a unit's health on its machine", () => {
     assert.equal(clock.pending, 0, "no check waits");
   });
 
+  test("a check that is invalid for this instance is said in the unit's state", async () => {
+    const { clock, reports, probed, manager, launch } = setUp([]);
+    await launch(
+      "a@www.service",
+      "[Service]\nExecStart=/bin/web\n[X-Health]\nTCPConnect=localhost:%i\n",
+    );
+    const view = manager.view("a@www.service");
+    assert.equal(view?.activeState, "active", "the unit runs all the same");
+    assert.match(
+      view?.error ?? "",
+      /^\[X-Health\] is not checked: line \d+ of the unit file: TCPConnect: /,
+    );
+    assert.equal(reports.at(-1)?.error, view?.error, "and is reported");
+    await clock.advance(60 * SECOND);
+    assert.deepEqual(probed, []);
+  });
+
   test("ContainerExecCheck runs in the unit's main container", async () => {
     const { clock, probed, launch } = setUp([PASS], { containers: true });
     await launch(
