@@ -412,7 +412,12 @@ export interface components {
          *         "activeState": "active",
          *         "subState": "running",
          *         "health": {
-         *           "status": "none"
+         *           "status": "healthy",
+         *           "since": "2026-12-07T09:30:00.000Z",
+         *           "failures": 0,
+         *           "lastCheckAt": "2026-12-07T09:30:00.000Z",
+         *           "lastOutput": "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+         *           "probe": "http"
          *         },
          *         "createdAt": "2026-12-07T09:30:00.000Z",
          *         "updatedAt": "2026-12-07T09:30:00.000Z"
@@ -718,7 +723,7 @@ export interface components {
          * @example http
          * @enum {string}
          */
-        HealthProbe: "http" | "tcp" | "exec" | "container-exec" | "image";
+        HealthProbeKind: "http" | "tcp" | "exec" | "container-exec" | "image";
         /**
          * @description A running unit's health, as its machine's agent judges it: starting until its checks give a verdict (and through the start period), then healthy or unhealthy; none when the unit declares no check and its image has no HEALTHCHECK, or when it is not running.
          * @example healthy
@@ -973,7 +978,12 @@ export interface components {
          *         "activeState": "active",
          *         "subState": "running",
          *         "health": {
-         *           "status": "none"
+         *           "status": "healthy",
+         *           "since": "2026-12-07T09:30:00.000Z",
+         *           "failures": 0,
+         *           "lastCheckAt": "2026-12-07T09:30:00.000Z",
+         *           "lastOutput": "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+         *           "probe": "http"
          *         },
          *         "createdAt": "2026-12-07T09:30:00.000Z",
          *         "updatedAt": "2026-12-07T09:30:00.000Z"
@@ -1008,7 +1018,12 @@ export interface components {
          *       "activeState": "active",
          *       "subState": "running",
          *       "health": {
-         *         "status": "none"
+         *         "status": "healthy",
+         *         "since": "2026-12-07T09:30:00.000Z",
+         *         "failures": 0,
+         *         "lastCheckAt": "2026-12-07T09:30:00.000Z",
+         *         "lastOutput": "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+         *         "probe": "http"
          *       },
          *       "createdAt": "2026-12-07T09:30:00.000Z",
          *       "updatedAt": "2026-12-07T09:30:00.000Z"
@@ -1370,7 +1385,7 @@ export interface components {
             lastCheckAt?: string;
             /** @description What that check said, at most 512 bytes */
             lastOutput?: string;
-            probe?: components["schemas"]["HealthProbe"];
+            probe?: components["schemas"]["HealthProbeKind"];
             /**
              * Format: date-time
              * @description When the status began
@@ -1399,7 +1414,12 @@ export interface components {
          *           "activeState": "active",
          *           "subState": "running",
          *           "health": {
-         *             "status": "none"
+         *             "status": "healthy",
+         *             "since": "2026-12-07T09:30:00.000Z",
+         *             "failures": 0,
+         *             "lastCheckAt": "2026-12-07T09:30:00.000Z",
+         *             "lastOutput": "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+         *             "probe": "http"
          *           },
          *           "createdAt": "2026-12-07T09:30:00.000Z",
          *           "updatedAt": "2026-12-07T09:30:00.000Z"

@@ -69,9 +69,7 @@ export const AgentUnitBatch = Type.Object(
 /** A unit's health as the agent reports it to etcd: it changes only with its status. */
 export const AgentUnitHealth = Type.Object(
   {
-    status: StringEnum(JUDGED_HEALTH_STATUSES, {
-      description: "Absent health is none: no check, or not running",
-    }),
+    status: StringEnum(JUDGED_HEALTH_STATUSES),
     since: Type.String({ format: "date-time", description: "When the status began" }),
     failures: Type.Integer({
       minimum: 0,
@@ -87,7 +85,13 @@ export const AgentUnitHealth = Type.Object(
       description: "What judges it: the unit's [X-Health] probe, or its image's HEALTHCHECK",
     }),
   },
-  { $id: "AgentUnitHealth", additionalProperties: false },
+  {
+    $id: "AgentUnitHealth",
+    additionalProperties: false,
+    // On the health, not its status: a $ref's siblings do not reach the document.
+    description:
+      "A unit's health, changing only with its status. Absent health is none: no check, or not running",
+  },
 );
 
 export const AgentUnit = Type.Object(

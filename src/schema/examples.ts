@@ -69,6 +69,16 @@ export const exampleUnitFileSubmitted = {
   warnings: [],
 };
 
+/** A unit whose [X-Health] section has HTTPGet=http://${COREOS_PUBLIC_IPV4}:%i/. */
+export const exampleUnitHealth = {
+  status: "healthy",
+  since: at,
+  failures: 0,
+  lastCheckAt: at,
+  lastOutput: "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
+  probe: "http",
+};
+
 export const exampleUnit = {
   name: "apache@80.service",
   kind: "instance",
@@ -81,19 +91,9 @@ export const exampleUnit = {
   loadState: "loaded",
   activeState: "active",
   subState: "running",
-  health: { status: "none" },
+  health: exampleUnitHealth,
   createdAt: at,
   updatedAt: at,
-};
-
-/** A unit whose [X-Health] section has HTTPGet=http://${COREOS_PUBLIC_IPV4}:%i/. */
-export const exampleUnitHealth = {
-  status: "healthy",
-  since: at,
-  failures: 0,
-  lastCheckAt: at,
-  lastOutput: "HTTP 200 OK: <h1>Running from Docker on CoreOS</h1>",
-  probe: "http",
 };
 
 export const exampleMachine = {

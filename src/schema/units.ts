@@ -136,8 +136,8 @@ export const HealthStatus = StringEnum(HEALTH_STATUSES, {
     "A running unit's health, as its machine's agent judges it: starting until its checks give a verdict (and through the start period), then healthy or unhealthy; none when the unit declares no check and its image has no HEALTHCHECK, or when it is not running.",
 });
 
-export const HealthProbe = StringEnum(HEALTH_PROBES, {
-  $id: "HealthProbe",
+export const HealthProbeKind = StringEnum(HEALTH_PROBES, {
+  $id: "HealthProbeKind",
   examples: ["http"],
   description:
     "What judges a unit's health: its [X-Health] probe (HTTPGet=, TCPConnect=, ExecCheck=, ContainerExecCheck=) or its image's HEALTHCHECK.",
@@ -162,7 +162,7 @@ export const UnitHealth = Type.Object(
     lastOutput: Type.Optional(
       Type.String({ description: "What that check said, at most 512 bytes" }),
     ),
-    probe: Type.Optional(ref(HealthProbe)),
+    probe: Type.Optional(ref(HealthProbeKind)),
   },
   {
     $id: "UnitHealth",
