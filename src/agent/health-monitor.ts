@@ -1,6 +1,7 @@
 import type { UnitHealthRecord } from "../registry/records.ts";
 import type { HealthCheck } from "../unit/health.ts";
 import { resolveProbe } from "../unit/health-probe.ts";
+import { oneLine } from "../unit/text.ts";
 import type { HealthProbes, ProbeOutcome, ProbeTarget } from "./health-probes.ts";
 import {
   type CheckResult,
@@ -210,9 +211,4 @@ export class HealthMonitor {
     this.options.log(`Health: ${before?.status ?? "none"} -> ${report.status}${counted}${said}`);
     this.options.onChange();
   }
-}
-
-/** A check's output within one line of the unit's log. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ");
 }

@@ -1,4 +1,5 @@
 import type { UnitState } from "../unit/states.ts";
+import { oneLine } from "../unit/text.ts";
 import type { Unit } from "./api-types.ts";
 
 /**
@@ -38,7 +39,10 @@ export function activeSummary(unit: Unit): string {
   return unit.subState ? `${active} (${unit.subState})` : active;
 }
 
-/** The HEALTH column: the status, `-` (an empty cell) for a unit no machine reports. */
+/**
+ * list-units' health field: the status, `none` for a unit reported without a check or not
+ * running; empty (the table shows `-`) for a unit no machine reports.
+ */
 export function healthStatusOf(unit: Unit): string {
   return unit.health?.status ?? "";
 }
@@ -59,7 +63,7 @@ export function healthLines(unit: Unit): string[] {
       : "";
   const lines = [`   Health: ${health.status} (${by}) since ${health.since ?? "-"}${failures}`];
   if (health.lastCheckAt !== undefined) {
-    const said = (health.lastOutput ?? "").replace(/\s*\n\s*/g, " ").trim();
+    const said = oneLine(health.lastOutput ?? "");
     lines.push(`    Check: ${health.lastCheckAt}${said === "" ? "" : ` ${said}`}`);
   }
   return lines;

@@ -3,8 +3,9 @@
  * everything above it sees these shapes, never a key.
  */
 
+import type { Static } from "typebox";
 import type { MachineCapacity } from "../scheduler/cluster-state.ts";
-import type { HealthProbeKind, JudgedHealthStatus } from "../unit/health-status.ts";
+import type { AgentUnitHealth } from "../schema/agent.ts";
 import type { UnitState } from "../unit/states.ts";
 
 /** What the cluster should do with a unit: one of fleet's three states, as the current state. */
@@ -106,18 +107,7 @@ export interface UnitStateRecord {
  * then carries the check that changed it: a write per check would cost etcd one write per
  * unit and interval for nothing a reader needs.
  */
-export interface UnitHealthRecord {
-  status: JudgedHealthStatus;
-  /** When the status began. */
-  since: string;
-  /** Failed checks in a row when the status began. */
-  failures: number;
-  /** The end of the check that changed the status, and its output (at most 512 bytes). */
-  lastCheckAt?: string;
-  lastOutput?: string;
-  /** What judges it: the unit's probe, or its image's HEALTHCHECK. */
-  probe: HealthProbeKind;
-}
+export type UnitHealthRecord = Static<typeof AgentUnitHealth>;
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */
 export type MetadataOverrides = Record<string, string | null>;

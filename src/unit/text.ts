@@ -37,3 +37,8 @@ export function endsWithLoneBackslash(s: string): boolean {
 export function quote(s: string): string {
   return JSON.stringify(s);
 }
+
+/** Text on one line, as a log line or a table cell has it: each line break and its blanks a space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
