@@ -251,7 +251,7 @@ describe("a restart and the units bound to it", () => {
     ]);
     assert.match(
       manager.log("ticker-announce@1.service")?.tail(100).join("\n") ?? "",
-      /Stopping because ticker@1\.service stopped \(BindsTo=\)[^]*Starting again: ticker@1\.service was restarted/,
+      /Stopping because ticker@1\.service stopped \(BindsTo=\)[\s\S]*Starting again: ticker@1\.service was restarted/,
     );
   });
 
