@@ -136,6 +136,60 @@ RestartAfter=3
     await cluster.destroy("flaky.service");
   });
 
+  test("a sidekick bound to a unit that RestartAfter= restarts runs again afterwards", async () => {
+    await cluster.submit(
+      "bound.service",
+      `[Service]
+ExecStart=/usr/bin/docker run --rm flotilla/busybox sh -c 'mkdir -p /www && echo ok > /www/ok.html && httpd -p 80 -h /www && sleep 4 && killall httpd && sleep 100000'
+[X-Health]
+ContainerExecCheck=wget -q -O /dev/null http://127.0.0.1/ok.html
+IntervalSec=1s
+UnhealthyThreshold=2
+RestartAfter=3
+`,
+    );
+    await cluster.submit(
+      "bound-announce.service",
+      `[Unit]
+BindsTo=bound.service
+After=bound.service
+[Service]
+ExecStart=/bin/sleep 100000
+[X-Fleet]
+MachineOf=bound.service
+`,
+    );
+    await cluster.setState("bound.service", "launched");
+    await cluster.setState("bound-announce.service", "launched");
+    await cluster.launched("bound-announce.service");
+    await health("bound.service", "healthy");
+    const agent = cluster.agents[0]!;
+    await waitUntil(
+      "bound.service restarted by its agent",
+      async () => {
+        const unit = await agent.client.getUnit("bound.service");
+        return unit && unit.restarts >= 1 && unit.activeState === "active" ? unit : undefined;
+      },
+      60_000,
+    );
+    // The sidekick stopped with it (BindsTo=), and starts again once it runs.
+    const sidekick = await waitUntil(
+      "bound-announce.service running again",
+      async () => {
+        const unit = await agent.client.getUnit("bound-announce.service");
+        return unit?.activeState === "active" ? unit : undefined;
+      },
+      30_000,
+    );
+    assert.equal(sidekick.desiredState, "launched");
+    const log = await (await agent.client.logs("bound-announce.service")).text();
+    assert.match(log, /Stopping because bound\.service stopped \(BindsTo=\)/);
+    assert.match(log, /Starting again: bound\.service was restarted/);
+    await cluster.launched("bound-announce.service");
+    await cluster.destroy("bound-announce.service");
+    await cluster.destroy("bound.service");
+  });
+
   test("a process unit is checked by a command on the machine, with its environment", async () => {
     const marker = join(workDir, "ready");
     await cluster.submit(
