@@ -26,6 +26,20 @@ function braced(name: string): string {
   return ["$", "{", name, "}"].join("");
 }
 
+/**
+ * httpd serves for a few seconds, then stops while the container runs on: its check fails
+ * until RestartAfter= restarts it. No --name: the restarted container must not wait for the
+ * engine to remove the first one's.
+ */
+const FLAKY = `[Service]
+ExecStart=/usr/bin/docker run --rm flotilla/busybox sh -c 'mkdir -p /www && echo ok > /www/ok.html && httpd -p 80 -h /www && sleep 4 && killall httpd && sleep 100000'
+[X-Health]
+ContainerExecCheck=wget -q -O /dev/null http://127.0.0.1/ok.html
+IntervalSec=1s
+UnhealthyThreshold=2
+RestartAfter=3
+`;
+
 describe("health checks on a cluster", () => {
   let cluster: TestCluster;
   let workDir: string;
@@ -102,19 +116,7 @@ UnhealthyThreshold=2
   });
 
   test("RestartAfter= restarts a unit whose container check keeps failing", async () => {
-    // httpd serves for a few seconds, then stops while the container runs on. No --name: the
-    // restarted container must not wait for the engine to remove the first one's.
-    await cluster.submit(
-      "flaky.service",
-      `[Service]
-ExecStart=/usr/bin/docker run --rm flotilla/busybox sh -c 'mkdir -p /www && echo ok > /www/ok.html && httpd -p 80 -h /www && sleep 4 && killall httpd && sleep 100000'
-[X-Health]
-ContainerExecCheck=wget -q -O /dev/null http://127.0.0.1/ok.html
-IntervalSec=1s
-UnhealthyThreshold=2
-RestartAfter=3
-`,
-    );
+    await cluster.submit("flaky.service", FLAKY);
     await cluster.setState("flaky.service", "launched");
     await health("flaky.service", "healthy");
     const unhealthy = await health("flaky.service", "unhealthy");
@@ -137,17 +139,7 @@ RestartAfter=3
   });
 
   test("a sidekick bound to a unit that RestartAfter= restarts runs again afterwards", async () => {
-    await cluster.submit(
-      "bound.service",
-      `[Service]
-ExecStart=/usr/bin/docker run --rm flotilla/busybox sh -c 'mkdir -p /www && echo ok > /www/ok.html && httpd -p 80 -h /www && sleep 4 && killall httpd && sleep 100000'
-[X-Health]
-ContainerExecCheck=wget -q -O /dev/null http://127.0.0.1/ok.html
-IntervalSec=1s
-UnhealthyThreshold=2
-RestartAfter=3
-`,
-    );
+    await cluster.submit("bound.service", FLAKY);
     await cluster.submit(
       "bound-announce.service",
       `[Unit]
