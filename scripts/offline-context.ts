@@ -4,6 +4,7 @@ import { ClusterView } from "../src/registry/view.ts";
 import type { ServerContext } from "../src/server/context.ts";
 import { EventHub } from "../src/server/event-hub.ts";
 import { Metrics } from "../src/server/metrics.ts";
+import { RolloutWrites } from "../src/server/writes/rollouts.ts";
 import { UnitWrites } from "../src/server/writes/units.ts";
 
 /** A server context with no etcd behind it: enough to build the app and read its schemas. */
@@ -16,6 +17,7 @@ export function offlineContext(): ServerContext {
     registry,
     view,
     unitWrites: new UnitWrites(registry),
+    rolloutWrites: new RolloutWrites(registry, view),
     events: new EventHub(view),
     metrics: new Metrics(),
     isSynced: () => false,

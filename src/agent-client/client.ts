@@ -71,9 +71,13 @@ export class AgentClient {
     const texts: Record<string, string> = {};
     for (const unit of units) if (unit.text !== undefined) texts[unit.hash] = unit.text;
     const body = {
-      units: units.map(({ name, desiredState, hash, launch }) =>
-        launch === undefined ? { name, desiredState, hash } : { name, desiredState, hash, launch },
-      ),
+      units: units.map(({ name, desiredState, hash, launch, draining }) => ({
+        name,
+        desiredState,
+        hash,
+        ...(launch === undefined ? {} : { launch }),
+        ...(draining ? { draining } : {}),
+      })),
       ...(Object.keys(texts).length > 0 ? { texts } : {}),
     };
     return (await this.call<AgentUnitBatchResultView>("POST", "/v1/units", body)).results;

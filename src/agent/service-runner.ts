@@ -1,7 +1,14 @@
 import { parseExecLine } from "../unit/exec-line.ts";
 import type { ServiceDefinition } from "../unit/service.ts";
 import type { CommandExecutor } from "./commands.ts";
-import { describeStatus, type ExitStatus, type MainProcess, succeeded } from "./runtime/types.ts";
+import {
+  type AnnounceGate,
+  type CommandContext,
+  describeStatus,
+  type ExitStatus,
+  type MainProcess,
+  succeeded,
+} from "./runtime/types.ts";
 import type { UnitLog } from "./unit-log.ts";
 
 export type ActiveState = "inactive" | "activating" | "active" | "deactivating" | "failed";
@@ -19,6 +26,8 @@ export interface ServiceRunnerOptions {
   commands: CommandExecutor;
   log: UnitLog;
   labels: Readonly<Record<string, string>>;
+  /** When its announcements may exist; absent: always. */
+  announceGate?: AnnounceGate;
   /** Resolves the unit's environment at each start; rejects with a reason a user can act on. */
   environment: () => Promise<Record<string, string>>;
   onChange: (status: ServiceStatus) => void;
@@ -314,12 +323,14 @@ export class ServiceRunner {
     }
   }
 
-  private context() {
+  private context(): CommandContext {
+    const { log, labels, announceGate } = this.options;
     return {
       unit: this.definition.name,
       env: this.environment,
-      log: this.options.log,
-      labels: this.options.labels,
+      log,
+      labels,
+      ...(announceGate ? { announceGate } : {}),
     };
   }
 

@@ -137,6 +137,7 @@ export class StateReporter {
       since: unit.since,
       ...(unit.error ? { error: unit.error } : {}),
       ...(unit.launch !== undefined ? { launch: unit.launch } : {}),
+      ...(unit.draining ? { draining: true } : {}),
       // The health as last reported: it changes with its status only, never with each check
       // (the agent's view has the last check too, which stays out of etcd), so a unit's
       // checks cost etcd a write per change of health, not one per interval.

@@ -4,6 +4,7 @@ import type { AgentUnit } from "../schema/agent.ts";
 import { unitHash } from "../unit/hash.ts";
 import { parseUnitFile } from "../unit/parse.ts";
 import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
+import { HealthGate } from "./announce-gate.ts";
 import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
 import { type Clock, HealthMonitor, systemClock } from "./health-monitor.ts";
@@ -20,6 +21,8 @@ export interface UnitWish {
   hash: string;
   /** The launch asked for (see UnitRecord.launches); a later one restarts a running unit. */
   launch?: number;
+  /** Withdraw the announcements made for the unit (see UnitRecord.draining). */
+  draining?: boolean;
 }
 
 export interface MachineIdentity {
@@ -62,6 +65,10 @@ interface ManagedUnit {
   runner: ServiceRunner;
   log: UnitLog;
   health: HealthMonitor | undefined;
+  /** The control plane drains it: the announcements made for it are withdrawn. */
+  draining: boolean;
+  /** Opens and closes its announcements (see ServiceDefinition.announcesFor). */
+  gate: HealthGate;
 }
 
 /**
@@ -112,6 +119,7 @@ export class UnitManager {
       ...(error ? { error } : {}),
       restarts: status.restarts,
       ...(unit.launch > 0 ? { launch: unit.launch } : {}),
+      ...(unit.draining ? { draining: true } : {}),
       ...healthView(unit.health),
     };
   }
@@ -137,7 +145,7 @@ export class UnitManager {
 
   private async doApply(
     name: string,
-    { desiredState: desired, hash, launch = 0 }: UnitWish,
+    { desiredState: desired, hash, launch = 0, draining = false }: UnitWish,
     text: string | undefined,
   ): Promise<AgentUnitView> {
     const existing = this.units.get(name);
@@ -150,6 +158,7 @@ export class UnitManager {
       // Also when the unit is not here: the control plane asks because etcd still holds a
       // state of it for this machine, left by a report that outlived the unit.
       this.options.withdraw(name);
+      this.gatesChanged(name);
       return {
         name,
         hash,
@@ -161,6 +170,18 @@ export class UnitManager {
         restarts: 0,
       };
     }
+    if (
+      existing &&
+      existing.hash === hash &&
+      existing.desired === desired &&
+      !(desired === "launched" && launch > existing.launch) &&
+      existing.draining !== draining
+    ) {
+      // Only the drain changed: the unit is left as it is (a failed one is not started again).
+      this.setDraining(existing, draining);
+      this.report(name);
+      return this.view(name) as AgentUnitView;
+    }
     let unit = existing;
     if (!unit || unit.hash !== hash) {
       const wasActive = unit?.runner.isActive ?? false;
@@ -168,10 +189,13 @@ export class UnitManager {
       unit?.health?.stop();
       unit = await this.load(name, hash, text);
       this.units.set(name, unit);
+      // New content for a running unit restarts it: the units bound to it come back with it.
+      if (wasActive) this.restarting.add(name);
       this.report(name);
       if (wasActive || this.neededByActive(name)) void this.startWithDependencies(name, new Set());
     }
     unit.desired = desired;
+    this.setDraining(unit, draining);
     if (desired === "launched" && launch > unit.launch) {
       // A stop and a start asked for in quick succession (a restart): the unit may never
       // have been told to stop, but it must run anew.
@@ -211,10 +235,12 @@ export class UnitManager {
     });
     const log = this.logs.get(name) ?? new UnitLog(name);
     this.logs.set(name, log);
+    const gate = new HealthGate(() => this.announcementsClosedBecause(name, definition));
     const runner = new ServiceRunner(definition, {
       commands: this.options.commands,
       log,
       labels: { [UNIT_LABEL]: name, [MACHINE_LABEL]: machine.id },
+      announceGate: gate,
       environment: () =>
         resolveEnvironment(definition, this.options.baseEnv, {
           COREOS_PUBLIC_IPV4: machine.publicIP,
@@ -225,7 +251,18 @@ export class UnitManager {
     const healthProblem = healthProblemOf(definition);
     if (healthProblem) log.line(healthProblem);
     const health = this.healthMonitor(name, runner, definition, log);
-    return { name, hash, desired: "loaded", launch: 0, definition, runner, log, health };
+    return {
+      name,
+      hash,
+      desired: "loaded",
+      launch: 0,
+      definition,
+      runner,
+      log,
+      health,
+      draining: false,
+      gate,
+    };
   }
 
   private healthMonitor(
@@ -378,6 +415,48 @@ export class UnitManager {
   private report(name: string): void {
     const view = this.view(name);
     if (view) this.options.report(view);
+    this.gatesChanged(name);
+  }
+
+  private setDraining(unit: ManagedUnit, draining: boolean): void {
+    if (unit.draining === draining) return;
+    unit.draining = draining;
+    unit.log.line(
+      draining ? "Draining: the announcements made for it are withdrawn" : "No longer draining",
+    );
+  }
+
+  /**
+   * Why the announcements of `name` must not exist now: the unit itself, or one it announces
+   * for (BindsTo=, MachineOf=) that runs here, is draining, not running, starting or
+   * unhealthy. A unit it is placed with (MachineOf=) runs here or nowhere: not loaded here, it
+   * is not running; one it is only bound to (BindsTo=) may run elsewhere, and is not judged here.
+   */
+  private announcementsClosedBecause(
+    name: string,
+    definition: ServiceDefinition,
+  ): string | undefined {
+    if (this.units.get(name)?.draining) return `${name} is draining`;
+    for (const served of definition.announcesFor) {
+      const unit = this.units.get(served);
+      if (!unit) {
+        if (definition.placedWith.includes(served)) return `${served} is not loaded here`;
+        continue;
+      }
+      if (unit.draining) return `${served} is draining`;
+      const { activeState, subState } = unit.runner.status;
+      if (activeState !== "active") return `${served} is ${activeState}`;
+      const health = unit.health?.report?.status;
+      if (health === "starting" || health === "unhealthy") return `${served} is ${health}`;
+      if (subState !== "running" && subState !== "exited") return `${served} is ${subState}`;
+    }
+    return undefined;
+  }
+
+  /** Something the gates of `name` and of the units announcing it look at has changed. */
+  private gatesChanged(name: string): void {
+    for (const unit of this.units.values())
+      if (unit.name === name || unit.definition.announcesFor.includes(name)) unit.gate.changed();
   }
 
   private serialise<T>(name: string, operation: () => Promise<T>): Promise<T> {

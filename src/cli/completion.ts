@@ -1,6 +1,9 @@
+import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
 import { commands, findCommand } from "./commands/index.ts";
 import { globalOptions, type ParseArgsOptionsConfig, splitCommand } from "./flags.ts";
+import { rolloutOptions } from "./rollout-flags.ts";
+import { isRolloutAction, isRolloutSubcommand, ROLLOUT_SUBCOMMANDS } from "./rollout-words.ts";
 
 /** A word the shell may complete to, and what it is (zsh shows it). */
 export interface Candidate {
@@ -18,13 +21,17 @@ export const SHELLS = ["bash", "zsh"] as const;
  * the one under the cursor, maybe empty). Unit names come from `unitNames` only when a
  * command takes units, so that completing a command name or a flag never waits on the API.
  */
+export interface CompletionSources {
+  unitNames: () => Promise<string[]>;
+  /** Local unit files and directories whose path starts with the prefix. */
+  localPaths: (prefix: string) => Promise<string[]>;
+  /** The ids of the rollouts still running, for `rollout pause` and the like. */
+  rolloutIds?: () => Promise<string[]>;
+}
+
 export async function complete(
   words: readonly string[],
-  sources: {
-    unitNames: () => Promise<string[]>;
-    /** Local unit files and directories whose path starts with the prefix. */
-    localPaths: (prefix: string) => Promise<string[]>;
-  },
+  sources: CompletionSources,
 ): Promise<Candidate[]> {
   const current = words.at(-1) ?? "";
   const before = words.slice(0, -1);
@@ -47,6 +54,9 @@ export async function complete(
     );
   }
   if (name === "completion") return matching(SHELLS.map((shell) => ({ word: shell })));
+  if (name === "rollout") {
+    return matching(await rolloutCandidates(splitCommand(before).rest, current, sources));
+  }
   const command = findCommand(name);
   if (!command || !takesUnits(command)) return [];
   const [names, paths] = await Promise.all([
@@ -56,6 +66,42 @@ export async function complete(
       : [],
   ]);
   return matching([...new Set([...paths, ...names])].map((word) => ({ word })));
+}
+
+/**
+ * `rollout`'s words: first a subcommand or a target (a submitted unit's name, or a local
+ * file's path as submit takes it); after a target its FILE; after status, list or undo a
+ * target or an id; after pause, resume, promote or abort a running rollout's id.
+ */
+async function rolloutCandidates(
+  rest: readonly string[],
+  current: string,
+  sources: CompletionSources,
+): Promise<Candidate[]> {
+  const { positionals } = parseArgs({
+    args: [...rest],
+    options: { ...globalOptions, ...rolloutOptions },
+    allowPositionals: true,
+    strict: false,
+  });
+  const [first, ...more] = positionals;
+  const names = () => sources.unitNames().catch(() => [] as string[]);
+  const paths = () => sources.localPaths(current).catch(() => [] as string[]);
+  const ids = () => sources.rolloutIds?.().catch(() => [] as string[]) ?? [];
+  const words = (list: readonly string[]) => list.map((word) => ({ word }));
+  if (first === undefined) {
+    const [local, submitted] = await Promise.all([paths(), names()]);
+    return [
+      ...Object.entries(ROLLOUT_SUBCOMMANDS).map(([word, description]) => ({ word, description })),
+      ...words([...new Set([...local, ...submitted])]),
+    ];
+  }
+  if (more.length > 0) return [];
+  if (!isRolloutSubcommand(first)) return words(await paths());
+  if (isRolloutAction(first)) return words(await ids());
+  if (first === "list") return words(await names());
+  const [running, submitted] = await Promise.all([ids(), names()]);
+  return words([...running, ...submitted]);
 }
 
 /** The commands that take a path to a local unit file as well as a unit's name. */

@@ -68,7 +68,8 @@ export class Output {
     this.progressShown = false;
   }
 
-  private get interactive(): boolean {
+  /** A terminal, where progress() draws a line that is rewritten in place. */
+  get interactive(): boolean {
     return this.stderr.isTTY === true && process.env.TERM !== "dumb";
   }
 }

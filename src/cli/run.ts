@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { FINAL_PHASES } from "../rollout/model.ts";
 import { connectApi } from "./api.ts";
 import type { CliContext, Command } from "./command.ts";
 import { findCommand } from "./commands/index.ts";
@@ -64,7 +65,7 @@ export async function runCli(argv: readonly string[], program: ProgramName): Pro
 async function printCompletions(args: readonly string[], out: Output): Promise<number> {
   const [shell = "bash", ...rest] = args;
   const words = shell === "bash" ? wordsOfLine(rest[0] ?? "") : rest;
-  const unitNames = async () => {
+  const client = () => {
     // The global flags typed so far; anything else on the line does not matter here.
     const { values } = parseArgs({
       args: words.slice(0, -1),
@@ -74,16 +75,23 @@ async function printCompletions(args: readonly string[], out: Output): Promise<n
     });
     const settings = resolveGlobals(values as Record<string, string | undefined>, process.env);
     // A tab press waits for no slow server, and never for a rate limit.
-    const client = new HttpClient({
+    return new HttpClient({
       endpoint: settings.endpoint,
       token: settings.token,
       timeoutMs: COMPLETION_TIMEOUT_MS,
       rateLimitRetries: 0,
     });
-    const answer = await client.GET("/v1/unit-files");
+  };
+  const unitNames = async () => {
+    const answer = await client().GET("/v1/unit-files");
     return answer.data?.unitFiles.map((file) => file.name) ?? [];
   };
-  out.raw(formatCandidates(shell, await complete(words, { unitNames, localPaths })));
+  const rolloutIds = async () => {
+    const answer = await client().GET("/v1/rollouts");
+    const running = answer.data?.rollouts.filter((rollout) => !FINAL_PHASES.has(rollout.phase));
+    return running?.map((rollout) => rollout.id) ?? [];
+  };
+  out.raw(formatCandidates(shell, await complete(words, { unitNames, localPaths, rolloutIds })));
   return EXIT_OK;
 }
 
@@ -95,7 +103,7 @@ function wordsOfLine(line: string): string[] {
   return words.length === 0 ? [""] : words;
 }
 
-/** Unit files and directories in the directory the prefix names, for submit, load and start. */
+/** Unit files and directories in the directory the prefix names, for commands that read them. */
 async function localPaths(prefix: string): Promise<string[]> {
   const slash = prefix.lastIndexOf("/");
   const dir = slash < 0 ? "" : prefix.slice(0, slash + 1);

@@ -244,9 +244,135 @@ export interface paths {
         put?: never;
         /**
          * Dry run: where these units would be placed, and why every other machine would not do
-         * @description Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks).
+         * @description Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks). With `rollout` instead of `units`, the rollout POST /v1/rollouts would start: which instances it would replace, where they run, in what order and in which waves; it is checked as that request would be (400, 404, 409).
          */
         post: operations["plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rollouts, newest first, running and finished */
+        get: operations["listRollouts"];
+        put?: never;
+        /**
+         * Replace the instances of a template (or units matching a glob) with new content, a few at a time
+         * @description The template's content is replaced at once (instances created from now on get the new one); its instances are then drained (their sidekicks' announcements withdrawn), replaced and checked, maxParallel at a time, canaries first. An instance not healthy in time fails the rollout, which then puts the replaced ones back (autoRevert). The engine's leader drives it; its state is in etcd, so it carries on across a leader's death. Preview it with POST /v1/plan.
+         */
+        post: operations["startRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rollout, with the step each of its instances is at */
+        get: operations["getRollout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a rollout where it is; drains end, replaced instances keep the new content */
+        post: operations["abortRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a rollout: no instance starts its replacement until it is resumed */
+        post: operations["pauseRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote a rollout's canaries: the other instances follow */
+        post: operations["promoteRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused rollout */
+        post: operations["resumeRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll back what a finished rollout replaced, as a new rollout with its options
+         * @description The new rollout puts back the content the target had before: the template's, or the one content all its units had. It proceeds with the same care as any rollout.
+         */
+        post: operations["revertRollout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -427,7 +553,7 @@ export interface components {
         ClusterEvent: {
             /** @description The resource as GET returns it; absent for a deletion */
             data?: unknown;
-            /** @description The unit or unit file name, or the machine id */
+            /** @description The unit or unit file name, the machine id, or the rollout id */
             name: string;
             /** @description etcd revision; send it back as Last-Event-ID to resume */
             revision: number;
@@ -435,7 +561,7 @@ export interface components {
              * @description Also the SSE event name
              * @enum {string}
              */
-            type: "unit.updated" | "unit.deleted" | "unit-file.updated" | "unit-file.deleted" | "machine.updated" | "machine.deleted";
+            type: "unit.updated" | "unit.deleted" | "unit-file.updated" | "unit-file.deleted" | "machine.updated" | "machine.deleted" | "rollout.updated";
         };
         /**
          * @description What the unit's machine reports: inactive until placed and reported; then launched once it is active, and still launched while a stop runs; loaded when it is not running.
@@ -731,6 +857,12 @@ export interface components {
          */
         HealthStatus: "starting" | "healthy" | "unhealthy" | "none";
         /**
+         * @description pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.
+         * @example draining
+         * @enum {string}
+         */
+        InstanceStep: "pending" | "draining" | "replacing" | "done" | "failed" | "reverted" | "skipped";
+        /**
          * @example {
          *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
          *       "shortId": "148a18ff",
@@ -872,8 +1004,34 @@ export interface components {
         Plan: {
             /** @description Other units the change would move: Replaces= and what it strands */
             moved: components["schemas"]["MovedUnit"][];
+            rollout?: components["schemas"]["RolloutPlan"];
             /** @description One entry per unit asked for, in order */
             units: components["schemas"]["PlannedUnit"][];
+        };
+        /**
+         * @example {
+         *       "name": "apache@80.service",
+         *       "machineId": "0606a9c6e3c14ba6a73beb8d7b9bd1fe",
+         *       "change": "replace",
+         *       "order": 1,
+         *       "wave": 1,
+         *       "canary": true
+         *     }
+         */
+        PlannedReplacement: {
+            canary: boolean;
+            /**
+             * @description replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content
+             * @enum {string}
+             */
+            change: "replace" | "restart-free" | "unchanged";
+            /** @description Where it runs now */
+            machineId?: string;
+            name: string;
+            /** @description Its turn among those replaced */
+            order?: number;
+            /** @description Replaced together with the others of its wave, maxParallel at a time */
+            wave?: number;
         };
         /**
          * @example {
@@ -905,16 +1063,24 @@ export interface components {
             unit: string;
         };
         /**
+         * @description Either units to start, or a rollout to preview
          * @example {
          *       "units": [
          *         "apache@9999.service",
          *         "apache-discovery@9999.service"
          *       ]
          *     }
+         * @example {
+         *       "rollout": {
+         *         "target": "apache@.service",
+         *         "text": "[Service]\nExecStart=/bin/httpd -f\n"
+         *       }
+         *     }
          */
         PlanRequest: {
+            rollout?: components["schemas"]["RolloutRequest"];
             /** @description Submitted units, or instances of submitted templates, in the order they would be started */
-            units: string[];
+            units?: string[];
         };
         /**
          * @description An RFC 9457 problem document.
@@ -936,7 +1102,7 @@ export interface components {
             instance?: string;
             status: number;
             title: string;
-            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
+            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
             type: string;
         } & {
             [key: string]: unknown;
@@ -950,6 +1116,292 @@ export interface components {
         Rejection: {
             machineId: string;
             reason: string;
+        };
+        /**
+         * @example {
+         *       "id": "3f9c21ab",
+         *       "target": "apache@.service",
+         *       "toHash": "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+         *       "template": {
+         *         "name": "apache@.service",
+         *         "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c"
+         *       },
+         *       "options": {
+         *         "maxParallel": 2,
+         *         "canaries": 1,
+         *         "autoPromote": true,
+         *         "minHealthySeconds": 10,
+         *         "healthyDeadlineSeconds": 300,
+         *         "progressDeadlineSeconds": 600,
+         *         "autoRevert": true,
+         *         "drainSeconds": 5
+         *       },
+         *       "phase": "canary",
+         *       "paused": false,
+         *       "instances": [
+         *         {
+         *           "name": "apache@80.service",
+         *           "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+         *           "step": "replacing",
+         *           "since": "2026-12-07T15:20:11.000Z",
+         *           "drainedAt": "2026-12-07T15:20:06.000Z",
+         *           "canary": true
+         *         },
+         *         {
+         *           "name": "apache@9999.service",
+         *           "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+         *           "step": "pending",
+         *           "since": "2026-12-07T15:20:00.000Z"
+         *         }
+         *       ],
+         *       "createdAt": "2026-12-07T15:20:00.000Z",
+         *       "updatedAt": "2026-12-07T15:20:11.000Z",
+         *       "progressAt": "2026-12-07T15:20:00.000Z"
+         *     }
+         */
+        Rollout: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            instances: components["schemas"]["RolloutInstance"][];
+            options: components["schemas"]["RolloutOptions"];
+            paused: boolean;
+            phase: components["schemas"]["RolloutPhase"];
+            /** Format: date-time */
+            progressAt: string;
+            /** @description Why it failed, reverted or was aborted */
+            reason?: string;
+            /** @description The rollout this one reverts */
+            revertOf?: string;
+            /** @description What it replaces: a template's name (its instances) or a glob of unit names */
+            target: string;
+            /** @description The template whose content it replaced */
+            template?: {
+                fromHash: string;
+                name: string;
+            };
+            /** @description SHA-1 of the new content */
+            toHash: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "reason": "the new image logs errors"
+         *     }
+         */
+        RolloutAbort: {
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "name": "apache@80.service",
+         *       "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+         *       "step": "replacing",
+         *       "since": "2026-12-07T15:20:11.000Z",
+         *       "drainedAt": "2026-12-07T15:20:06.000Z",
+         *       "canary": true
+         *     }
+         */
+        RolloutInstance: {
+            canary?: boolean;
+            /** @description Why it failed or was skipped */
+            detail?: string;
+            /**
+             * Format: date-time
+             * @description When its machine confirmed the announcements withdrawn
+             */
+            drainedAt?: string;
+            /** @description The content it had before the rollout */
+            fromHash: string;
+            /**
+             * Format: date-time
+             * @description Since when the new content is healthy
+             */
+            healthySince?: string;
+            name: string;
+            /** @description Being put back on fromHash by the rollout's revert */
+            reverting?: boolean;
+            /**
+             * Format: date-time
+             * @description When the current step began
+             */
+            since?: string;
+            step: components["schemas"]["InstanceStep"];
+        };
+        /**
+         * @example {
+         *       "rollouts": [
+         *         {
+         *           "id": "3f9c21ab",
+         *           "target": "apache@.service",
+         *           "toHash": "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+         *           "template": {
+         *             "name": "apache@.service",
+         *             "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c"
+         *           },
+         *           "options": {
+         *             "maxParallel": 2,
+         *             "canaries": 1,
+         *             "autoPromote": true,
+         *             "minHealthySeconds": 10,
+         *             "healthyDeadlineSeconds": 300,
+         *             "progressDeadlineSeconds": 600,
+         *             "autoRevert": true,
+         *             "drainSeconds": 5
+         *           },
+         *           "phase": "canary",
+         *           "paused": false,
+         *           "instances": [
+         *             {
+         *               "name": "apache@80.service",
+         *               "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+         *               "step": "replacing",
+         *               "since": "2026-12-07T15:20:11.000Z",
+         *               "drainedAt": "2026-12-07T15:20:06.000Z",
+         *               "canary": true
+         *             },
+         *             {
+         *               "name": "apache@9999.service",
+         *               "fromHash": "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+         *               "step": "pending",
+         *               "since": "2026-12-07T15:20:00.000Z"
+         *             }
+         *           ],
+         *           "createdAt": "2026-12-07T15:20:00.000Z",
+         *           "updatedAt": "2026-12-07T15:20:11.000Z",
+         *           "progressAt": "2026-12-07T15:20:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        RolloutList: {
+            /** @description Newest first */
+            rollouts: components["schemas"]["Rollout"][];
+        };
+        /**
+         * @description How a rollout proceeds; every option has a cautious default.
+         * @example {
+         *       "maxParallel": 2,
+         *       "canaries": 1,
+         *       "autoPromote": true,
+         *       "minHealthySeconds": 10,
+         *       "healthyDeadlineSeconds": 300,
+         *       "progressDeadlineSeconds": 600,
+         *       "autoRevert": true,
+         *       "drainSeconds": 5
+         *     }
+         */
+        RolloutOptions: {
+            /** @description Promote the canaries as soon as they are healthy; false waits for POST /v1/rollouts/{id}/promote (default true) */
+            autoPromote: boolean;
+            /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
+            autoRevert: boolean;
+            /** @description Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none) (default 1) */
+            canaries: number;
+            /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
+            drainSeconds: number;
+            /** @description An instance not healthy for minHealthySeconds this long after its replacement fails the rollout; must exceed minHealthySeconds (default 300) */
+            healthyDeadlineSeconds: number;
+            /** @description Instances replaced at once; the others keep serving meanwhile (default 1) */
+            maxParallel: number;
+            /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
+            minHealthySeconds: number;
+            /** @description A rollout that replaces no instance for this long fails (default 600) */
+            progressDeadlineSeconds: number;
+        };
+        /**
+         * @description Any of a rollout's options; the others take their defaults.
+         * @example {
+         *       "maxParallel": 2,
+         *       "canaries": 1,
+         *       "minHealthySeconds": 5
+         *     }
+         */
+        RolloutOptionsRequest: {
+            /** @description Promote the canaries as soon as they are healthy; false waits for POST /v1/rollouts/{id}/promote (default true) */
+            autoPromote?: boolean;
+            /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
+            autoRevert?: boolean;
+            /** @description Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none) (default 1) */
+            canaries?: number;
+            /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
+            drainSeconds?: number;
+            /** @description An instance not healthy for minHealthySeconds this long after its replacement fails the rollout; must exceed minHealthySeconds (default 300) */
+            healthyDeadlineSeconds?: number;
+            /** @description Instances replaced at once; the others keep serving meanwhile (default 1) */
+            maxParallel?: number;
+            /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
+            minHealthySeconds?: number;
+            /** @description A rollout that replaces no instance for this long fails (default 600) */
+            progressDeadlineSeconds?: number;
+        };
+        /**
+         * @description canary: replacing the canaries; awaiting-promotion: canaries healthy, waiting for a promote; rolling: replacing the rest; reverting: putting replaced instances back; succeeded, failed, reverted and aborted are final.
+         * @example rolling
+         * @enum {string}
+         */
+        RolloutPhase: "canary" | "awaiting-promotion" | "rolling" | "reverting" | "succeeded" | "failed" | "reverted" | "aborted";
+        /**
+         * @example {
+         *       "target": "apache@.service",
+         *       "toHash": "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+         *       "template": "apache@.service",
+         *       "options": {
+         *         "maxParallel": 2,
+         *         "canaries": 1,
+         *         "autoPromote": true,
+         *         "minHealthySeconds": 10,
+         *         "healthyDeadlineSeconds": 300,
+         *         "progressDeadlineSeconds": 600,
+         *         "autoRevert": true,
+         *         "drainSeconds": 5
+         *       },
+         *       "instances": [
+         *         {
+         *           "name": "apache@80.service",
+         *           "machineId": "0606a9c6e3c14ba6a73beb8d7b9bd1fe",
+         *           "change": "replace",
+         *           "order": 1,
+         *           "wave": 1,
+         *           "canary": true
+         *         },
+         *         {
+         *           "name": "apache@9999.service",
+         *           "machineId": "264151e9a7d84e6b9c5b1a3c2d4e5f60",
+         *           "change": "replace",
+         *           "order": 2,
+         *           "wave": 2,
+         *           "canary": false
+         *         }
+         *       ]
+         *     }
+         */
+        RolloutPlan: {
+            /** @description In the order of the rollout */
+            instances: components["schemas"]["PlannedReplacement"][];
+            options: components["schemas"]["RolloutOptions"];
+            target: string;
+            /** @description The template whose content would change at once */
+            template?: string;
+            /** @description SHA-1 of the new content */
+            toHash: string;
+        };
+        /**
+         * @example {
+         *       "target": "apache@.service",
+         *       "text": "[Service]\nExecStart=/usr/bin/docker run --rm --name apache-%i -p %i:80 user_name/apache:2\n",
+         *       "options": {
+         *         "maxParallel": 2
+         *       }
+         *     }
+         */
+        RolloutRequest: {
+            options?: components["schemas"]["RolloutOptionsRequest"];
+            /** @description What to replace: a template (apache@.service: its instances, and the template itself), a unit, or a glob of unit names */
+            target: string;
+            /** @description The new unit file */
+            text: string;
         };
         /**
          * @example {
@@ -2919,6 +3371,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large: an RFC 9457 problem document */
             413: {
                 headers: {
@@ -2930,6 +3391,884 @@ export interface operations {
             };
             /** @description Unsupported content type: an RFC 9457 problem document */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRollouts: {
+        parameters: {
+            query?: {
+                /** @description The API token, for clients that cannot send an Authorization header */
+                access_token?: string;
+                /** @description Only the rollouts of this target */
+                target?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollouts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutList"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutRequest"];
+            };
+        };
+        responses: {
+            /** @description The rollout, started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollout */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    abortRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutAbort"];
+            };
+        };
+        responses: {
+            /** @description The rollout as the action left it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollout as the action left it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    promoteRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollout as the action left it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollout as the action left it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revertRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rollout's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reverting rollout, started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rollout"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

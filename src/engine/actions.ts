@@ -21,6 +21,8 @@ export interface AgentTask {
   hash: string;
   /** The launch asked for (UnitRecord.launches), with desiredState launched. */
   launch?: number;
+  /** Withdraw the announcements made for the unit (UnitRecord.draining). */
+  draining?: boolean;
 }
 
 /** A placement to write, with the version of the placement it replaces when it moves a unit. */
@@ -131,6 +133,7 @@ function planActions(
       continue;
     }
     const launch = unit.desiredState === "launched" ? (unit.launches ?? 0) : undefined;
+    const draining = unit.draining === true;
     for (const machineId of machineIds) {
       if (isRemoved(name, machineId)) continue;
       const state = view.states.get(name)?.get(machineId);
@@ -138,7 +141,8 @@ function planActions(
         state &&
         state.hash === unit.hash &&
         state.desiredState === unit.desiredState &&
-        (launch === undefined || (state.launch ?? 0) >= launch)
+        (launch === undefined || (state.launch ?? 0) >= launch) &&
+        (state.draining === true) === draining
       )
         continue;
       actions.agent.push({
@@ -147,6 +151,7 @@ function planActions(
         desiredState: unit.desiredState,
         hash: unit.hash,
         ...(launch ? { launch } : {}),
+        ...(draining ? { draining } : {}),
       });
     }
   }

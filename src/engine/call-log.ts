@@ -8,7 +8,13 @@ export const REPORT_GRACE_MS = 10_000;
 
 interface CallRecord {
   /** The last call made, while its report may still be on its way. */
-  sent?: { desiredState: string; hash: string; launch: number | undefined; at: number };
+  sent?: {
+    desiredState: string;
+    hash: string;
+    launch: number | undefined;
+    draining: boolean;
+    at: number;
+  };
   /** Failures in a row, and when the next attempt is due. */
   failures?: { attempts: number; nextAt: number };
 }
@@ -30,13 +36,20 @@ export class CallLog {
       sent &&
       sent.desiredState === task.desiredState &&
       sent.hash === task.hash &&
-      sent.launch === task.launch;
+      sent.launch === task.launch &&
+      sent.draining === (task.draining === true);
     return Math.max(failures?.nextAt ?? 0, sameCall ? sent.at + REPORT_GRACE_MS : 0);
   }
 
   sent(task: AgentTask, at: number): void {
     const record = this.record(task);
-    record.sent = { desiredState: task.desiredState, hash: task.hash, launch: task.launch, at };
+    record.sent = {
+      desiredState: task.desiredState,
+      hash: task.hash,
+      launch: task.launch,
+      draining: task.draining === true,
+      at,
+    };
   }
 
   succeeded(task: AgentTask): void {

@@ -13,6 +13,7 @@ import { Limiter } from "./limiter.ts";
 import { MachineLoss } from "./machine-loss.ts";
 import { PassScope } from "./pass-scope.ts";
 import { PlacementIndex } from "./placement-index.ts";
+import { RolloutDriver } from "./rollouts.ts";
 
 export interface EngineLog {
   info(message: string, details?: Record<string, unknown>): void;
@@ -66,6 +67,7 @@ export class Engine {
   private readonly placements: PlacementIndex;
   private readonly scope: PassScope;
   private readonly machineLoss: MachineLoss;
+  private readonly rollouts: RolloutDriver;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
   private unfollow: (() => void) | undefined;
@@ -87,6 +89,7 @@ export class Engine {
     this.placements = new PlacementIndex(options.view);
     this.scope = new PassScope(options.view);
     this.machineLoss = new MachineLoss(options.view);
+    this.rollouts = new RolloutDriver(options.view, options.registry, options.log);
   }
 
   get isLeader(): boolean {
@@ -303,7 +306,18 @@ export class Engine {
     }
     for (const [machineId, tasks] of due)
       for (const batch of agentBatches(tasks, view)) void this.callAgent(machineId, batch);
+    await this.driveRollouts();
     if (revision > 0) await view.waitFor(revision);
+  }
+
+  private async driveRollouts(): Promise<void> {
+    try {
+      const wakeAt = await this.rollouts.drive(Date.now());
+      if (wakeAt !== undefined) this.wake(wakeAt);
+    } catch (error) {
+      this.options.log.warn("driving rollouts failed; retrying", { err: String(error) });
+      this.wake(Date.now() + 1000);
+    }
   }
 
   /** One call to a machine's agent for several of its units, each with its own outcome. */
@@ -320,6 +334,7 @@ export class Engine {
             desiredState: task.desiredState,
             hash: task.hash,
             ...(task.launch ? { launch: task.launch } : {}),
+            ...(task.draining ? { draining: true } : {}),
             ...(task.desiredState === "inactive" ? {} : textOf(this.options.view, task.hash)),
           })),
         ),

@@ -1,5 +1,5 @@
 import type { Keys } from "./keys.ts";
-import type { PlacementRecord, UnitRecord } from "./records.ts";
+import type { PlacementRecord, RolloutRecord, UnitRecord } from "./records.ts";
 import type { Change, Revision } from "./registry.ts";
 
 /**
@@ -40,6 +40,12 @@ export function decodeChange(
       return { kind: "machine-metadata", id: ref.id, value: parseJson(value) };
     case "state":
       return { kind: "state", name: ref.name, machineId: ref.machineId, value: parseJson(value) };
+    case "rollout": {
+      const rollout = parseJson<RolloutRecord>(value);
+      return rollout
+        ? { kind: "rollout", id: ref.id, value: rollout, version: modRevision }
+        : { kind: "rollout", id: ref.id, value: undefined };
+    }
   }
 }
 

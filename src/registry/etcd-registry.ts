@@ -9,6 +9,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  RolloutRecord,
   ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
@@ -23,8 +24,10 @@ import type {
   Presence,
   Registry,
   Revision,
+  RolloutListing,
   Snapshot,
   TakeOver,
+  UnitRewrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
@@ -330,6 +333,80 @@ export class EtcdRegistry implements Registry {
       .and(this.keys.placement(name), "Create", "==", 0)
       .then(this.client.put(key).value(JSON.stringify(status)))
       .commit();
+  }
+
+  async listRollouts(): Promise<RolloutListing> {
+    // The lock first: a rollout created after this read bumps it, and fails the start.
+    const lock = await this.client.get(this.keys.rolloutLock()).exec();
+    const found = await this.client.getAll().prefix(this.keys.rollouts()).exec();
+    return {
+      lock: Number(lock.kvs[0]?.mod_revision ?? 0),
+      rollouts: found.kvs.map((kv) => ({
+        value: JSON.parse(kv.value.toString()) as RolloutRecord,
+        version: Number(kv.mod_revision),
+      })),
+    };
+  }
+
+  async startRollout(
+    rollout: RolloutRecord,
+    start: {
+      lock: Revision;
+      text: string;
+      fromHashes: readonly string[];
+      units: readonly UnitRewrite[];
+    },
+  ): Promise<WriteResult> {
+    const key = this.keys.rollout(rollout.id);
+    const lockKey = this.keys.rolloutLock();
+    const refName = this.keys.rolloutRefName(rollout.id);
+    const builder = this.client.if(key, "Create", "==", 0).and(lockKey, "Mod", "==", start.lock);
+    for (const unit of start.units)
+      builder.and(this.keys.unit(unit.record.name), "Mod", "==", unit.expected.version);
+    const result = await builder
+      .then(
+        this.client.put(key).value(JSON.stringify(rollout)),
+        this.client.put(lockKey).value(rollout.id),
+        this.client.put(this.keys.unitFile(rollout.toHash)).value(start.text),
+        ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) =>
+          this.client.put(this.keys.unitFileRef(hash, refName)).value(""),
+        ),
+        ...start.units.flatMap((unit) => this.rewriteOps(unit)),
+      )
+      .commit();
+    return writeResult(result);
+  }
+
+  async advanceRollout(
+    expected: Versioned<RolloutRecord>,
+    next: RolloutRecord,
+    units: readonly UnitRewrite[],
+  ): Promise<WriteResult> {
+    const key = this.keys.rollout(next.id);
+    const builder = this.client.if(key, "Mod", "==", expected.version);
+    for (const unit of units)
+      builder.and(this.keys.unit(unit.record.name), "Mod", "==", unit.expected.version);
+    const result = await builder
+      .then(
+        this.client.put(key).value(JSON.stringify(next)),
+        ...units.flatMap((unit) => this.rewriteOps(unit)),
+      )
+      .commit();
+    return writeResult(result);
+  }
+
+  /**
+   * A unit's record rewritten, its content reference moved when its hash changes. The content
+   * itself is there: the rollout making the change references it.
+   */
+  private rewriteOps({ expected, record }: UnitRewrite) {
+    const put = this.client.put(this.keys.unit(record.name)).value(JSON.stringify(record));
+    if (record.hash === expected.value.hash) return [put];
+    return [
+      put,
+      this.client.put(this.keys.unitFileRef(record.hash, record.name)).value(""),
+      this.client.delete().key(this.keys.unitFileRef(expected.value.hash, record.name)),
+    ];
   }
 
   async campaign(candidate: string, ttlSeconds: number): Promise<Leadership> {

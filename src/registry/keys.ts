@@ -10,6 +10,8 @@
  *   <prefix>machine-metadata/<id>           MetadataOverrides
  *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
  *   <prefix>announcements/<encoded key>     AnnouncementRecord (the announcement's own lease)
+ *   <prefix>rollouts/<id>                   RolloutRecord
+ *   <prefix>rollout-lock                    bumped by every rollout's creation, for overlap checks
  *   <prefix>election/                       engine leader election
  */
 
@@ -21,7 +23,8 @@ export type KeyRef =
   | { kind: "schedule"; name: string }
   | { kind: "machine"; id: string }
   | { kind: "machine-metadata"; id: string }
-  | { kind: "state"; name: string; machineId: string };
+  | { kind: "state"; name: string; machineId: string }
+  | { kind: "rollout"; id: string };
 
 export class Keys {
   constructor(readonly prefix: string) {}
@@ -66,6 +69,22 @@ export class Keys {
   announcements(): string {
     return `${this.prefix}announcements/`;
   }
+  rollout(id: string): string {
+    return `${this.prefix}rollouts/${id}`;
+  }
+  rollouts(): string {
+    return `${this.prefix}rollouts/`;
+  }
+  rolloutLock(): string {
+    return `${this.prefix}rollout-lock`;
+  }
+  /**
+   * The name a rollout's reference to content goes by among units' (unit-file-refs/<hash>/…):
+   * no unit name has a colon, so it can be no unit's.
+   */
+  rolloutRefName(id: string): string {
+    return `rollout:${id}`;
+  }
   election(): string {
     return `${this.prefix}election`;
   }
@@ -96,6 +115,8 @@ export class Keys {
         return { kind: "machine", id: tail };
       case "machine-metadata":
         return { kind: "machine-metadata", id: tail };
+      case "rollouts":
+        return { kind: "rollout", id: tail };
       case "states": {
         const [name, machineId] = splitOnce(tail);
         return name && machineId ? { kind: "state", name, machineId } : undefined;

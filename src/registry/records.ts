@@ -6,6 +6,7 @@
 import type { Static } from "typebox";
 import type { MachineCapacity } from "../scheduler/cluster-state.ts";
 import type { AgentUnitHealth } from "../schema/agent.ts";
+import type { RolloutRecord } from "../schema/rollouts.ts";
 import type { UnitState } from "../unit/states.ts";
 
 /** What the cluster should do with a unit: one of fleet's three states, as the current state. */
@@ -37,6 +38,11 @@ export interface UnitRecord {
    * restart sets `loaded` and then waits to see `launched` before it sets `launched` again.
    */
   stopHeldUntil?: string;
+  /**
+   * A rollout is about to replace the unit: its machine withdraws the announcements made for
+   * it (health-gated sidekicks) while it keeps running, so no client is sent to it as it stops.
+   */
+  draining?: boolean;
 }
 
 /** The record with a new desired state, and the bookkeeping that goes with the change. */
@@ -51,6 +57,22 @@ export function withDesiredState(
   if (previous === "inactive" && desiredState !== "inactive") next.scheduledAt = at;
   if (previous !== "launched" && desiredState === "launched")
     next.launches = (record.launches ?? 0) + 1;
+  return next;
+}
+
+/** The record with a rollout's change made: new content (at `at`), the drain set or ended. */
+export function withRolloutChange(
+  record: UnitRecord,
+  change: { hash?: string; draining?: boolean },
+  at: string,
+): UnitRecord {
+  const { draining: previous, ...rest } = record;
+  const draining = change.draining ?? previous === true;
+  const next: UnitRecord = { ...rest, ...(draining ? { draining: true } : {}) };
+  if (change.hash !== undefined && change.hash !== record.hash) {
+    next.hash = change.hash;
+    next.updatedAt = at;
+  }
   return next;
 }
 
@@ -95,6 +117,8 @@ export interface UnitStateRecord {
   error?: string;
   /** The launch (UnitRecord.launches) the unit last started for; absent before any. */
   launch?: number;
+  /** The agent has withdrawn the announcements made for the unit (UnitRecord.draining). */
+  draining?: boolean;
   /**
    * The unit's health while it runs with a check (its [X-Health] probe, or its image's
    * HEALTHCHECK); absent otherwise, which reads as `none`.
@@ -122,6 +146,9 @@ export interface AnnouncementRecord {
   ttlSeconds: number;
   since: string;
 }
+
+/** A rolling replacement of units' content, driven by the engine's leader (see src/rollout/). */
+export type { RolloutRecord };
 
 /** Why the engine could not place a unit; absent once it is placed. */
 export interface ScheduleStatusRecord {

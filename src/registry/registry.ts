@@ -3,6 +3,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  RolloutRecord,
   ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
@@ -28,7 +29,9 @@ export type Change =
   | { kind: "schedule"; name: string; value?: ScheduleStatusRecord }
   | { kind: "machine"; id: string; value?: MachineRecord }
   | { kind: "machine-metadata"; id: string; value?: MetadataOverrides }
-  | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord };
+  | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord }
+  /** `version` is the rollout key's modification revision, given with a value. */
+  | { kind: "rollout"; id: string; value?: RolloutRecord; version?: Revision };
 
 /** Everything Flotilla keeps, read at one revision. */
 export interface Snapshot {
@@ -59,6 +62,18 @@ export interface PlacementMove {
 
 /** Placements written together or not at all. */
 export type PlacementGroup = readonly PlacementMove[];
+
+/** A unit's record replaced in a rollout's transaction, only if the unit is still at `expected`. */
+export interface UnitRewrite {
+  expected: Versioned<UnitRecord>;
+  record: UnitRecord;
+}
+
+/** Every rollout, and the creation lock they were read under (see Registry.startRollout). */
+export interface RolloutListing {
+  lock: Revision;
+  rollouts: Versioned<RolloutRecord>[];
+}
 
 /** Outcome of a compare-and-swap write: the revision it committed at, or the reason it did not. */
 export type WriteResult = { ok: true; revision: Revision } | { ok: false; reason: "conflict" };
@@ -140,6 +155,34 @@ export interface Registry {
   ): Promise<WriteResult>;
   /** Records why a unit cannot be placed (undefined clears it). */
   setScheduleStatus(name: string, reason: string | undefined): Promise<void>;
+
+  /** Every rollout, read after the creation lock (see startRollout). */
+  listRollouts(): Promise<RolloutListing>;
+  /**
+   * Creates a rollout in one transaction with its first unit changes (a template's new
+   * content), only if no rollout was created since `lock` was read (listRollouts): a check for
+   * overlap with the rollouts read then holds at the write. Stores `text` as the content
+   * `rollout.toHash`, and keeps it and every `fromHashes` content (for a revert) referenced by
+   * the rollout for as long as the rollout is kept.
+   */
+  startRollout(
+    rollout: RolloutRecord,
+    start: {
+      lock: Revision;
+      text: string;
+      fromHashes: readonly string[];
+      units: readonly UnitRewrite[];
+    },
+  ): Promise<WriteResult>;
+  /**
+   * Writes a rollout's next state with the unit changes it makes, in one transaction: only
+   * if the rollout is still at `expected` and every unit at its own `expected`.
+   */
+  advanceRollout(
+    expected: Versioned<RolloutRecord>,
+    next: RolloutRecord,
+    units: readonly UnitRewrite[],
+  ): Promise<WriteResult>;
 
   /** Campaigns for the engine's leadership; the promise resolves once elected. */
   campaign(candidate: string, ttlSeconds: number): Promise<Leadership>;

@@ -5,6 +5,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  RolloutRecord,
   ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
@@ -45,6 +46,7 @@ export class ClusterView implements ClusterState {
   readonly machines = new Map<string, MachineRecord>();
   readonly metadataOverrides = new Map<string, MetadataOverrides>();
   readonly states = new Map<string, Map<string, UnitStateRecord>>();
+  readonly rollouts = new Map<string, Versioned<RolloutRecord>>();
   private readonly reportsByMachine = new Map<string, Set<string>>();
 
   private readonly listeners = new Set<ViewListener>();
@@ -141,6 +143,7 @@ export class ClusterView implements ClusterState {
     this.metadataOverrides.clear();
     this.states.clear();
     this.reportsByMachine.clear();
+    this.rollouts.clear();
     this.advance(snapshot.revision, snapshot.changes);
   }
 
@@ -208,6 +211,15 @@ export class ClusterView implements ClusterState {
         else this.reportsByMachine.delete(change.machineId);
         break;
       }
+      case "rollout":
+        setOrDelete(
+          this.rollouts,
+          change.id,
+          change.value && change.version !== undefined
+            ? { value: change.value, version: change.version }
+            : undefined,
+        );
+        break;
     }
     return true;
   }

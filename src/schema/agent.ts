@@ -17,6 +17,11 @@ const UnitHash = Type.String({
 
 const MAX_UNIT_TEXT = 262144;
 
+const Draining = Type.Boolean({
+  description:
+    "The unit is about to be stopped (a rollout's drain): the announcements made for it are withdrawn while it keeps running",
+});
+
 const Launch = Type.Integer({
   minimum: 0,
   description:
@@ -28,6 +33,7 @@ export const AgentUnitRequest = Type.Object(
     desiredState: ref(AgentDesiredState),
     hash: UnitHash,
     launch: Type.Optional(Launch),
+    draining: Type.Optional(Draining),
     text: Type.Optional(
       Type.String({
         maxLength: MAX_UNIT_TEXT,
@@ -48,6 +54,7 @@ export const AgentUnitBatch = Type.Object(
           desiredState: ref(AgentDesiredState),
           hash: UnitHash,
           launch: Type.Optional(Launch),
+          draining: Type.Optional(Draining),
         },
         { additionalProperties: false },
       ),
@@ -117,6 +124,7 @@ export const AgentUnit = Type.Object(
       description: "How often Restart= (or a failing health check's RestartAfter=) restarted it",
     }),
     launch: Type.Optional(Launch),
+    draining: Type.Optional(Draining),
     health: Type.Optional(ref(AgentUnitHealth)),
     lastHealthCheck: Type.Optional(
       Type.Object(

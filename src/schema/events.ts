@@ -16,10 +16,13 @@ export const ClusterEvent = Type.Object(
         "unit-file.deleted",
         "machine.updated",
         "machine.deleted",
+        "rollout.updated",
       ],
       { description: "Also the SSE event name" },
     ),
-    name: Type.String({ description: "The unit or unit file name, or the machine id" }),
+    name: Type.String({
+      description: "The unit or unit file name, the machine id, or the rollout id",
+    }),
     data: Type.Optional(
       Type.Unknown({ description: "The resource as GET returns it; absent for a deletion" }),
     ),

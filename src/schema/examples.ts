@@ -181,3 +181,72 @@ export const exampleFleetMachine = {
   metadata: { region: "eu", disk: "ssd" },
   primaryIP: "10.0.0.1",
 };
+
+export const exampleRolloutOptions = {
+  maxParallel: 2,
+  canaries: 1,
+  autoPromote: true,
+  minHealthySeconds: 10,
+  healthyDeadlineSeconds: 300,
+  progressDeadlineSeconds: 600,
+  autoRevert: true,
+  drainSeconds: 5,
+};
+
+export const exampleRolloutInstance = {
+  name: "apache@80.service",
+  fromHash: "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+  step: "replacing",
+  since: "2026-12-07T15:20:11.000Z",
+  drainedAt: "2026-12-07T15:20:06.000Z",
+  canary: true,
+};
+
+export const exampleRollout = {
+  id: "3f9c21ab",
+  target: "apache@.service",
+  toHash: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+  template: { name: "apache@.service", fromHash: "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c" },
+  options: exampleRolloutOptions,
+  phase: "canary",
+  paused: false,
+  instances: [
+    exampleRolloutInstance,
+    {
+      name: "apache@9999.service",
+      fromHash: "7a9a50046b0f1f5d48b1b1c2ed4d9bbd44e29a3c",
+      step: "pending",
+      since: "2026-12-07T15:20:00.000Z",
+    },
+  ],
+  createdAt: "2026-12-07T15:20:00.000Z",
+  updatedAt: "2026-12-07T15:20:11.000Z",
+  progressAt: "2026-12-07T15:20:00.000Z",
+};
+
+export const examplePlannedReplacement = {
+  name: "apache@80.service",
+  machineId: "0606a9c6e3c14ba6a73beb8d7b9bd1fe",
+  change: "replace",
+  order: 1,
+  wave: 1,
+  canary: true,
+};
+
+export const exampleRolloutPlan = {
+  target: "apache@.service",
+  toHash: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+  template: "apache@.service",
+  options: exampleRolloutOptions,
+  instances: [
+    examplePlannedReplacement,
+    {
+      name: "apache@9999.service",
+      machineId: "264151e9a7d84e6b9c5b1a3c2d4e5f60",
+      change: "replace",
+      order: 2,
+      wave: 2,
+      canary: false,
+    },
+  ],
+};

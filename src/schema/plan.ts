@@ -1,23 +1,36 @@
 import { Type } from "typebox";
 import { RUNNABLE_UNIT_NAME_PATTERN, UNIT_NAME_MAX } from "../unit/name.ts";
-import { exampleMovedUnit, examplePlannedUnit } from "./examples.ts";
+import {
+  exampleMovedUnit,
+  examplePlannedReplacement,
+  examplePlannedUnit,
+  exampleRolloutPlan,
+} from "./examples.ts";
 import { ref } from "./ref.ts";
+import { RolloutOptions, RolloutRequest } from "./rollouts.ts";
+import { StringEnum } from "./string-enum.ts";
 
 export const PlanRequest = Type.Object(
   {
-    units: Type.Array(
-      Type.String({ maxLength: UNIT_NAME_MAX, pattern: RUNNABLE_UNIT_NAME_PATTERN }),
-      {
+    units: Type.Optional(
+      Type.Array(Type.String({ maxLength: UNIT_NAME_MAX, pattern: RUNNABLE_UNIT_NAME_PATTERN }), {
         minItems: 1,
         maxItems: 1000,
         description:
           "Submitted units, or instances of submitted templates, in the order they would be started",
-      },
+      }),
+    ),
+    rollout: Type.Optional(
+      ref(RolloutRequest, "A rollout, as POST /v1/rollouts would take it: its order and waves"),
     ),
   },
   {
     $id: "PlanRequest",
-    examples: [{ units: ["apache@9999.service", "apache-discovery@9999.service"] }],
+    description: "Either units to start, or a rollout to preview",
+    examples: [
+      { units: ["apache@9999.service", "apache-discovery@9999.service"] },
+      { rollout: { target: "apache@.service", text: "[Service]\nExecStart=/bin/httpd -f\n" } },
+    ],
     additionalProperties: false,
   },
 );
@@ -61,12 +74,52 @@ export const MovedUnit = Type.Object(
   },
 );
 
+export const PlannedReplacement = Type.Object(
+  {
+    name: Type.String(),
+    machineId: Type.Optional(Type.String({ description: "Where it runs now" })),
+    change: StringEnum(["replace", "restart-free", "unchanged"], {
+      description:
+        "replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content",
+    }),
+    order: Type.Optional(
+      Type.Integer({ minimum: 1, description: "Its turn among those replaced" }),
+    ),
+    wave: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "Replaced together with the others of its wave, maxParallel at a time",
+      }),
+    ),
+    canary: Type.Boolean(),
+  },
+  { $id: "PlannedReplacement", additionalProperties: false, examples: [examplePlannedReplacement] },
+);
+
+export const RolloutPlan = Type.Object(
+  {
+    target: Type.String(),
+    toHash: Type.String({ description: "SHA-1 of the new content" }),
+    template: Type.Optional(
+      Type.String({ description: "The template whose content would change at once" }),
+    ),
+    options: ref(RolloutOptions),
+    instances: Type.Array(ref(PlannedReplacement), { description: "In the order of the rollout" }),
+  },
+  {
+    $id: "RolloutPlan",
+    additionalProperties: false,
+    examples: [exampleRolloutPlan],
+  },
+);
+
 export const Plan = Type.Object(
   {
     units: Type.Array(ref(PlannedUnit), { description: "One entry per unit asked for, in order" }),
     moved: Type.Array(ref(MovedUnit), {
       description: "Other units the change would move: Replaces= and what it strands",
     }),
+    rollout: Type.Optional(ref(RolloutPlan, "The rollout asked for, previewed")),
   },
   {
     $id: "Plan",

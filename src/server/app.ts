@@ -8,7 +8,16 @@ import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { fleetErrorResponse } from "../schema/fleet.ts";
 import { Machine, MachineCapacity, MachineList, MetadataPatch } from "../schema/machines.ts";
-import { MovedUnit, Plan, PlannedUnit, PlanRequest, Rejection } from "../schema/plan.ts";
+import {
+  MovedUnit,
+  Plan,
+  PlannedReplacement,
+  PlannedUnit,
+  PlanRequest,
+  Rejection,
+  RolloutPlan,
+} from "../schema/plan.ts";
+import * as rolloutSchemas from "../schema/rollouts.ts";
 import * as unitSchemas from "../schema/units.ts";
 import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } from "./auth.ts";
 import type { ServerContext } from "./context.ts";
@@ -24,6 +33,7 @@ import { Health, healthRoutes } from "./routes/health.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { machineRoutes } from "./routes/machines.ts";
 import { planRoutes } from "./routes/plan.ts";
+import { rolloutRoutes } from "./routes/rollouts.ts";
 import { unitFileRoutes } from "./routes/unit-files.ts";
 import { unitRoutes } from "./routes/units.ts";
 
@@ -50,12 +60,15 @@ const sharedSchemas: TSchema[] = [
   Rejection,
   PlannedUnit,
   MovedUnit,
+  PlannedReplacement,
+  RolloutPlan,
   Plan,
   MachineCapacity,
   Machine,
   MachineList,
   MetadataPatch,
   ...Object.values(unitSchemas).filter((schema) => "$id" in schema),
+  ...Object.values(rolloutSchemas).filter((schema) => "$id" in schema),
   ...Object.values(fleetSchemas).filter((schema) => typeof schema === "object" && "$id" in schema),
 ];
 
@@ -110,6 +123,7 @@ export async function buildApp(
         { name: "machines", description: "Machines whose agents are present" },
         { name: "events", description: "Live changes" },
         { name: "announcements", description: "Keys announced by units' sidekick loops" },
+        { name: "rollouts", description: "Rolling replacements of units' content, health-checked" },
         { name: "fleet-v1", description: "fleet's v1 API, wire-compatible" },
         { name: "operations", description: "Health, readiness and metrics" },
       ],
@@ -197,6 +211,7 @@ export async function buildApp(
   await app.register(eventRoutes(context, new StreamLimit(options.maxEventStreams ?? 16)));
   await app.register(announcementRoutes(context));
   await app.register(planRoutes(context));
+  await app.register(rolloutRoutes(context));
   await app.register(dashboardRoutes());
   const stopHoldMs = options.fleetStopHoldMs;
   await app.register(fleetApi(context, { stopHoldMs }), { prefix: "/fleet/v1" });

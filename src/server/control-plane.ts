@@ -14,6 +14,7 @@ import type { ServerContext } from "./context.ts";
 import { EventHub } from "./event-hub.ts";
 import { registerHealthGauge } from "./health-metrics.ts";
 import { Metrics } from "./metrics.ts";
+import { RolloutWrites } from "./writes/rollouts.ts";
 import { UnitWrites } from "./writes/units.ts";
 
 /** Reading cluster state at start: soon if etcd is only starting too, less often if it stays away. */
@@ -74,6 +75,7 @@ export class ControlPlane {
       registry: this.registry,
       view: this.view,
       unitWrites: new UnitWrites(this.registry, this.view),
+      rolloutWrites: new RolloutWrites(this.registry, this.view),
       events: new EventHub(this.view),
       metrics,
       agentToken: this.options.agentToken,

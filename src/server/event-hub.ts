@@ -47,6 +47,7 @@ export class EventHub {
     const units = new Set<string>();
     const unitFiles = new Set<string>();
     const machines = new Set<string>();
+    const rollouts = new Set<string>();
     for (const change of changes) {
       switch (change.kind) {
         case "unit":
@@ -61,6 +62,9 @@ export class EventHub {
         case "machine":
         case "machine-metadata":
           machines.add(change.id);
+          break;
+        case "rollout":
+          rollouts.add(change.id);
           break;
       }
     }
@@ -86,6 +90,11 @@ export class EventHub {
           ? { revision, type: "machine.updated", name: id, data }
           : { revision, type: "machine.deleted", name: id },
       );
+    }
+    for (const id of rollouts) {
+      const rollout = this.view.rollouts.get(id);
+      if (rollout)
+        events.push({ revision, type: "rollout.updated", name: id, data: rollout.value });
     }
     for (const event of events) {
       this.history.push(event);

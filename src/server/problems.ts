@@ -19,6 +19,11 @@ export const problemKinds = {
     title: "Other content is already submitted under this name",
   },
   "template-in-use": { status: 409, title: "Instances of this template exist" },
+  "rollout-not-found": { status: 404, title: "No such rollout" },
+  "rollout-conflict": {
+    status: 409,
+    title: "The units are already rolling out, or the rollout cannot do that now",
+  },
   "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
   "body-too-large": { status: 413, title: "The request body is too large" },
   "uri-too-long": { status: 414, title: "The request target is too long" },

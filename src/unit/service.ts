@@ -4,6 +4,7 @@ import type { UnitFile } from "./model.ts";
 import { lastOptionValue, optionValues } from "./options.ts";
 import { expandSpecifiers, type SpecifierContext } from "./specifiers.ts";
 import { parseTimespan } from "./timespan.ts";
+import { fleetRequirements } from "./xfleet.ts";
 
 export type ServiceType = "simple" | "oneshot";
 export type RestartPolicy =
@@ -47,6 +48,13 @@ export interface ServiceDefinition {
   bindsTo: string[];
   after: string[];
   before: string[];
+  /**
+   * The units whose health its announcements follow (BindsTo= and [X-Fleet] MachineOf=): a
+   * sidekick's key exists only while the unit it announces runs, is healthy and not draining.
+   */
+  announcesFor: string[];
+  /** The units it runs beside ([X-Fleet] MachineOf=): on this machine, or on none. */
+  placedWith: string[];
   /** The [X-Health] check; absent when the unit declares none, or declares one with errors. */
   health?: HealthCheck;
   /**
@@ -83,6 +91,7 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
   const restart = value("Service", "Restart") as RestartPolicy | undefined;
   const killMode = value("Service", "KillMode") as KillMode | undefined;
   const health = readHealthSection(file, context);
+  const { machineOf } = fleetRequirements(file, context.unitName).requirements;
   const [healthError] = health.errors;
   return {
     name: context.unitName,
@@ -110,6 +119,8 @@ export function serviceDefinition(file: UnitFile, context: SpecifierContext): Se
     bindsTo: words("BindsTo"),
     after: words("After"),
     before: words("Before"),
+    announcesFor: [...new Set([...words("BindsTo"), ...machineOf])],
+    placedWith: machineOf,
     ...(health.check ? { health: health.check } : {}),
     ...(healthError
       ? { healthProblem: `line ${healthError.line} of the unit file: ${healthError.message}` }

@@ -75,10 +75,12 @@ describe("an agent runs the tutorial's units unmodified", () => {
     });
     assert.equal(page.text.trim(), "<h1>Running from Docker on CoreOS</h1>");
 
-    assert.equal(
-      await etcdctl("get", "/announce/services/apache80", "--print-value-only"),
-      "127.0.1.11:80",
-    );
+    // The sidekick announces once apache@80 runs: its key follows the unit's state.
+    const announced = await waitUntil("the announcement", async () => {
+      const value = await etcdctl("get", "/announce/services/apache80", "--print-value-only");
+      return value === "" ? undefined : value;
+    });
+    assert.equal(announced, "127.0.1.11:80");
     const withLease = await etcdctl("get", "/announce/services/apache80", "-w", "json");
     const leaseId = BigInt(/"lease":(\d+)/.exec(withLease)?.[1] ?? "0").toString(16);
     const lease = await etcdctl("lease", "timetolive", leaseId);

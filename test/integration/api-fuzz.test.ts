@@ -290,8 +290,12 @@ describe("every route, fed generated bad input", () => {
         );
       }
       for (const key of keys.filter((candidate) => candidate.startsWith("unit-file-refs/"))) {
-        const [, hash, name] = key.split("/");
-        assert.ok(keys.includes(`units/${name}`), `${key} belongs to a unit`);
+        const [, hash, name = ""] = key.split("/");
+        // A rollout keeps the contents it replaces and puts in, under a name no unit has.
+        const owner = name.startsWith("rollout:")
+          ? `rollouts/${name.slice("rollout:".length)}`
+          : `units/${name}`;
+        assert.ok(keys.includes(owner), `${key} belongs to a unit or a rollout`);
         assert.ok(keys.includes(`unit-files/${hash}`), `${key} has content`);
       }
     } finally {

@@ -14,6 +14,7 @@ import { MachineProbes } from "../../src/agent/health-probes.ts";
 import { docker } from "../support/agents.ts";
 import { TestCluster } from "../support/cluster.ts";
 import { http } from "../support/http.ts";
+import { buildImage, removeImage } from "../support/images.ts";
 import { typeLine, userShell } from "../support/shell.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -48,15 +49,19 @@ describe("health checks on a cluster", () => {
   before(async () => {
     workDir = await mkdtemp(join(tmpdir(), "flotilla-health-"));
     shell = await userShell();
-    await buildCheckedImage(workDir);
+    await buildImage(
+      CHECKED_IMAGE,
+      {
+        Dockerfile:
+          "FROM flotilla/busybox\nHEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD test -f /tmp/healthy\n",
+      },
+      workDir,
+    );
     cluster = await new TestCluster({ ips: [IP] }).start();
   });
   after(async () => {
     await cluster?.stop();
-    await docker
-      .getImage(CHECKED_IMAGE)
-      .remove({ force: true })
-      .catch(() => {});
+    await removeImage(CHECKED_IMAGE);
     await rm(workDir, { recursive: true, force: true });
     await rm(shell.workDir, { recursive: true, force: true });
   });
@@ -113,6 +118,61 @@ UnhealthyThreshold=2
       (unit) => unit.activeState === "inactive" && unit.health?.status === "none",
       "stopped, with no health",
     );
+  });
+
+  test("a sidekick's key exists only while the unit it announces is healthy", async () => {
+    await writeFile(join(workDir, "gated.html"), "ok\n");
+    await cluster.submit(
+      "gated@.service",
+      `[Service]
+ExecStart=/usr/bin/docker run --rm --name health-gated-%i -p ${braced("COREOS_PUBLIC_IPV4")}:%i:80 -v ${workDir}:/www:ro flotilla/busybox httpd -f -p 80 -h /www
+[X-Health]
+HTTPGet=http://${braced("COREOS_PUBLIC_IPV4")}:%i/gated.html
+IntervalSec=1s
+UnhealthyThreshold=2
+`,
+    );
+    await cluster.submit(
+      "gated-announce@.service",
+      `[Unit]
+BindsTo=gated@%i.service
+After=gated@%i.service
+[Service]
+ExecStart=/bin/sh -c "while true; do etcdctl set /flotilla-test/gated/%i ${braced("COREOS_PUBLIC_IPV4")}:%i --ttl 60; sleep 45; done"
+[X-Fleet]
+MachineOf=gated@%i.service
+`,
+    );
+    const announced = async () => {
+      const { json } = await http("GET", `${cluster.url}/v1/announcements`);
+      return (json.announcements as { key: string; value: string }[]).find(
+        (entry) => entry.key === "/flotilla-test/gated/18082",
+      );
+    };
+    await cluster.setState("gated@18082.service", "launched");
+    await cluster.setState("gated-announce@18082.service", "launched");
+    await cluster.launched("gated-announce@18082.service");
+    await health("gated@18082.service", "healthy");
+    const entry = await waitUntil("the key announced once healthy", announced);
+    assert.equal(entry.value, `${IP}:18082`);
+
+    // The key refreshes every 45 s and lives 60: only the gate takes it away this soon.
+    await unlink(join(workDir, "gated.html"));
+    await health("gated@18082.service", "unhealthy");
+    await waitUntil("the key withdrawn", async () => !(await announced()), 10_000);
+    const log = await (await cluster.agents[0]!.client.logs("gated-announce@18082.service")).text();
+    assert.match(log, /withdrew \/flotilla-test\/gated\/18082: gated@18082\.service is unhealthy/);
+    assert.equal(
+      (await cluster.unit("gated-announce@18082.service")).activeState,
+      "active",
+      "the sidekick runs on",
+    );
+
+    await writeFile(join(workDir, "gated.html"), "ok again\n");
+    await health("gated@18082.service", "healthy");
+    await waitUntil("the key announced again", announced, 10_000);
+    await cluster.destroy("gated-announce@18082.service");
+    await cluster.destroy("gated@18082.service");
   });
 
   test("RestartAfter= restarts a unit whose container check keeps failing", async () => {
@@ -318,29 +378,6 @@ describe("the machine's probes", () => {
 });
 
 /** An image whose HEALTHCHECK passes while /tmp/healthy exists, checked every second. */
-async function buildCheckedImage(dir: string): Promise<void> {
-  const context = await mkdtemp(join(dir, "image-"));
-  await writeFile(
-    join(context, "Dockerfile"),
-    "FROM flotilla/busybox\nHEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD test -f /tmp/healthy\n",
-  );
-  const stream = await docker.buildImage({ context, src: ["Dockerfile"] }, { t: CHECKED_IMAGE });
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined;
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => {
-        if (error) reject(error);
-        else if (failure) reject(new Error(`building ${CHECKED_IMAGE}: ${failure}`));
-        else resolve();
-      },
-      (event: { error?: string }) => {
-        if (event.error) failure = event.error;
-      },
-    );
-  });
-}
-
 /** Runs a command in a running container, to change what its checks find. */
 async function dockerExec(container: string, argv: string[]): Promise<void> {
   const exec = await docker.getContainer(container).exec({ Cmd: argv });

@@ -4,24 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { TestCluster } from "../support/cluster.ts";
-import { http } from "../support/http.ts";
-import type { Daemon } from "../support/process.ts";
-import { startServerProcess } from "../support/server.ts";
+import { startLeaderProcess } from "../support/server.ts";
 import { waitUntil } from "../support/wait.ts";
-
-/** A real `flotilla server` process, leading the engine of the cluster's key prefix. */
-async function startLeaderProcess(prefix: string): Promise<{ url: string; daemon: Daemon }> {
-  const server = await startServerProcess({ prefix });
-  try {
-    await waitUntil("the server process to lead the engine", async () =>
-      /^flotilla_engine_leader 1$/m.test((await http("GET", `${server.url}/metrics`)).text),
-    );
-  } catch (error) {
-    await server.daemon.stop("SIGKILL");
-    throw error;
-  }
-  return server;
-}
 
 describe("the engine's leader killed", () => {
   test("SIGKILL in the middle of a batch of 24 starts: the other server takes over, every unit runs exactly once", async (t) => {

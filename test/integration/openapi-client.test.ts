@@ -119,5 +119,50 @@ describe("the OpenAPI document and the client generated from it", () => {
     const gone = await sdk.getUnit({ path: { name: "hey@1.service" } });
     assert.equal(gone.response.status, 404);
     assert.equal(gone.error.type, "urn:flotilla:problem:unit-not-found");
+
+    // A rollout, from its preview to its revert, through the generated SDK alone. This server
+    // runs no engine: the rollout stays where the operator's actions leave it.
+    await sdk.setUnitDesiredState({
+      path: { name: "hey@2.service" },
+      body: { desiredState: "loaded" },
+    });
+    const text = specUnit("apache@.service").replace("Apache", "Apache, version 2");
+    const preview = await sdk.plan({ body: { rollout: { target: "hey@.service", text } } });
+    assert.equal(preview.response.status, 200);
+    assert.deepEqual(
+      preview.data.rollout.instances.map((instance: { name: string; change: string }) => [
+        instance.name,
+        instance.change,
+      ]),
+      [["hey@2.service", "restart-free"]],
+    );
+    const rolling = await sdk.startRollout({
+      body: { target: "hey@.service", text, options: { maxParallel: 2 } },
+    });
+    assert.equal(rolling.response.status, 201);
+    assert.equal(rolling.data.toHash, preview.data.rollout.toHash);
+    const again = await sdk.startRollout({ body: { target: "hey@.service", text } });
+    assert.equal(again.response.status, 409);
+    assert.equal(again.error.type, "urn:flotilla:problem:rollout-conflict");
+    const paused = await sdk.pauseRollout({ path: { id: rolling.data.id } });
+    assert.equal(paused.data.paused, true);
+    const aborted = await sdk.abortRollout({
+      path: { id: rolling.data.id },
+      body: { reason: "changed my mind" },
+    });
+    assert.equal(aborted.data.phase, "aborted");
+    assert.equal(aborted.data.reason, "changed my mind");
+    const reverting = await sdk.revertRollout({ path: { id: rolling.data.id } });
+    assert.equal(reverting.response.status, 201);
+    assert.equal(reverting.data.revertOf, rolling.data.id);
+    assert.equal(reverting.data.toHash, rolling.data.template.fromHash);
+    const listed2 = await sdk.listRollouts({ query: { target: "hey@.service" } });
+    assert.deepEqual(
+      listed2.data.rollouts.map((rollout: { id: string }) => rollout.id),
+      [reverting.data.id, rolling.data.id],
+    );
+    const unknown = await sdk.getRollout({ path: { id: "00000000" } });
+    assert.equal(unknown.response.status, 404);
+    assert.equal(unknown.error.type, "urn:flotilla:problem:rollout-not-found");
   });
 });

@@ -8,7 +8,12 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { ClientClosedError, EtcdLeaseInvalidError } from "etcd3";
 import { connectEtcd } from "../../src/registry/etcd-client.ts";
 import { EtcdRegistry, MachineIdInUseError } from "../../src/registry/etcd-registry.ts";
-import type { MachineRecord, UnitRecord, UnitStateRecord } from "../../src/registry/records.ts";
+import type {
+  MachineRecord,
+  RolloutRecord,
+  UnitRecord,
+  UnitStateRecord,
+} from "../../src/registry/records.ts";
 import type {
   Change,
   Registry,
@@ -16,6 +21,7 @@ import type {
   Snapshot,
   WriteResult,
 } from "../../src/registry/registry.ts";
+import { ROLLOUT_DEFAULTS } from "../../src/rollout/model.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { MemoryRegistry } from "../support/memory-registry.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
@@ -40,6 +46,22 @@ function unit(
 ): UnitRecord {
   const at = new Date().toISOString();
   return { name, hash, desiredState, createdAt: at, updatedAt: at };
+}
+
+function rolloutRecord(id: string, toHash: string): RolloutRecord {
+  const at = new Date().toISOString();
+  return {
+    id,
+    target: "roll@.service",
+    toHash,
+    options: { ...ROLLOUT_DEFAULTS },
+    phase: "canary",
+    paused: false,
+    instances: [],
+    createdAt: at,
+    updatedAt: at,
+    progressAt: at,
+  };
 }
 
 function machine(id: string, agentURL = `http://${id}.test:4001`): MachineRecord {
@@ -241,6 +263,73 @@ function registryContract(
       assert.ok(third);
       revisionOf(await registry.deleteUnit(third));
       assert.equal(await registry.getUnitText("shared"), undefined);
+    });
+
+    test("a rollout starts only under the lock it read, with its template's content in the same write", async () => {
+      await registry.createUnit(unit("roll@.service", "v1"), "v1 text");
+      await registry.createUnit(unit("roll@1.service", "v1"), "v1 text");
+      const template = await registry.getUnit("roll@.service");
+      assert.ok(template);
+      const listing = await registry.listRollouts();
+      assert.deepEqual(listing.rollouts, []);
+      const start = {
+        lock: listing.lock,
+        text: "v2 text",
+        fromHashes: ["v1"],
+        units: [{ expected: template, record: { ...template.value, hash: "v2" } }],
+      };
+      revisionOf(await registry.startRollout(rolloutRecord("r1", "v2"), start));
+      assert.equal((await registry.getUnit("roll@.service"))?.value.hash, "v2");
+      assert.equal(await registry.getUnitText("v2"), "v2 text");
+      // A second start under the same lock, of another rollout, lost the race.
+      assert.deepEqual(
+        await registry.startRollout(rolloutRecord("r2", "v3"), { ...start, units: [] }),
+        CONFLICT,
+      );
+      const after = await registry.listRollouts();
+      assert.deepEqual(
+        after.rollouts.map((entry) => entry.value.id),
+        ["r1"],
+      );
+      assert.ok(after.lock > listing.lock);
+    });
+
+    test("a rollout's step is written with its units or not at all, and keeps the old content", async () => {
+      await registry.createUnit(unit("step@1.service", "step-old"), "step old text");
+      const listing = await registry.listRollouts();
+      revisionOf(
+        await registry.startRollout(rolloutRecord("s1", "step-new"), {
+          lock: listing.lock,
+          text: "step new text",
+          fromHashes: ["step-old"],
+          units: [],
+        }),
+      );
+      const [rollout] = (await registry.listRollouts()).rollouts;
+      assert.ok(rollout);
+      const instance = await registry.getUnit("step@1.service");
+      assert.ok(instance);
+      const next = { ...rollout.value, phase: "rolling" as const };
+      const moved = {
+        expected: instance,
+        record: { ...instance.value, hash: "step-new", draining: false },
+      };
+      revisionOf(await registry.advanceRollout(rollout, next, [moved]));
+      assert.equal((await registry.getUnit("step@1.service"))?.value.hash, "step-new");
+      assert.equal(await registry.getUnitText("step-old"), "step old text", "kept for a revert");
+      // Stale: neither the rollout nor the unit changes.
+      assert.deepEqual(
+        await registry.advanceRollout(rollout, { ...next, phase: "failed" }, []),
+        CONFLICT,
+      );
+      const current = (await registry.listRollouts()).rollouts[0];
+      assert.ok(current);
+      assert.deepEqual(
+        await registry.advanceRollout(current, { ...next, phase: "failed" }, [moved]),
+        CONFLICT,
+        "the unit moved on since it was read",
+      );
+      assert.equal((await registry.listRollouts()).rollouts[0]?.value.phase, "rolling");
     });
 
     test("new content replaces a unit's, and the old goes once nothing uses it", async () => {

@@ -14,6 +14,7 @@ import type { ServerContext } from "../../src/server/context.ts";
 import { EventHub } from "../../src/server/event-hub.ts";
 import { registerHealthGauge } from "../../src/server/health-metrics.ts";
 import { Metrics } from "../../src/server/metrics.ts";
+import { RolloutWrites } from "../../src/server/writes/rollouts.ts";
 import { UnitWrites } from "../../src/server/writes/units.ts";
 import { watchContract } from "./contract.ts";
 import { failable } from "./failable-registry.ts";
@@ -97,10 +98,15 @@ export async function injectApp(options: InjectAppOptions = {}): Promise<InjectA
   const view = new ClusterView();
   let synced = false;
   const metrics = new Metrics();
+  // Rollout ids in creation order: tests can name them, and rollouts created in the same
+  // millisecond list newest first by id as they would by time (random ids would not).
+  let rollouts = 0;
+  const rolloutId = () => (++rollouts).toString(16).padStart(8, "0");
   const context: ServerContext = {
     registry: routesRegistry.registry,
     view,
     unitWrites: new UnitWrites(routesRegistry.registry, view),
+    rolloutWrites: new RolloutWrites(routesRegistry.registry, view, Date.now, rolloutId),
     events: new EventHub(view),
     metrics,
     agentToken: options.agentToken,

@@ -20,6 +20,7 @@ import type {
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
+  RolloutRecord,
   ScheduleStatusRecord,
   UnitRecord,
   UnitStateRecord,
@@ -34,8 +35,10 @@ import type {
   Presence,
   Registry,
   Revision,
+  RolloutListing,
   Snapshot,
   TakeOver,
+  UnitRewrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
@@ -294,6 +297,78 @@ export class MemoryRegistry implements Registry {
       return;
     const status: ScheduleStatusRecord = { reason, since: new Date().toISOString() };
     commit(etcd, [{ key, value: JSON.stringify(status) }]);
+  }
+
+  async listRollouts(): Promise<RolloutListing> {
+    const etcd = this.etcd;
+    return {
+      lock: modOf(etcd, this.keys.rolloutLock()),
+      rollouts: keysUnder(etcd, this.keys.rollouts()).flatMap((key) => {
+        const found = this.versioned<RolloutRecord>(key);
+        return found ? [found] : [];
+      }),
+    };
+  }
+
+  async startRollout(
+    rollout: RolloutRecord,
+    start: {
+      lock: Revision;
+      text: string;
+      fromHashes: readonly string[];
+      units: readonly UnitRewrite[];
+    },
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.rollout(rollout.id);
+    const lockKey = this.keys.rolloutLock();
+    if (etcd.entries.has(key) || modOf(etcd, lockKey) !== start.lock) return CONFLICT;
+    if (!this.unitsAt(etcd, start.units)) return CONFLICT;
+    const refName = this.keys.rolloutRefName(rollout.id);
+    return written(
+      commit(etcd, [
+        { key, value: JSON.stringify(rollout) },
+        { key: lockKey, value: rollout.id },
+        { key: this.keys.unitFile(rollout.toHash), value: start.text },
+        ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) => ({
+          key: this.keys.unitFileRef(hash, refName),
+          value: "",
+        })),
+        ...start.units.flatMap((unit) => this.rewriteOps(unit)),
+      ]),
+    );
+  }
+
+  async advanceRollout(
+    expected: Versioned<RolloutRecord>,
+    next: RolloutRecord,
+    units: readonly UnitRewrite[],
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.rollout(next.id);
+    if (modOf(etcd, key) !== expected.version || !this.unitsAt(etcd, units)) return CONFLICT;
+    return written(
+      commit(etcd, [
+        { key, value: JSON.stringify(next) },
+        ...units.flatMap((unit) => this.rewriteOps(unit)),
+      ]),
+    );
+  }
+
+  private unitsAt(etcd: Store, units: readonly UnitRewrite[]): boolean {
+    return units.every(
+      (unit) => modOf(etcd, this.keys.unit(unit.record.name)) === unit.expected.version,
+    );
+  }
+
+  private rewriteOps({ expected, record }: UnitRewrite): Op[] {
+    const put = { key: this.keys.unit(record.name), value: JSON.stringify(record) };
+    if (record.hash === expected.value.hash) return [put];
+    return [
+      put,
+      { key: this.keys.unitFileRef(record.hash, record.name), value: "" },
+      { key: this.keys.unitFileRef(expected.value.hash, record.name) },
+    ];
   }
 
   /** Like etcd3's election: a key per candidate under a lease; the oldest key leads. */

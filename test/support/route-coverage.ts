@@ -13,6 +13,7 @@ export const ROUTE_TEST_FILES = [
   "unit-files",
   "machines",
   "plan",
+  "rollouts",
   "events",
   "logs",
   "announcements",
@@ -42,6 +43,15 @@ export const SHARED_STATUSES: ByStatus<RouteTestFile> = {
   414: "limits",
   429: "limits",
   503: "availability",
+};
+
+/** What each of pause, resume, promote and abort answers of its own. */
+const ROLLOUT_ACTION: ByStatus<RouteTestFile> = {
+  200: "rollouts",
+  400: "rollouts",
+  404: "rollouts",
+  409: "rollouts",
+  500: "availability",
 };
 
 /** Per operation, the statuses of its own: what its resource's file checks. */
@@ -96,7 +106,28 @@ export const OWN_STATUSES: Record<string, ByStatus<RouteTestFile>> = {
   },
   "GET /v1/events": { 200: "events", 400: "events" },
   "GET /v1/announcements": { 200: "announcements", 500: "availability" },
-  "POST /v1/plan": { 200: "plan", 400: "plan", 404: "plan", 415: "plan" },
+  "POST /v1/plan": { 200: "plan", 400: "plan", 404: "plan", 409: "plan", 415: "plan" },
+  "POST /v1/rollouts": {
+    201: "rollouts",
+    400: "rollouts",
+    404: "rollouts",
+    409: "rollouts",
+    415: "rollouts",
+    500: "availability",
+  },
+  "GET /v1/rollouts": { 200: "rollouts", 400: "rollouts" },
+  "GET /v1/rollouts/{id}": { 200: "rollouts", 400: "rollouts", 404: "rollouts" },
+  "POST /v1/rollouts/{id}/pause": ROLLOUT_ACTION,
+  "POST /v1/rollouts/{id}/resume": ROLLOUT_ACTION,
+  "POST /v1/rollouts/{id}/promote": ROLLOUT_ACTION,
+  "POST /v1/rollouts/{id}/abort": { ...ROLLOUT_ACTION, 415: "rollouts" },
+  "POST /v1/rollouts/{id}/revert": {
+    201: "rollouts",
+    400: "rollouts",
+    404: "rollouts",
+    409: "rollouts",
+    500: "availability",
+  },
   "GET /fleet/v1/discovery": { 200: "fleet-routing" },
   "GET /fleet/v1/units": { 200: "fleet-units", 400: "fleet-paging" },
   "GET /fleet/v1/units/{name}": { 200: "fleet-units", 400: "fleet-units", 404: "fleet-units" },

@@ -5,6 +5,7 @@ import { watchContract } from "./contract.ts";
 import { freshPrefix, testEtcdEndpoint } from "./etcd.ts";
 import { http } from "./http.ts";
 import { type Daemon, freePort, startDaemon } from "./process.ts";
+import { waitUntil } from "./wait.ts";
 
 export interface TestServer {
   url: string;
@@ -91,4 +92,18 @@ export async function startServerProcess(options: {
     async () => (await http("GET", `${url}/readyz`)).status === 200,
   );
   return { url, daemon };
+}
+
+/** A real `flotilla server` process, once it leads the engine of its key prefix. */
+export async function startLeaderProcess(prefix: string): Promise<{ url: string; daemon: Daemon }> {
+  const server = await startServerProcess({ prefix });
+  try {
+    await waitUntil("the server process to lead the engine", async () =>
+      /^flotilla_engine_leader 1$/m.test((await http("GET", `${server.url}/metrics`)).text),
+    );
+  } catch (error) {
+    await server.daemon.stop("SIGKILL");
+    throw error;
+  }
+  return server;
 }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { CommandExecutor } from "../../src/agent/commands.ts";
 import type { HealthProbes, ProbeOutcome } from "../../src/agent/health-probes.ts";
-import type { ExitStatus, MainProcess } from "../../src/agent/runtime/types.ts";
+import type { CommandContext, ExitStatus, MainProcess } from "../../src/agent/runtime/types.ts";
 import { type AgentUnitView, UnitManager } from "../../src/agent/unit-manager.ts";
 import { unitHash } from "../../src/unit/hash.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
@@ -50,6 +50,7 @@ function setUp(
   const clock = new FakeClock();
   const started: HeldProcess[] = [];
   const startedUnits: string[] = [];
+  const contexts = new Map<string, CommandContext>();
   const reports: AgentUnitView[] = [];
   const probed: string[][] = [];
   const commands: CommandExecutor = {
@@ -58,6 +59,7 @@ function setUp(
       const main = new HeldProcess(options.containers ? `container-${started.length}` : undefined);
       started.push(main);
       startedUnits.push(context.unit);
+      contexts.set(context.unit, context);
       return main;
     },
   };
@@ -95,7 +97,7 @@ function setUp(
     );
     await settle();
   };
-  return { clock, started, startedUnits, reports, probed, manager, launch };
+  return { clock, started, startedUnits, contexts, reports, probed, manager, launch };
 }
 
 const WEB = `[Service]
@@ -344,5 +346,76 @@ describe("a restart and the units bound to it", () => {
     await settle();
     assert.equal(started.length, 1, "no second main process");
     assert.equal(manager.view("ticker@1.service")?.activeState, "inactive");
+  });
+});
+
+const ANNOUNCER = `[Unit]
+BindsTo=web.service
+After=web.service
+[Service]
+ExecStart=/bin/sh -c "while true; do etcdctl set /services/web up --ttl 60; sleep 45; done"
+`;
+
+describe("announcements follow the health of the unit they announce", () => {
+  test("closed while it starts, is unhealthy or drains; open while it is healthy", async () => {
+    const { clock, contexts, manager, launch } = setUp([PASS, FAIL, FAIL, PASS]);
+    await launch("web.service", WEB);
+    await launch("web-announce.service", ANNOUNCER);
+    const gate = contexts.get("web-announce.service")?.announceGate;
+    assert.ok(gate, "the announcer's commands get its gate");
+    let changes = 0;
+    gate.watch(() => changes++);
+    assert.equal(gate.closedBecause(), "web.service is starting");
+
+    await clock.advance(5 * SECOND);
+    assert.equal(gate.closedBecause(), undefined, "healthy: announced");
+    assert.ok(changes > 0, "the gate told of the change");
+
+    await clock.advance(10 * SECOND);
+    assert.equal(gate.closedBecause(), "web.service is unhealthy");
+    await clock.advance(5 * SECOND);
+    assert.equal(gate.closedBecause(), undefined, "healthy again: announced again");
+
+    await manager.apply("web.service", {
+      desiredState: "launched",
+      ...content(WEB),
+      launch: 1,
+      draining: true,
+    });
+    assert.equal(gate.closedBecause(), "web.service is draining");
+    assert.equal(manager.view("web.service")?.draining, true, "the drain is reported");
+    assert.equal(manager.view("web.service")?.activeState, "active", "and the unit keeps running");
+    await manager.apply("web.service", { desiredState: "launched", ...content(WEB), launch: 1 });
+    assert.equal(gate.closedBecause(), undefined);
+  });
+
+  test("a unit without a check is announced while it runs", async () => {
+    const { contexts, manager, launch } = setUp([]);
+    const plain = "[Service]\nExecStart=/usr/bin/web\n";
+    await launch("web.service", plain);
+    await launch("web-announce.service", ANNOUNCER);
+    const gate = contexts.get("web-announce.service")?.announceGate;
+    assert.equal(gate?.closedBecause(), undefined);
+    await manager.apply("web.service", { desiredState: "loaded", ...content(plain) });
+    await settle();
+    assert.equal(
+      manager.view("web-announce.service")?.activeState,
+      "inactive",
+      "BindsTo= stops it",
+    );
+  });
+
+  test("new content restarts the unit, and the units bound to it come back with it", async () => {
+    const { startedUnits, manager, launch } = setUp([]);
+    await launch("web.service", "[Service]\nExecStart=/usr/bin/web --v1\n");
+    await launch("web-announce.service", ANNOUNCER);
+    await launch("web.service", "[Service]\nExecStart=/usr/bin/web --v2\n");
+    assert.deepEqual(startedUnits, [
+      "web.service",
+      "web-announce.service",
+      "web.service",
+      "web-announce.service",
+    ]);
+    assert.equal(manager.view("web-announce.service")?.activeState, "active");
   });
 });

@@ -47,6 +47,34 @@ describe("completion candidates", () => {
     assert.deepEqual(failing, []);
   });
 
+  test("rollout: its subcommands or a target, then a file, an id or a target", async () => {
+    const rollout = { ...sources, rolloutIds: async () => ["3f9c21ab"] };
+    const words = async (...typed: string[]) =>
+      (await complete(typed, rollout)).map((candidate) => candidate.word);
+    assert.deepEqual(await words("rollout", "p"), ["pause", "promote"]);
+    assert.deepEqual(await words("rollout", "a"), ["abort", "apache@.service"]);
+    assert.deepEqual(await words("rollout", "--max-parallel", "2", "u"), ["undo", "units/"]);
+    assert.deepEqual(await words("rollout", "apache@.service", ""), [
+      "./apache@.service",
+      "units/",
+    ]);
+    assert.deepEqual(await words("rollout", "promote", ""), ["3f9c21ab"]);
+    assert.deepEqual(await words("rollout", "status", ""), [
+      "3f9c21ab",
+      "apache@.service",
+      "hello.service",
+    ]);
+    assert.deepEqual(await words("rollout", "list", "h"), ["hello.service"]);
+    assert.deepEqual(await words("rollout", "promote", "3f9c21ab", ""), []);
+    assert.deepEqual(await words("rollout", "--no-f"), ["--no-follow"]);
+    assert.deepEqual(await words("rollout", "--dr"), ["--drain=", "--dry-run"]);
+    const [described] = await complete(["rollout", "und"], rollout);
+    assert.equal(
+      formatCandidates("zsh", described ? [described] : []),
+      "undo:Put back what the newest finished rollout of a target replaced\n",
+    );
+  });
+
   test("zsh gets descriptions after a colon, bash the words alone", async () => {
     const candidates = await complete(["vers"], sources);
     assert.equal(formatCandidates("zsh", candidates), "version:Print the version and exit\n");

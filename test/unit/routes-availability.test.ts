@@ -11,8 +11,10 @@ import { assertRouteCoverage, OWN_STATUSES } from "../support/route-coverage.ts"
 import {
   requestFor,
   SAMPLE_MACHINE,
+  SAMPLE_ROLLOUTS,
   SAMPLE_UNIT,
   SAMPLE_UNIT_TEXT,
+  writeSampleRollouts,
 } from "../support/sample-requests.ts";
 
 const isApi = (path: string) => path.startsWith("/v1/") || path.startsWith("/fleet/v1/");
@@ -54,6 +56,8 @@ describe("with etcd unreachable or failing", () => {
     api = await injectApp();
     await api.submit(SAMPLE_UNIT, SAMPLE_UNIT_TEXT);
     await api.announceMachine(SAMPLE_MACHINE);
+    // Each action on a rollout reaches etcd only if it applies to the rollout it addresses.
+    await writeSampleRollouts(api);
   });
   after(() => api.close());
 
@@ -78,6 +82,8 @@ describe("with etcd unreachable or failing", () => {
       const unit = await api.request("GET", `/v1/units/${SAMPLE_UNIT}`);
       assert.equal(unit.status, 200, "a read is served from memory");
       assert.equal((await api.request("GET", "/fleet/v1/machines")).status, 200);
+      const rollout = await api.request("GET", `/v1/rollouts/${SAMPLE_ROLLOUTS.running}`);
+      assert.equal(rollout.status, 200, rollout.text);
     } finally {
       api.failRegistry(undefined);
     }

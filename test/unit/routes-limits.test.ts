@@ -88,6 +88,11 @@ describe("body and target sizes", () => {
         body: `[{"op":"add","x":"${padding}"}]`,
         type: "application/json",
       },
+      "POST /v1/rollouts": {
+        body: `{"target":"${SAMPLE_UNIT}","text":"${padding}"}`,
+        type: "application/json",
+      },
+      "POST /v1/rollouts/{id}/abort": { body: `{"reason":"${padding}"}`, type: "application/json" },
     };
     const takingBodies = documenting(413);
     assert.deepEqual(

@@ -11,6 +11,11 @@ import { assertRouteCoverage } from "../support/route-coverage.ts";
 const SSD_1 = "aaaa0000000000000000000000000001";
 const HDD = "bbbb0000000000000000000000000002";
 const SSD_2 = "cccc0000000000000000000000000003";
+/** A new version of planned@.service, as POST /v1/rollouts would take it. */
+const PREVIEWED = {
+  target: "planned@.service",
+  text: "[Service]\nExecStart=/bin/true --v2\n[X-Fleet]\nConflicts=planned@*.service\nMachineMetadata=disk=ssd\n",
+};
 const NOT_A_UNIT_NAME = `body/units/0 must match pattern "${RUNNABLE_UNIT_NAME_PATTERN}"`;
 
 describe("POST /v1/plan", () => {
@@ -108,7 +113,11 @@ describe("POST /v1/plan", () => {
     await invalid({ units: many }, [
       { message: "body/units must NOT have more than 1000 items", path: "body/units" },
     ]);
-    await invalid({}, [{ message: "body must have required property 'units'", path: "body" }]);
+    for (const json of [{}, { units: ["planned@1.service"], rollout: PREVIEWED }])
+      assertProblem(await api.request("POST", "/v1/plan", { json }), 400, "invalid-request", {
+        instance: "/v1/plan",
+        detail: "give either units (to start) or rollout (to preview), not both nor neither",
+      });
     await invalid({ units: ["planned@1.service"], dryRun: true }, [
       { message: "body must NOT have additional properties", path: "body" },
     ]);
@@ -124,6 +133,70 @@ describe("POST /v1/plan", () => {
         detail: "Body is not valid JSON but content-type is set to 'application/json'",
       },
     );
+  });
+
+  test("a rollout previewed: its instances in order and waves, where they run; nothing written", async () => {
+    await api.setDesiredState("planned@4.service", "launched");
+    await api.place("planned@4.service", SSD_1);
+    await api.setDesiredState("planned@5.service", "loaded");
+    const before = await api.request("GET", "/v1/unit-files/planned@.service");
+    const plan = await api.request("POST", "/v1/plan", { json: { rollout: PREVIEWED } });
+    assert.equal(plan.status, 200, plan.text);
+    assert.deepEqual(plan.json.units, []);
+    const { rollout } = plan.json;
+    assert.equal(rollout.target, "planned@.service");
+    assert.equal(rollout.template, "planned@.service");
+    assert.equal(rollout.options.maxParallel, 1, "the defaults filled in");
+    assert.deepEqual(
+      rollout.instances.filter((instance: { name: string }) =>
+        ["planned@4.service", "planned@5.service", "planned@7.service"].includes(instance.name),
+      ),
+      [
+        {
+          name: "planned@4.service",
+          machineId: SSD_1,
+          change: "replace",
+          order: 1,
+          wave: 1,
+          canary: true,
+        },
+        { name: "planned@5.service", change: "restart-free", order: 2, canary: false },
+        {
+          name: "planned@7.service",
+          machineId: SSD_2,
+          change: "replace",
+          order: 3,
+          wave: 2,
+          canary: false,
+        },
+      ],
+    );
+    const after = await api.request("GET", "/v1/unit-files/planned@.service");
+    assert.equal(after.json.hash, before.json.hash, "a preview writes nothing");
+    assert.deepEqual((await api.request("GET", "/v1/rollouts")).json.rollouts, []);
+  });
+
+  test("a rollout previewed is checked as it would be started: 404, 400 and 409", async () => {
+    assertProblem(
+      await api.request("POST", "/v1/plan", {
+        json: { rollout: { ...PREVIEWED, target: "nothing@.service" } },
+      }),
+      404,
+      "unit-file-not-found",
+      { instance: "/v1/plan", detail: "unit file nothing@.service has not been submitted" },
+    );
+    const broken = await api.request("POST", "/v1/plan", {
+      json: { rollout: { ...PREVIEWED, text: "[Service]\nExecStart=/bin/true\nbroken line\n" } },
+    });
+    assert.equal(broken.status, 400, broken.text);
+    assert.equal(broken.json.type, "urn:flotilla:problem:invalid-unit-file");
+    assert.equal(broken.json.errors[0].line, 3);
+    const started = await api.request("POST", "/v1/rollouts", { json: PREVIEWED });
+    assert.equal(started.status, 201, started.text);
+    const overlapping = await api.request("POST", "/v1/plan", { json: { rollout: PREVIEWED } });
+    assert.equal(overlapping.status, 409, overlapping.text);
+    assert.equal(overlapping.json.type, "urn:flotilla:problem:rollout-conflict");
+    assert.match(overlapping.json.detail, new RegExp(`overlaps rollout ${started.json.id} `));
   });
 
   test("a body that is not JSON: 415", async () => {

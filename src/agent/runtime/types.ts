@@ -25,6 +25,16 @@ export interface CommandContext {
   log: UnitLog;
   /** Labels every container of this unit carries, naming its unit and machine. */
   labels: Readonly<Record<string, string>>;
+  /** When the unit's announcements may exist (health-gated sidekicks); absent: always. */
+  announceGate?: AnnounceGate;
+}
+
+/** Whether a unit's announcements may exist now, and word of every change to that. */
+export interface AnnounceGate {
+  /** Why they must not exist now (`apache@80.service is unhealthy`); undefined while they may. */
+  closedBecause(): string | undefined;
+  /** Calls `listener` whenever the answer may have changed; returns the unsubscribe. */
+  watch(listener: () => void): () => void;
 }
 
 /** A unit's main process while it runs: a container, a child process, an announce loop. */

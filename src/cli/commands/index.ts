@@ -10,6 +10,7 @@ import { listUnitsCommand } from "./list-units.ts";
 import { loadCommand } from "./load.ts";
 import { planCommand } from "./plan.ts";
 import { restartCommand } from "./restart.ts";
+import { rolloutCommand } from "./rollout.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 import { stopCommand } from "./stop.ts";
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   loadCommand,
   planCommand,
   restartCommand,
+  rolloutCommand,
   startCommand,
   statusCommand,
   stopCommand,

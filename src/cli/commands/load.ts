@@ -8,7 +8,9 @@ export const loadCommand = defineCommand({
   usage: "[--no-block|--block-attempts=N] [--replace] UNIT...",
   description: `Places units on machines without starting them, and waits until each machine
 reports its unit loaded: "Unit apache@80.service loaded on 2c2a7f0e.../10.0.0.1".
-Global units are not waited for.`,
+Global units are not waited for. --replace replaces units that are not running; 'flotilla
+rollout' is the safe way to replace running instances, a few at a time, drained,
+health-checked, and put back if the new content fails.`,
   examples: [
     ["fleetctl load apache@80.service", "place an instance of apache@.service on a machine"],
     [

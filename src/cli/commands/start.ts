@@ -8,7 +8,10 @@ export const startCommand = defineCommand({
   usage: "[--no-block|--block-attempts=N] [--replace] UNIT...",
   description: `Launches units and waits until each runs: "Unit apache@80.service launched on
 2c2a7f0e.../10.0.0.1". A unit that fails to start is reported with the agent's reason,
-and the exit status is 1. Global units are not waited for.`,
+and the exit status is 1. Global units are not waited for.
+--replace stops, replaces and starts a running unit at once, as fleet did: 'flotilla
+rollout' is the safe way to replace running instances, a few at a time, drained,
+health-checked, and put back if the new content fails.`,
   examples: [
     [
       "fleetctl start apache@80.service apache-discovery@80.service",

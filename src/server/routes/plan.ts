@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "typebox";
+import { newRollout } from "../../rollout/create.ts";
+import { previewRollout } from "../../rollout/preview.ts";
 import { dryRun, type PlannedOutcome } from "../../scheduler/dry-run.ts";
 import { problemResponse } from "../../schema/common.ts";
-import { Plan, type PlannedUnit, PlanRequest } from "../../schema/plan.ts";
+import { Plan, type PlannedUnit, PlanRequest, type RolloutPlan } from "../../schema/plan.ts";
 import { ref } from "../../schema/ref.ts";
 import type { ServerContext } from "../context.ts";
 import { ProblemError } from "../problems.ts";
+import { type RolloutRequest, refuseOverlap } from "../writes/rollouts.ts";
 
 export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
   const { view } = context;
@@ -18,19 +21,27 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           summary:
             "Dry run: where these units would be placed, and why every other machine would not do",
           description:
-            "Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks).",
+            "Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks). With `rollout` instead of `units`, the rollout POST /v1/rollouts would start: which instances it would replace, where they run, in what order and in which waves; it is checked as that request would be (400, 404, 409).",
           tags: ["units"],
           body: ref(PlanRequest),
           response: {
             200: ref(Plan, "Where each unit would go, and why not elsewhere"),
             400: problemResponse(400),
             404: problemResponse(404),
+            409: problemResponse(409),
             415: problemResponse(415),
           },
         },
       },
       async (request) => {
-        for (const name of request.body.units) {
+        const { units: names, rollout } = request.body;
+        if ((names === undefined) === (rollout === undefined))
+          throw new ProblemError(
+            "invalid-request",
+            "give either units (to start) or rollout (to preview), not both nor neither",
+          );
+        if (rollout) return { units: [], moved: [], rollout: rolloutPlan(context, rollout) };
+        for (const name of names ?? []) {
           // A template's name is refused by the body's schema already.
           if (!view.spec(name))
             throw new ProblemError(
@@ -38,10 +49,38 @@ export function planRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
               `neither ${name} nor its template has been submitted`,
             );
         }
-        const { units, moved } = dryRun(view, request.body.units, Date.now());
+        const { units, moved } = dryRun(view, names ?? [], Date.now());
         return { units: units.map(plannedUnit), moved };
       },
     );
+  };
+}
+
+/** What POST /v1/rollouts would do with `request`, or the problem it would answer. */
+function rolloutPlan(context: ServerContext, request: RolloutRequest): Static<typeof RolloutPlan> {
+  const { view, rolloutWrites } = context;
+  const prepared = rolloutWrites.prepare(request);
+  refuseOverlap(prepared, [...view.rollouts.values()]);
+  const rollout = newRollout({
+    id: "preview",
+    target: prepared.target,
+    toHash: prepared.hash,
+    instances: prepared.instances,
+    options: prepared.options,
+    now: Date.now(),
+  });
+  const instances = previewRollout(rollout, (name) => {
+    const unit = view.units.get(name);
+    if (!unit) return undefined;
+    const machineId = view.placements.get(name)?.machineId;
+    return { desiredState: unit.desiredState, ...(machineId ? { machineId } : {}) };
+  });
+  return {
+    target: prepared.target,
+    toHash: prepared.hash,
+    ...(prepared.template ? { template: prepared.template.value.name } : {}),
+    options: prepared.options,
+    instances,
   };
 }
 

@@ -1,0 +1,138 @@
+import { type RolloutRecord, withRolloutChange } from "../registry/records.ts";
+import type { Registry, UnitRewrite, Versioned } from "../registry/registry.ts";
+import type { ClusterView } from "../registry/view.ts";
+import { adoptInstances } from "../rollout/adopt.ts";
+import { FINAL_PHASES, type RolloutUnitView, type UnitChange } from "../rollout/model.ts";
+import { stepRollout } from "../rollout/step.ts";
+import { parseUnitName } from "../unit/name.ts";
+import type { EngineLog } from "./engine.ts";
+
+/** A rollout whose step failed to be written is tried again this soon. */
+const RETRY_MS = 1000;
+
+/**
+ * Carries every rollout in progress on, one step per engine pass: it reads the rollout and its
+ * units from the view, lets the pure step decide, and writes the step's rollout and unit
+ * changes in one transaction. Everything it knows is in etcd, so a new leader takes a rollout
+ * on from where the last one left it.
+ */
+export class RolloutDriver {
+  constructor(
+    private readonly view: ClusterView,
+    private readonly registry: Registry,
+    private readonly log: EngineLog,
+  ) {}
+
+  /** Steps every rollout in progress; returns when to look again with no change (if ever). */
+  async drive(now: number): Promise<number | undefined> {
+    let wakeAt: number | undefined;
+    for (const current of [...this.view.rollouts.values()]) {
+      if (FINAL_PHASES.has(current.value.phase)) continue;
+      try {
+        const next = await this.advance(current, now);
+        if (next !== undefined) wakeAt = Math.min(wakeAt ?? next, next);
+      } catch (error) {
+        // One rollout's trouble (a write etcd refuses) must not hold the others back.
+        this.log.warn(`rollout ${current.value.id}: stepping failed; retrying`, {
+          err: String(error),
+        });
+        wakeAt = Math.min(wakeAt ?? now + RETRY_MS, now + RETRY_MS);
+      }
+    }
+    return wakeAt;
+  }
+
+  /** One step of one rollout, written; when to look at it again. */
+  private async advance(
+    current: Versioned<RolloutRecord>,
+    now: number,
+  ): Promise<number | undefined> {
+    const rollout = adoptInstances(current.value, this.templateInstances(current.value), now);
+    const step = stepRollout(rollout, this.unitViews(rollout), now);
+    if (step.rollout === current.value && step.units.length === 0 && !step.template)
+      return step.wakeAt;
+    const rewrites = unitRewrites(this.view, step.units, step.template, now);
+    if (!rewrites) return step.wakeAt;
+    const result = await this.registry.advanceRollout(current, step.rollout, rewrites);
+    // A conflict is a unit or the rollout changed meanwhile: the change wakes the next pass.
+    if (result.ok)
+      for (const event of step.events)
+        this.log.info(`rollout ${current.value.id}: ${event}`, { target: current.value.target });
+    return step.wakeAt;
+  }
+
+  /** The instances of a template's rollout's template, as the view holds them now. */
+  private templateInstances(rollout: RolloutRecord): { name: string; hash: string }[] {
+    const template = rollout.template && parseUnitName(rollout.template.name);
+    if (!template?.ok) return [];
+    const { prefix, suffix } = template.value;
+    const found: { name: string; hash: string }[] = [];
+    this.view.unitNames.forEachWithPrefix(`${prefix}@`, (name) => {
+      const unit = this.view.units.get(name);
+      if (unit && name.endsWith(suffix) && name !== template.value.name)
+        found.push({ name, hash: unit.hash });
+    });
+    return found;
+  }
+
+  private unitViews(rollout: RolloutRecord): Map<string, RolloutUnitView> {
+    const views = new Map<string, RolloutUnitView>();
+    for (const { name } of rollout.instances) views.set(name, unitView(this.view, name));
+    return views;
+  }
+}
+
+/** What a rollout's step sees of one unit: its record, and its machine's report. */
+function unitView(view: ClusterView, name: string): RolloutUnitView {
+  const record = view.units.get(name);
+  const machineId = view.placements.get(name)?.machineId;
+  const state = machineId === undefined ? undefined : view.states.get(name)?.get(machineId);
+  return {
+    ...(record
+      ? {
+          record: {
+            hash: record.hash,
+            desiredState: record.desiredState,
+            draining: record.draining === true,
+          },
+        }
+      : {}),
+    ...(state
+      ? {
+          state: {
+            hash: state.hash,
+            activeState: state.activeState,
+            subState: state.subState,
+            ...(state.health
+              ? { health: { status: state.health.status, since: state.health.since } }
+              : {}),
+            draining: state.draining === true,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The records a step's unit changes make, compared against the versions the view holds;
+ * undefined when a unit vanished from the view meanwhile (the next step skips it). A template
+ * destroyed meanwhile has no content to put back.
+ */
+function unitRewrites(
+  view: ClusterView,
+  changes: readonly UnitChange[],
+  template: { name: string; hash: string } | undefined,
+  now: number,
+): UnitRewrite[] | undefined {
+  const at = new Date(now).toISOString();
+  const rewrites: UnitRewrite[] = [];
+  for (const change of changes) {
+    const expected = view.versionedUnit(change.name);
+    if (!expected) return undefined;
+    rewrites.push({ expected, record: withRolloutChange(expected.value, change, at) });
+  }
+  const expected = template && view.versionedUnit(template.name);
+  if (template && expected)
+    rewrites.push({ expected, record: withRolloutChange(expected.value, template, at) });
+  return rewrites;
+}

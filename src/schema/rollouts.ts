@@ -1,0 +1,185 @@
+import { type Static, Type } from "typebox";
+import {
+  INSTANCE_STEPS,
+  ROLLOUT_DEFAULTS,
+  ROLLOUT_LIMITS,
+  ROLLOUT_PHASES,
+} from "../rollout/model.ts";
+import { UNIT_FILE_MAX_CHARS } from "../unit/limits.ts";
+import { UNIT_NAME_MAX } from "../unit/name.ts";
+import { exampleRollout, exampleRolloutInstance, exampleRolloutOptions } from "./examples.ts";
+import { ref } from "./ref.ts";
+import { StringEnum } from "./string-enum.ts";
+
+// Defaults are said, not declared as `default`: a generator would then make every option of
+// a request required.
+const bounded = (name: keyof typeof ROLLOUT_LIMITS, description: string) =>
+  Type.Integer({
+    minimum: ROLLOUT_LIMITS[name].min,
+    maximum: ROLLOUT_LIMITS[name].max,
+    description: `${description} (default ${ROLLOUT_DEFAULTS[name]})`,
+  });
+
+const flag = (name: "autoPromote" | "autoRevert", description: string) =>
+  Type.Boolean({ description: `${description} (default ${ROLLOUT_DEFAULTS[name]})` });
+
+const optionProperties = {
+  maxParallel: bounded(
+    "maxParallel",
+    "Instances replaced at once; the others keep serving meanwhile",
+  ),
+  canaries: bounded(
+    "canaries",
+    "Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none)",
+  ),
+  autoPromote: flag(
+    "autoPromote",
+    "Promote the canaries as soon as they are healthy; false waits for POST /v1/rollouts/{id}/promote",
+  ),
+  minHealthySeconds: bounded(
+    "minHealthySeconds",
+    "How long a new instance must stay healthy (running, for a unit without a check) to count as replaced",
+  ),
+  healthyDeadlineSeconds: bounded(
+    "healthyDeadlineSeconds",
+    "An instance not healthy for minHealthySeconds this long after its replacement fails the rollout; must exceed minHealthySeconds",
+  ),
+  progressDeadlineSeconds: bounded(
+    "progressDeadlineSeconds",
+    "A rollout that replaces no instance for this long fails",
+  ),
+  autoRevert: flag(
+    "autoRevert",
+    "On failure, put the instances already replaced back on their previous content, with the same care",
+  ),
+  drainSeconds: bounded(
+    "drainSeconds",
+    "The stop's drain: an instance's announcements are withdrawn this long before it is stopped",
+  ),
+};
+
+export const RolloutOptions = Type.Object(optionProperties, {
+  $id: "RolloutOptions",
+  additionalProperties: false,
+  examples: [exampleRolloutOptions],
+  description: "How a rollout proceeds; every option has a cautious default.",
+});
+
+export const RolloutOptionsRequest = Type.Partial(Type.Object(optionProperties), {
+  $id: "RolloutOptionsRequest",
+  additionalProperties: false,
+  description: "Any of a rollout's options; the others take their defaults.",
+  examples: [{ maxParallel: 2, canaries: 1, minHealthySeconds: 5 }],
+});
+
+export const RolloutRequest = Type.Object(
+  {
+    target: Type.String({
+      minLength: 1,
+      maxLength: UNIT_NAME_MAX,
+      description:
+        "What to replace: a template (apache@.service: its instances, and the template itself), a unit, or a glob of unit names",
+    }),
+    text: Type.String({
+      maxLength: UNIT_FILE_MAX_CHARS,
+      description: "The new unit file",
+    }),
+    options: Type.Optional(ref(RolloutOptionsRequest)),
+  },
+  {
+    $id: "RolloutRequest",
+    additionalProperties: false,
+    examples: [
+      {
+        target: "apache@.service",
+        text: "[Service]\nExecStart=/usr/bin/docker run --rm --name apache-%i -p %i:80 user_name/apache:2\n",
+        options: { maxParallel: 2 },
+      },
+    ],
+  },
+);
+
+export const RolloutPhase = StringEnum(ROLLOUT_PHASES, {
+  $id: "RolloutPhase",
+  examples: ["rolling"],
+  description:
+    "canary: replacing the canaries; awaiting-promotion: canaries healthy, waiting for a promote; rolling: replacing the rest; reverting: putting replaced instances back; succeeded, failed, reverted and aborted are final.",
+});
+
+export const InstanceStep = StringEnum(INSTANCE_STEPS, {
+  $id: "InstanceStep",
+  examples: ["draining"],
+  description:
+    "pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.",
+});
+
+export const RolloutInstance = Type.Object(
+  {
+    name: Type.String(),
+    fromHash: Type.String({ description: "The content it had before the rollout" }),
+    step: ref(InstanceStep),
+    since: Type.Optional(
+      Type.String({ format: "date-time", description: "When the current step began" }),
+    ),
+    drainedAt: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "When its machine confirmed the announcements withdrawn",
+      }),
+    ),
+    healthySince: Type.Optional(
+      Type.String({ format: "date-time", description: "Since when the new content is healthy" }),
+    ),
+    canary: Type.Optional(Type.Boolean()),
+    reverting: Type.Optional(
+      Type.Boolean({ description: "Being put back on fromHash by the rollout's revert" }),
+    ),
+    detail: Type.Optional(Type.String({ description: "Why it failed or was skipped" })),
+  },
+  { $id: "RolloutInstance", additionalProperties: false, examples: [exampleRolloutInstance] },
+);
+
+export const Rollout = Type.Object(
+  {
+    id: Type.String(),
+    target: Type.String({
+      description: "What it replaces: a template's name (its instances) or a glob of unit names",
+    }),
+    toHash: Type.String({ description: "SHA-1 of the new content" }),
+    template: Type.Optional(
+      Type.Object(
+        { name: Type.String(), fromHash: Type.String() },
+        { additionalProperties: false, description: "The template whose content it replaced" },
+      ),
+    ),
+    options: ref(RolloutOptions),
+    phase: ref(RolloutPhase),
+    paused: Type.Boolean(),
+    instances: Type.Array(ref(RolloutInstance)),
+    createdAt: Type.String({ format: "date-time" }),
+    updatedAt: Type.String({ format: "date-time" }),
+    /** When an instance last became done: the progress deadline counts from here. */
+    progressAt: Type.String({ format: "date-time" }),
+    reason: Type.Optional(Type.String({ description: "Why it failed, reverted or was aborted" })),
+    revertOf: Type.Optional(Type.String({ description: "The rollout this one reverts" })),
+  },
+  { $id: "Rollout", additionalProperties: false, examples: [exampleRollout] },
+);
+
+export type RolloutOptionsRecord = Static<typeof RolloutOptions>;
+export type RolloutRecord = Static<typeof Rollout>;
+export type RolloutInstanceRecord = Static<typeof RolloutInstance>;
+
+export const RolloutList = Type.Object(
+  { rollouts: Type.Array(ref(Rollout), { description: "Newest first" }) },
+  { $id: "RolloutList", additionalProperties: false, examples: [{ rollouts: [exampleRollout] }] },
+);
+
+export const RolloutAbort = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 1024 })) },
+  {
+    $id: "RolloutAbort",
+    additionalProperties: false,
+    examples: [{ reason: "the new image logs errors" }],
+  },
+);
