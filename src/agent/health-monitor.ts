@@ -41,6 +41,8 @@ export interface HealthMonitorOptions {
   onRestart: (reason: string) => void;
   /** A line for the unit's log. */
   log: (line: string) => void;
+  /** Docker said the unit's image has no HEALTHCHECK: what waited for its verdict may go. */
+  onImageChecked?: () => void;
 }
 
 /**
@@ -58,12 +60,22 @@ export class HealthMonitor {
   private timer: unknown;
   /** Aborts the check in flight: a stop ends it (an ExecCheck's process group included). */
   private inFlight: AbortController | undefined;
+  /** A container without a declared check whose image Docker has not yet been asked about. */
+  private imageUnread = false;
 
   constructor(private readonly options: HealthMonitorOptions) {}
 
   /** The health to report; undefined is `none`: no check, or the unit is not running. */
   get report(): UnitHealthRecord | undefined {
     return this.state?.report;
+  }
+
+  /**
+   * Whether the unit may yet turn out to have a health: its container's image was not read
+   * yet. Its health reads `none` meanwhile, but announcing it would be premature.
+   */
+  get awaitingVerdict(): boolean {
+    return this.imageUnread;
   }
 
   /** The last check run, reported or not. */
@@ -81,6 +93,7 @@ export class HealthMonitor {
       this.state = startedHealth(check.probe.kind, clock.now());
       this.later(check.intervalSeconds * 1000, () => this.runCheck(check, target, generation));
     } else if (target.containerId) {
+      this.imageUnread = true;
       void this.readImageHealth(target.containerId, generation);
     }
   }
@@ -88,6 +101,7 @@ export class HealthMonitor {
   /** The unit no longer runs: checks end, the one in flight is aborted, and its health is `none` again. */
   stop(): void {
     this.running = false;
+    this.imageUnread = false;
     this.generation++;
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -175,6 +189,9 @@ export class HealthMonitor {
     try {
       const found = await probes.imageHealth(containerId);
       if (generation !== this.generation) return;
+      // With a HEALTHCHECK, the verdict's report below tells; without, this does.
+      if (found === undefined) this.imageRead();
+      else this.imageUnread = false;
       // No HEALTHCHECK when the container starts means none for its life: nothing to ask again.
       if (found === undefined && this.state === undefined) return;
       if (found !== undefined) {
@@ -187,11 +204,19 @@ export class HealthMonitor {
         this.apply(judgeImageHealth(state, found.health), first);
       }
     } catch {
-      // The engine is away or busy: the verdict stands, and Docker is asked again later.
+      // The engine is away or busy: the verdict stands, and Docker is asked again later. What
+      // waited for a first verdict goes on without one, as it would for an image without.
       if (generation !== this.generation) return;
+      this.imageRead();
     }
     if (generation === this.generation)
       this.later(intervalMs, () => this.readImageHealth(containerId, generation));
+  }
+
+  private imageRead(): void {
+    if (!this.imageUnread) return;
+    this.imageUnread = false;
+    this.options.onImageChecked?.();
   }
 
   /** Takes a verdict; `first`: the unit had no health before it (an image's check just found). */

@@ -285,6 +285,9 @@ export class UnitManager {
         if (current()) void this.restartUnhealthy(name, runner, reason);
       },
       log: (line) => log.line(line),
+      onImageChecked: () => {
+        if (current()) this.gatesChanged(name);
+      },
     });
   }
 
@@ -448,6 +451,7 @@ export class UnitManager {
       if (activeState !== "active") return `${served} is ${activeState}`;
       const health = unit.health?.report?.status;
       if (health === "starting" || health === "unhealthy") return `${served} is ${health}`;
+      if (unit.health?.awaitingVerdict) return `${served} is starting`;
       if (subState !== "running" && subState !== "exited") return `${served} is ${subState}`;
     }
     return undefined;

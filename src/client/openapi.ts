@@ -857,7 +857,7 @@ export interface components {
          */
         HealthStatus: "starting" | "healthy" | "unhealthy" | "none";
         /**
-         * @description pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.
+         * @description pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.
          * @example draining
          * @enum {string}
          */
@@ -1167,7 +1167,10 @@ export interface components {
             options: components["schemas"]["RolloutOptions"];
             paused: boolean;
             phase: components["schemas"]["RolloutPhase"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When an instance last finished, or the rollout was promoted, resumed or began reverting: the progress deadline counts from here
+             */
             progressAt: string;
             /** @description Why it failed, reverted or was aborted */
             reason?: string;

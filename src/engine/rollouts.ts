@@ -9,6 +9,8 @@ import type { EngineLog } from "./engine.ts";
 
 /** A rollout whose step failed to be written is tried again this soon. */
 const RETRY_MS = 1000;
+/** Drains no rollout holds are looked for this often (it reads every unit). */
+const STRAY_DRAIN_SWEEP_MS = 10_000;
 
 /**
  * Carries every rollout in progress on, one step per engine pass: it reads the rollout and its
@@ -17,6 +19,8 @@ const RETRY_MS = 1000;
  * on from where the last one left it.
  */
 export class RolloutDriver {
+  private sweptAt = 0;
+
   constructor(
     private readonly view: ClusterView,
     private readonly registry: Registry,
@@ -39,7 +43,37 @@ export class RolloutDriver {
         wakeAt = Math.min(wakeAt ?? now + RETRY_MS, now + RETRY_MS);
       }
     }
+    if (now - this.sweptAt >= STRAY_DRAIN_SWEEP_MS) {
+      this.sweptAt = now;
+      await this.releaseStrayDrains(now);
+    }
     return wakeAt;
+  }
+
+  /**
+   * Ends the drain of units no rollout in progress is draining: its record was deleted or
+   * cannot be read, and the unit's announcements would otherwise stay withdrawn for good. A
+   * rollout sets and clears a drain in the transaction that moves its instance, so the view
+   * never holds one without the other.
+   */
+  private async releaseStrayDrains(now: number): Promise<void> {
+    const held = new Set<string>();
+    for (const { value } of this.view.rollouts.values()) {
+      if (FINAL_PHASES.has(value.phase)) continue;
+      for (const instance of value.instances)
+        if (instance.step === "draining") held.add(instance.name);
+    }
+    const at = new Date(now).toISOString();
+    for (const [name, unit] of this.view.units) {
+      if (!unit.draining || held.has(name)) continue;
+      const expected = this.view.versionedUnit(name);
+      if (!expected) continue;
+      const result = await this.registry.updateUnit(
+        withRolloutChange(expected.value, { draining: false }, at),
+        expected,
+      );
+      if (result.ok) this.log.warn("ended a drain no rollout holds", { unit: name });
+    }
   }
 
   /** One step of one rollout, written; when to look at it again. */

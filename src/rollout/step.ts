@@ -219,7 +219,7 @@ function advanceDrain(draft: Draft, index: number): void {
   const target = targetOf(draft.rollout, draft.instance(index));
   enter(draft, index, "replacing");
   draft.change({ name, hash: target, draining: false });
-  draft.event(`${name}: replaced`);
+  draft.event(`${name}: new content given`);
 }
 
 /** Its machine has withdrawn its announcements, or nothing serves that could announce. */

@@ -110,7 +110,7 @@ export const InstanceStep = StringEnum(INSTANCE_STEPS, {
   $id: "InstanceStep",
   examples: ["draining"],
   description:
-    "pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.",
+    "pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.",
 });
 
 export const RolloutInstance = Type.Object(
@@ -158,8 +158,11 @@ export const Rollout = Type.Object(
     instances: Type.Array(ref(RolloutInstance)),
     createdAt: Type.String({ format: "date-time" }),
     updatedAt: Type.String({ format: "date-time" }),
-    /** When an instance last became done: the progress deadline counts from here. */
-    progressAt: Type.String({ format: "date-time" }),
+    progressAt: Type.String({
+      format: "date-time",
+      description:
+        "When an instance last finished, or the rollout was promoted, resumed or began reverting: the progress deadline counts from here",
+    }),
     reason: Type.Optional(Type.String({ description: "Why it failed, reverted or was aborted" })),
     revertOf: Type.Optional(Type.String({ description: "The rollout this one reverts" })),
   },

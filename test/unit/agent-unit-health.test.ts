@@ -45,6 +45,8 @@ function setUp(
     containers?: boolean;
     /** Runs a command (ExecStartPre=, ExecStop=, ...); exits 0 at once without. */
     run?: (argv: readonly string[]) => Promise<ExitStatus>;
+    /** What Docker says of a container's image's HEALTHCHECK; none at once without. */
+    imageHealth?: HealthProbes["imageHealth"];
   } = {},
 ) {
   const clock = new FakeClock();
@@ -72,7 +74,7 @@ function setUp(
       );
       return answers.shift() ?? { ok: true, output: "" };
     },
-    imageHealth: async () => undefined,
+    imageHealth: options.imageHealth ?? (async () => undefined),
   };
   const manager = new UnitManager({
     machine: {
@@ -418,4 +420,22 @@ describe("announcements follow the health of the unit they announce", () => {
     ]);
     assert.equal(manager.view("web-announce.service")?.activeState, "active");
   });
+});
+
+test("a container's sidekick waits for Docker to say whether its image has a HEALTHCHECK", async () => {
+  let answer: (health: undefined) => void = () => {};
+  const asked = new Promise<undefined>((resolve) => {
+    answer = resolve;
+  });
+  const { contexts, launch } = setUp([], { containers: true, imageHealth: () => asked });
+  await launch("web.service", "[Service]\nExecStart=/usr/bin/docker run --rm web\n");
+  await launch("web-announce.service", ANNOUNCER);
+  const gate = contexts.get("web-announce.service")?.announceGate;
+  assert.equal(gate?.closedBecause(), "web.service is starting");
+  let told = 0;
+  gate?.watch(() => told++);
+  answer(undefined);
+  await settle();
+  assert.equal(gate?.closedBecause(), undefined, "no HEALTHCHECK: announced while it runs");
+  assert.ok(told > 0, "and the announcement was told at once");
 });

@@ -213,8 +213,8 @@ describe("a rolling update without canaries", () => {
     assert.deepEqual(cluster.events.slice(0, 4), [
       "apache@1.service: draining",
       "apache@2.service: draining",
-      "apache@1.service: replaced",
-      "apache@2.service: replaced",
+      "apache@1.service: new content given",
+      "apache@2.service: new content given",
     ]);
     assert.equal(cluster.events.at(-1), "rollout succeeded");
     assert.ok(cluster.events.includes("apache@6.service: healthy for 10s, done"));
@@ -359,7 +359,7 @@ describe("the drain", () => {
     cluster.now = drainedAt + 5 * SECOND;
     step = cluster.step();
     assert.deepEqual(step.units, [{ name: name(1), hash: NEW, draining: false }]);
-    assert.deepEqual(step.events, ["apache@1.service: replaced"]);
+    assert.deepEqual(step.events, ["apache@1.service: new content given"]);
     assert.equal(cluster.instance(name(1)).step, "replacing");
     assert.equal(cluster.instance(name(1)).since, iso(cluster.now));
   });
@@ -479,7 +479,7 @@ describe("failure", () => {
     assert.equal(cluster.rollout.reason, "apache@1.service: unhealthy");
     assert.equal(cluster.templateHash, OLD);
     assert.deepEqual(cluster.events.slice(-3), [
-      "apache@1.service: replaced",
+      "apache@1.service: new content given",
       "rollout failed: apache@1.service: unhealthy; reverting",
       // The revert begins in the same step.
       "apache@1.service: draining",
@@ -582,10 +582,10 @@ describe("failure", () => {
     const step = cluster.step();
     assert.deepEqual(step.events, [
       "apache@1.service: draining",
-      "apache@1.service: replaced",
+      "apache@1.service: new content given",
       "rollout failed: apache@1.service: failed: failed; reverting",
       "apache@1.service: draining",
-      "apache@1.service: replaced",
+      "apache@1.service: new content given",
     ]);
     assert.deepEqual(step.units, [{ name: name(1), hash: OLD, draining: false }]);
     assert.equal(cluster.instance(name(1)).step, "replacing");

@@ -673,6 +673,17 @@ describe("abort of a rollout the engine has begun", () => {
     assert.equal(worker1?.hash, v1);
     assert.equal(api.view.units.get("worker@2.service")?.hash, v2);
   });
+
+  test("a drain no rollout holds (its record lost) is ended by the engine's leader", async () => {
+    const expected = api.view.versionedUnit("worker@1.service");
+    assert.ok(expected);
+    const stray = await api.registry.updateUnit({ ...expected.value, draining: true }, expected);
+    assert.ok(stray.ok);
+    await api.settle();
+    await new RolloutDriver(api.view, api.registry, { info() {}, warn() {} }).drive(Date.now());
+    await api.settle();
+    assert.equal(api.view.units.get("worker@1.service")?.draining, undefined);
+  });
 });
 
 test("every operation and status route-coverage.ts gives this file was answered", () =>
