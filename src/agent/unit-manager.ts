@@ -87,6 +87,8 @@ export class UnitManager {
    * them start again too.
    */
   private readonly restarting = new Set<string>();
+  /** Units being stopped because another stopped (BindsTo=, Requires=), by the other's name. */
+  private readonly stoppedBecauseOf = new Map<string, string>();
   /** The agent is stopping: no unit's checks start again. */
   private healthStopped = false;
 
@@ -351,13 +353,20 @@ export class UnitManager {
     if (activeState === "active" && this.restarting.delete(name)) this.startDependents(name);
     if (activeState !== "inactive" && activeState !== "failed") return;
     const explicit = this.explicitStops.has(name);
+    // A unit stopped because another stopped does not stop that one in turn: the web unit that
+    // Requires= the sidekick bound to it (BindsTo=) may be starting again by now, with new
+    // content, and the sidekick's stop is its own stop coming back.
+    const cause = this.stoppedBecauseOf.get(name);
+    this.stoppedBecauseOf.delete(name);
     for (const other of this.units.values()) {
+      if (other.name === cause) continue;
       const bound = other.definition.bindsTo.includes(name);
       const required = explicit && other.definition.requires.includes(name);
       if ((bound || required) && other.runner.isActive) {
         other.log.line(
           `Stopping because ${name} ${activeState === "failed" ? "failed" : "stopped"} (${bound ? "BindsTo" : "Requires"}=)`,
         );
+        this.stoppedBecauseOf.set(other.name, name);
         void this.stopExplicitly(other);
       }
     }

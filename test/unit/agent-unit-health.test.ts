@@ -439,3 +439,23 @@ test("a container's sidekick waits for Docker to say whether its image has a HEA
   assert.equal(gate?.closedBecause(), undefined, "no HEALTHCHECK: announced while it runs");
   assert.ok(told > 0, "and the announcement was told at once");
 });
+
+test("new content for a unit that Requires= the sidekick bound to it: both run again", async () => {
+  const { startedUnits, manager, launch } = setUp([]);
+  const web = (version: string) =>
+    `[Unit]\nRequires=web-announce.service\n[Service]\nExecStart=/usr/bin/web ${version}\n`;
+  await manager.apply(
+    "web-announce.service",
+    { desiredState: "loaded", ...content(ANNOUNCER) },
+    content(ANNOUNCER).text,
+  );
+  await launch("web.service", web("--v1"));
+  await launch("web.service", web("--v2"));
+  await settle();
+  // The sidekick's stop (BindsTo=) must not stop the new web unit in turn (Requires=).
+  assert.equal(manager.view("web.service")?.activeState, "active");
+  assert.equal(manager.view("web-announce.service")?.activeState, "active");
+  assert.deepEqual(startedUnits.filter((unit) => unit === "web.service").length, 2);
+  const log = manager.log("web.service")?.tail(50).join("\n") ?? "";
+  assert.doesNotMatch(log, /Stopping because web-announce\.service stopped/);
+});
