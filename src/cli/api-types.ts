@@ -5,6 +5,7 @@ export type Machine = components["schemas"]["Machine"];
 export type Unit = components["schemas"]["Unit"];
 export type UnitFileSummary = components["schemas"]["UnitFileSummary"];
 export type UnitFileDetail = components["schemas"]["UnitFileDetail"];
+export type UnitFileHistory = components["schemas"]["UnitFileHistory"];
 export type UnitFileSubmitted = components["schemas"]["UnitFileSubmitted"];
 export type UnitOption = components["schemas"]["UnitOption"];
 export type PlannedUnit = components["schemas"]["PlannedUnit"];

@@ -70,8 +70,9 @@ export async function complete(
 
 /**
  * `rollout`'s words: first a subcommand or a target (a submitted unit's name, or a local
- * file's path as submit takes it); after a target its FILE; after status, list or undo a
- * target or an id; after pause, resume, promote or abort a running rollout's id.
+ * file's path as submit takes it); after a target its FILE; after list or history a target;
+ * after status or undo a target or an id; after pause, resume, promote or abort a running
+ * rollout's id.
  */
 async function rolloutCandidates(
   rest: readonly string[],
@@ -99,7 +100,7 @@ async function rolloutCandidates(
   if (more.length > 0) return [];
   if (!isRolloutSubcommand(first)) return words(await paths());
   if (isRolloutAction(first)) return words(await ids());
-  if (first === "list") return words(await names());
+  if (first === "list" || first === "history") return words(await names());
   const [running, submitted] = await Promise.all([ids(), names()]);
   return words([...running, ...submitted]);
 }

@@ -18,6 +18,7 @@ export const rolloutOptions = {
   detach: { type: "boolean" },
   "dry-run": { type: "boolean" },
   reason: { type: "string" },
+  "to-version": { type: "string" },
   "no-follow": { type: "boolean" },
   "no-legend": { type: "boolean" },
 } as const satisfies ParseArgsOptionsConfig;
@@ -28,8 +29,9 @@ export type RolloutFlagValues = { [F in RolloutFlag]?: string | boolean };
 /**
  * `start` is `rollout TARGET [FILE]`, the command without a subcommand word; `dry-run` the
  * same with --dry-run, which takes its flags (--detach changes nothing then) and --no-legend.
+ * `undo --to-version` starts a rollout as `start` does, from the target's history.
  */
-export type RolloutMode = "start" | "dry-run" | RolloutSubcommand;
+export type RolloutMode = "start" | "dry-run" | "undo --to-version" | RolloutSubcommand;
 
 const START_FLAGS: readonly RolloutFlag[] = [
   "max-parallel",
@@ -47,8 +49,10 @@ const START_FLAGS: readonly RolloutFlag[] = [
 const FLAGS_OF: Record<RolloutMode, readonly RolloutFlag[]> = {
   start: START_FLAGS,
   "dry-run": [...START_FLAGS, "no-legend"],
+  "undo --to-version": [...START_FLAGS.filter((flag) => flag !== "dry-run"), "to-version"],
   status: ["no-follow", "no-legend"],
   list: ["no-legend"],
+  history: ["no-legend"],
   pause: [],
   resume: [],
   promote: [],
@@ -56,14 +60,23 @@ const FLAGS_OF: Record<RolloutMode, readonly RolloutFlag[]> = {
   undo: ["detach"],
 };
 
+/** The modes that start a rollout as `rollout TARGET` does, and take its flags. */
+const STARTING_AS_TARGET: readonly RolloutMode[] = ["dry-run", "undo --to-version"];
+
+/** The mode the words and flags of a `rollout` command line make. */
+export function rolloutModeOf(first: RolloutSubcommand, values: RolloutFlagValues): RolloutMode {
+  return first === "undo" && values["to-version"] !== undefined ? "undo --to-version" : first;
+}
+
 /** A flag given to a subcommand it means nothing to is a mistake, not something to ignore. */
 export function checkRolloutFlags(values: RolloutFlagValues, mode: RolloutMode): void {
   for (const flag of Object.keys(rolloutOptions) as RolloutFlag[]) {
     if (values[flag] === undefined || FLAGS_OF[mode].includes(flag)) continue;
-    // A flag both forms of `rollout TARGET` take is named once, as the plain one's.
+    // A flag every form of `rollout TARGET` takes is named once, as the plain one's.
     const users = (Object.keys(FLAGS_OF) as RolloutMode[]).filter(
       (other) =>
-        FLAGS_OF[other].includes(flag) && !(other === "dry-run" && START_FLAGS.includes(flag)),
+        FLAGS_OF[other].includes(flag) &&
+        !(STARTING_AS_TARGET.includes(other) && START_FLAGS.includes(flag)),
     );
     throw new UsageError(
       `flag --${flag} does not apply to ${commandLineOf(mode)}: it is for ${listOf(users.map(commandLineOf))}`,
@@ -132,6 +145,18 @@ function checkHealthyTimes(options: RolloutOptionsRequest): void {
   );
 }
 
+/** --to-version=N: a version number, as `rollout history` shows them. */
+export function versionFlag(values: RolloutFlagValues): number {
+  const value = stringOf(values, "to-version") ?? "";
+  if (!/^\s*[1-9]\d*\s*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(
+      `--to-version ${value}: expected a version number, 1 or more, as 'rollout history' shows them`,
+      "rollout",
+    );
+  }
+  return Number(value);
+}
+
 /** A whole number within the API's limits, e.g. --max-parallel=2. */
 export function countFlag(
   value: string | undefined,
@@ -186,7 +211,7 @@ export const rolloutFlagHelp: readonly (readonly [string, string])[] = [
   ],
   [
     "--canaries=N",
-    `Instances replaced first, alone, before the others (default ${defaults.canaries}; 0: none)`,
+    `New instances started beside the old ones first, destroyed at the end (a unit's or a glob's: its first ones, replaced in place) (default ${defaults.canaries}; 0: none)`,
   ],
   ["--manual-promote", "Wait for 'rollout promote ID' once the canaries are healthy"],
   [
@@ -211,10 +236,14 @@ export const rolloutFlagHelp: readonly (readonly [string, string])[] = [
   ],
   ["--detach", "Start it (or the undo) and exit, without following it"],
   [
+    "--to-version=N",
+    "undo: roll out version N of the target's history ('rollout history') instead, with the flags of 'rollout TARGET'",
+  ],
+  [
     "--dry-run",
     "Start nothing: show which instances it would replace, where, in which waves (POST /v1/plan)",
   ],
   ["--no-follow", "status: print the rollout as it is now, with its instances, and exit"],
-  ["--no-legend", "status, list, --dry-run: do not print the column headers"],
+  ["--no-legend", "status, list, history, --dry-run: do not print the column headers"],
   ["--reason=TEXT", "abort: why, kept with the rollout"],
 ];

@@ -14,7 +14,8 @@ function listOf(parts: readonly string[]): string {
 }
 
 /**
- * What the rollout would do, in one line:
+ * What the rollout would do, in one line (with canaries added beside the old instances, it
+ * starts with `start 1 canary beside the old instances, then replace ...`):
  * `Rollout of apache@.service would replace 5 instances in 3 waves (1 canary), change 1 not
  * running at once, and leave 2 unchanged`. The instances not running and those unchanged are
  * mentioned only when there are some; `replace no instances` when none would be replaced.
@@ -31,7 +32,11 @@ export function planLine(plan: RolloutPlan): string {
     if (waves > 0) replace += ` in ${plural(waves, "wave", "waves")}`;
     if (canaries > 0) replace += ` (${plural(canaries, "canary", "canaries")})`;
   }
-  const parts = [replace];
+  const added = count("add");
+  const parts =
+    added > 0
+      ? [`start ${plural(added, "canary", "canaries")} beside the old instances`, `then ${replace}`]
+      : [replace];
   const restartFree = count("restart-free");
   if (restartFree > 0) parts.push(`change ${restartFree} not running at once`);
   const unchanged = count("unchanged");
@@ -62,11 +67,22 @@ export function planTable(
   return tabulate([...header, ...rows]);
 }
 
-/** `rollout --dry-run`'s text: the line, then the table. */
+/**
+ * `rollout --dry-run`'s text: the line, the table, then a warning for each canary no machine
+ * could run now.
+ */
 export function planText(
   plan: RolloutPlan,
   machines: ReadonlyMap<string, string>,
   options: { noLegend: boolean },
 ): string {
-  return `${planLine(plan)}\n${planTable(plan, machines, options)}`;
+  const warnings = plan.instances.flatMap((instance) =>
+    instance.reason === undefined
+      ? []
+      : [
+          `${instance.name}: ${instance.reason}; the canary would fail the rollout at once (--canaries=0: none)`,
+        ],
+  );
+  const table = planTable(plan, machines, options);
+  return `${planLine(plan)}\n${table}${warnings.map((warning) => `${warning}\n`).join("")}`;
 }

@@ -25,10 +25,14 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 
 /**
  * How far it got: `3/6 replaced` (instances destroyed meanwhile are skipped, not counted), or
- * for a revert under way or done, `2/3 reverted` of those it puts back.
+ * for a revert under way or done, `2/3 reverted` of those it puts back. Canaries started
+ * beside the old instances are no instances replaced: `1 canary beside` while they run.
  */
 export function progressOf(rollout: Rollout): string {
-  const { instances } = rollout;
+  const instances = rollout.instances.filter((instance) => !instance.added);
+  const beside = rollout.instances.filter(
+    (instance) => instance.added && instance.step !== "pending" && instance.step !== "removed",
+  ).length;
   const count = (test: (instance: RolloutInstance) => boolean) => instances.filter(test).length;
   const skipped = count((instance) => instance.step === "skipped");
   const parts: string[] = [];
@@ -39,7 +43,8 @@ export function progressOf(rollout: Rollout): string {
     const done = count((instance) => instance.step === "done");
     parts.push(`${done}/${instances.length - skipped} replaced`);
   }
-  const failed = count((instance) => instance.step === "failed");
+  if (beside > 0) parts.push(`${plural(beside, "canary", "canaries")} beside`);
+  const failed = rollout.instances.filter((instance) => instance.step === "failed").length;
   if (failed > 0) parts.push(`${failed} failed`);
   if (skipped > 0) parts.push(`${skipped} skipped`);
   return parts.join(", ");
@@ -75,6 +80,7 @@ export function progressLine(rollout: Rollout, program: string): string {
 /** An instance's step in words: `replaced`, `failed: unhealthy`, `pending (to be reverted)`. */
 export function instanceStateOf(instance: RolloutInstance): string {
   const detail = instance.detail;
+  if (instance.added) return addedCanaryStateOf(instance);
   switch (instance.step) {
     case "pending":
       return instance.reverting ? "pending (to be reverted)" : "pending";
@@ -85,6 +91,24 @@ export function instanceStateOf(instance: RolloutInstance): string {
       return `${instance.step}: ${detail ?? "no reason given"}`;
     default:
       return detail ? `${instance.step} (${detail})` : instance.step;
+  }
+}
+
+/** A canary started beside the old instances: `starting beside the old instances`, ... */
+function addedCanaryStateOf(instance: RolloutInstance): string {
+  switch (instance.step) {
+    case "pending":
+      return "canary to start beside the old instances";
+    case "replacing":
+      return "canary starting beside the old instances";
+    case "done":
+      return "canary healthy";
+    case "draining":
+      return "canary draining, to be removed";
+    case "removed":
+      return `canary removed (${instance.detail ?? "done with"})`;
+    default:
+      return `canary ${instance.step}: ${instance.detail ?? "no reason given"}`;
   }
 }
 
@@ -115,11 +139,13 @@ export function endLine(rollout: Rollout): string {
 
 /** `Rollout 3f9c21ab of apache@.service started: 6 instances, 1 canary`. */
 export function startedLine(rollout: Rollout): string {
-  const { instances } = rollout;
+  const instances = rollout.instances.filter((instance) => !instance.added);
   const canaries = instances.filter((instance) => instance.canary).length;
+  const beside = rollout.instances.length - instances.length;
   const already = instances.filter((instance) => instance.step === "done").length;
   const parts = [plural(instances.length, "instance", "instances")];
   if (canaries > 0) parts.push(plural(canaries, "canary", "canaries"));
+  if (beside > 0) parts.push(`${plural(beside, "canary", "canaries")} beside them`);
   if (already > 0) parts.push(`${already} already on the new content`);
   const reverting = rollout.revertOf ? `, reverting ${rollout.revertOf}` : "";
   return `Rollout ${rollout.id} of ${rollout.target} started${reverting}: ${parts.join(", ")}`;

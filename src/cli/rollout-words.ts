@@ -8,11 +8,12 @@ import { unitNameOf } from "./unit-names.ts";
 export const ROLLOUT_SUBCOMMANDS = {
   status: "Follow a rollout until it ends; --no-follow shows it once",
   list: "List rollouts, newest first",
+  history: "List the content versions of a template or a unit, newest first",
   pause: "Start no further instance until resumed",
   resume: "Carry on a paused rollout",
   promote: "Let the other instances follow the healthy canaries",
   abort: "Stop a rollout where it is",
-  undo: "Put back what the newest finished rollout of a target replaced",
+  undo: "Put back what the newest finished rollout of a target replaced, or a version of it",
 } as const;
 
 export type RolloutSubcommand = keyof typeof ROLLOUT_SUBCOMMANDS;
@@ -45,6 +46,26 @@ export function looksLikeTarget(arg: string): boolean {
  */
 export function targetOf(arg: string): string {
   return isGlob(arg) ? arg : unitNameOf(arg);
+}
+
+/**
+ * The name of a template or a unit, for what only those have: a history of their content. A
+ * glob's units each have their own.
+ */
+export function historyTargetOf(arg: string): string {
+  if (isGlob(arg)) {
+    throw new UsageError(
+      `"${arg}" is a glob, and a glob has no history of its own: name a template or a unit`,
+      "rollout",
+    );
+  }
+  if (!looksLikeTarget(arg)) {
+    throw new UsageError(
+      `"${arg}" is not a template's or a unit's name, such as apache@.service`,
+      "rollout",
+    );
+  }
+  return targetOf(arg);
 }
 
 /** A rollout's id, as `rollout list` shows it: 8 hex digits. */

@@ -5,16 +5,20 @@ import type { RolloutAction } from "./rollout-words.ts";
 
 /** The API's rollout routes as the `rollout` command uses them; any failure is an ApiFailure. */
 
+/** A rollout's new content: a unit file, or a version of the target's history. */
+export type RolloutContent = { text: string } | { version: number };
+
 export function startRollout(
   api: Api,
-  request: { target: string; text: string; options: RolloutOptionsRequest },
+  request: { target: string; options: RolloutOptionsRequest } & RolloutContent,
 ): Promise<Rollout> {
-  const { target, text, options } = request;
+  const { target, options } = request;
+  const content = "text" in request ? { text: request.text } : { version: request.version };
   return expectData(
     api,
     api.client.POST("/v1/rollouts", {
       // The generated type marks every option required; the API defaults those not sent.
-      body: { target, text, options },
+      body: { target, ...content, options },
     }),
   );
 }

@@ -418,6 +418,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/unit-files/{name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit file's content versions, newest first: each one's hash, when and why
+         * @description Every change of a unit file's content (a submission that replaces it, a rollout, a revert) is a new version; the last ten are kept with their content, so that POST /v1/rollouts with a version rolls any of them out again.
+         */
+        get: operations["getUnitFileHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/units": {
         parameters: {
             query?: never;
@@ -857,11 +877,11 @@ export interface components {
          */
         HealthStatus: "starting" | "healthy" | "unhealthy" | "none";
         /**
-         * @description pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.
+         * @description pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile; removed: a canary started beside the old instances, destroyed once it served its purpose.
          * @example draining
          * @enum {string}
          */
-        InstanceStep: "pending" | "draining" | "replacing" | "done" | "failed" | "reverted" | "skipped";
+        InstanceStep: "pending" | "draining" | "replacing" | "done" | "failed" | "reverted" | "skipped" | "removed";
         /**
          * @example {
          *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
@@ -1021,15 +1041,17 @@ export interface components {
         PlannedReplacement: {
             canary: boolean;
             /**
-             * @description replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content
+             * @description add: a canary started beside the old instances, with its sidekicks, and destroyed once they are replaced; replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content
              * @enum {string}
              */
-            change: "replace" | "restart-free" | "unchanged";
-            /** @description Where it runs now */
+            change: "add" | "replace" | "restart-free" | "unchanged";
+            /** @description Where it runs now; for a canary to add, where it would go */
             machineId?: string;
             name: string;
             /** @description Its turn among those replaced */
             order?: number;
+            /** @description Why no machine could run a canary to add now: started so, it would fail the rollout at once */
+            reason?: string;
             /** @description Replaced together with the others of its wave, maxParallel at a time */
             wave?: number;
         };
@@ -1102,7 +1124,7 @@ export interface components {
             instance?: string;
             status: number;
             title: string;
-            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
+            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found, version-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, version-content-gone, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
             type: string;
         } & {
             [key: string]: unknown;
@@ -1207,7 +1229,14 @@ export interface components {
          *     }
          */
         RolloutInstance: {
+            /** @description A canary started beside the old instances (a template's rollout), not in place of one: destroyed once every old instance is replaced, and on a revert, failure or abort */
+            added?: boolean;
             canary?: boolean;
+            /** @description Units created and destroyed with an added canary: the instances of other templates that run beside or announce its old instances (its sidekicks), on their templates' content */
+            companions?: {
+                hash: string;
+                name: string;
+            }[];
             /** @description Why it failed or was skipped */
             detail?: string;
             /**
@@ -1215,8 +1244,8 @@ export interface components {
              * @description When its machine confirmed the announcements withdrawn
              */
             drainedAt?: string;
-            /** @description The content it had before the rollout */
-            fromHash: string;
+            /** @description The content it had before the rollout; absent for a canary it added */
+            fromHash?: string;
             /**
              * Format: date-time
              * @description Since when the new content is healthy
@@ -1300,7 +1329,7 @@ export interface components {
             autoPromote: boolean;
             /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
             autoRevert: boolean;
-            /** @description Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none) (default 1) */
+            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none) (default 1) */
             canaries: number;
             /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
             drainSeconds: number;
@@ -1326,7 +1355,7 @@ export interface components {
             autoPromote?: boolean;
             /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
             autoRevert?: boolean;
-            /** @description Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none) (default 1) */
+            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none) (default 1) */
             canaries?: number;
             /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
             drainSeconds?: number;
@@ -1391,9 +1420,17 @@ export interface components {
             toHash: string;
         };
         /**
+         * @description Exactly one of text and version gives the new content.
          * @example {
          *       "target": "apache@.service",
          *       "text": "[Service]\nExecStart=/usr/bin/docker run --rm --name apache-%i -p %i:80 user_name/apache:2\n",
+         *       "options": {
+         *         "maxParallel": 2
+         *       }
+         *     }
+         * @example {
+         *       "target": "apache@.service",
+         *       "version": 2,
          *       "options": {
          *         "maxParallel": 2
          *       }
@@ -1403,8 +1440,10 @@ export interface components {
             options?: components["schemas"]["RolloutOptionsRequest"];
             /** @description What to replace: a template (apache@.service: its instances, and the template itself), a unit, or a glob of unit names */
             target: string;
-            /** @description The new unit file */
-            text: string;
+            /** @description The new unit file; or else version */
+            text?: string;
+            /** @description Instead of text: a version the target (a template or a unit, not a glob) keeps in its history (GET /v1/unit-files/{name}/history), rolled out again */
+            version?: number;
         };
         /**
          * @example {
@@ -1519,6 +1558,7 @@ export interface components {
          *       "kind": "template",
          *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
          *       "shortHash": "7a9a500",
+         *       "version": 3,
          *       "options": [
          *         {
          *           "section": "Unit",
@@ -1598,6 +1638,44 @@ export interface components {
             template?: string;
             /** @description The canonical unit text */
             text: string;
+            /** @description The version of its content in its history: 1 when submitted, one more at each change */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "name": "apache@.service",
+         *       "version": 3,
+         *       "history": [
+         *         {
+         *           "version": 3,
+         *           "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *           "at": "2026-12-07T15:24:00.000Z",
+         *           "cause": "revert of rollout 3f9c21ab",
+         *           "current": true
+         *         },
+         *         {
+         *           "version": 2,
+         *           "hash": "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+         *           "at": "2026-12-07T15:20:00.000Z",
+         *           "cause": "rollout 3f9c21ab",
+         *           "current": false
+         *         },
+         *         {
+         *           "version": 1,
+         *           "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *           "at": "2026-12-07T09:30:00.000Z",
+         *           "cause": "submitted",
+         *           "current": false
+         *         }
+         *       ]
+         *     }
+         */
+        UnitFileHistory: {
+            /** @description Newest first; the last 10 are kept, with their content */
+            history: components["schemas"]["UnitFileVersion"][];
+            name: string;
+            /** @description The current version */
+            version: number;
         };
         /**
          * @description A unit file as JSON, for clients that cannot send text/plain: either its text or its options
@@ -1815,6 +1893,29 @@ export interface components {
         UnitFileText: {
             /** @description The unit file's text, exactly as it would be sent as text/plain */
             content: string;
+        };
+        /**
+         * @example {
+         *       "version": 3,
+         *       "hash": "7a9a500cc8b29b075f837c44d2dd595f14cd2301",
+         *       "at": "2026-12-07T15:24:00.000Z",
+         *       "cause": "revert of rollout 3f9c21ab",
+         *       "current": true
+         *     }
+         */
+        UnitFileVersion: {
+            /**
+             * Format: date-time
+             * @description When the unit got this content
+             */
+            at: string;
+            /** @description Why: submitted, replaced, from template NAME (an instance's first), rollout ID, revert of rollout ID */
+            cause?: string;
+            /** @description The unit file's content now */
+            current: boolean;
+            /** @description SHA-1 of the content's canonical text */
+            hash: string;
+            version: number;
         };
         /**
          * @description A unit's health; only its status when it is none. Absent when no machine reports the unit.
@@ -4712,6 +4813,110 @@ export interface operations {
             };
             /** @description Conflict: an RFC 9457 problem document */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUnitFileHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unit file name, e.g. apache@.service or apache@80.service: letters, digits and : - _ . \ @, then a unit type. Percent-encode '@' as %40 if your client requires it.
+                 * @example apache@.service
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit file's versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitFileHistory"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,16 +1,22 @@
 import { type RolloutRecord, withRolloutChange } from "../registry/records.ts";
-import type { Registry, UnitRewrite, Versioned } from "../registry/registry.ts";
+import type { Registry, Versioned } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { adoptInstances } from "../rollout/adopt.ts";
-import { FINAL_PHASES, type RolloutUnitView, type UnitChange } from "../rollout/model.ts";
+import { FINAL_PHASES, type RolloutUnitView } from "../rollout/model.ts";
 import { stepRollout } from "../rollout/step.ts";
+import { unitWrites } from "../rollout/unit-writes.ts";
 import { parseUnitName } from "../unit/name.ts";
 import type { EngineLog } from "./engine.ts";
 
 /** A rollout whose step failed to be written is tried again this soon. */
 const RETRY_MS = 1000;
-/** Drains no rollout holds are looked for this often (it reads every unit). */
-const STRAY_DRAIN_SWEEP_MS = 10_000;
+/** Drains no rollout holds, and rollouts past keeping, are looked for this often. */
+const SWEEP_MS = 10_000;
+/**
+ * Finished rollouts kept per target, newest first: what `rollout list` shows and `rollout undo`
+ * reverts. Older ones are deleted, and the contents only they kept collected.
+ */
+export const FINISHED_ROLLOUTS_KEPT = 10;
 
 /**
  * Carries every rollout in progress on, one step per engine pass: it reads the rollout and its
@@ -43,11 +49,23 @@ export class RolloutDriver {
         wakeAt = Math.min(wakeAt ?? now + RETRY_MS, now + RETRY_MS);
       }
     }
-    if (now - this.sweptAt >= STRAY_DRAIN_SWEEP_MS) {
+    if (now - this.sweptAt >= SWEEP_MS) {
       this.sweptAt = now;
       await this.releaseStrayDrains(now);
+      await this.deleteRolloutsPastKeeping();
     }
     return wakeAt;
+  }
+
+  /** Deletes the finished rollouts of each target beyond the newest FINISHED_ROLLOUTS_KEPT. */
+  private async deleteRolloutsPastKeeping(): Promise<void> {
+    for (const rollout of rolloutsPastKeeping([...this.view.rollouts.values()])) {
+      const result = await this.registry.deleteRollout(rollout);
+      if (result.ok)
+        this.log.info(`rollout ${rollout.value.id}: deleted, past keeping`, {
+          target: rollout.value.target,
+        });
+    }
   }
 
   /**
@@ -85,9 +103,13 @@ export class RolloutDriver {
     const step = stepRollout(rollout, this.unitViews(rollout), now);
     if (step.rollout === current.value && step.units.length === 0 && !step.template)
       return step.wakeAt;
-    const rewrites = unitRewrites(this.view, step.units, step.template, now);
-    if (!rewrites) return step.wakeAt;
-    const result = await this.registry.advanceRollout(current, step.rollout, rewrites);
+    const writes = unitWrites(this.view, step, now, current.value);
+    const result = await this.registry.advanceRollout(
+      current,
+      step.rollout,
+      writes.rewrites,
+      writes.lifecycle,
+    );
     // A conflict is a unit or the rollout changed meanwhile: the change wakes the next pass.
     if (result.ok)
       for (const event of step.events)
@@ -111,7 +133,11 @@ export class RolloutDriver {
 
   private unitViews(rollout: RolloutRecord): Map<string, RolloutUnitView> {
     const views = new Map<string, RolloutUnitView>();
-    for (const { name } of rollout.instances) views.set(name, unitView(this.view, name));
+    for (const { name, companions } of rollout.instances) {
+      views.set(name, unitView(this.view, name));
+      for (const companion of companions ?? [])
+        views.set(companion.name, unitView(this.view, companion.name));
+    }
     return views;
   }
 }
@@ -121,7 +147,9 @@ function unitView(view: ClusterView, name: string): RolloutUnitView {
   const record = view.units.get(name);
   const machineId = view.placements.get(name)?.machineId;
   const state = machineId === undefined ? undefined : view.states.get(name)?.get(machineId);
+  const unplaceable = machineId === undefined ? view.scheduleStatus.get(name)?.reason : undefined;
   return {
+    ...(unplaceable === undefined ? {} : { unplaceable }),
     ...(record
       ? {
           record: {
@@ -147,26 +175,20 @@ function unitView(view: ClusterView, name: string): RolloutUnitView {
   };
 }
 
-/**
- * The records a step's unit changes make, compared against the versions the view holds;
- * undefined when a unit vanished from the view meanwhile (the next step skips it). A template
- * destroyed meanwhile has no content to put back.
- */
-function unitRewrites(
-  view: ClusterView,
-  changes: readonly UnitChange[],
-  template: { name: string; hash: string } | undefined,
-  now: number,
-): UnitRewrite[] | undefined {
-  const at = new Date(now).toISOString();
-  const rewrites: UnitRewrite[] = [];
-  for (const change of changes) {
-    const expected = view.versionedUnit(change.name);
-    if (!expected) return undefined;
-    rewrites.push({ expected, record: withRolloutChange(expected.value, change, at) });
+/** The finished rollouts of each target older than its newest FINISHED_ROLLOUTS_KEPT. */
+export function rolloutsPastKeeping(
+  rollouts: readonly Versioned<RolloutRecord>[],
+): Versioned<RolloutRecord>[] {
+  const byTarget = new Map<string, Versioned<RolloutRecord>[]>();
+  for (const rollout of rollouts) {
+    if (!FINAL_PHASES.has(rollout.value.phase)) continue;
+    const finished = byTarget.get(rollout.value.target) ?? [];
+    finished.push(rollout);
+    byTarget.set(rollout.value.target, finished);
   }
-  const expected = template && view.versionedUnit(template.name);
-  if (template && expected)
-    rewrites.push({ expected, record: withRolloutChange(expected.value, template, at) });
-  return rewrites;
+  return [...byTarget.values()].flatMap((finished) =>
+    finished
+      .sort((a, b) => b.value.createdAt.localeCompare(a.value.createdAt) || b.version - a.version)
+      .slice(FINISHED_ROLLOUTS_KEPT),
+  );
 }

@@ -1,6 +1,7 @@
 import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
 import { retry } from "../backoff.ts";
 import { packGroups } from "./batches.ts";
+import { contentRefChanges, droppedContents, rolloutContents } from "./content-refs.ts";
 import { decodeChange } from "./decode.ts";
 import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
@@ -27,12 +28,14 @@ import type {
   RolloutListing,
   Snapshot,
   TakeOver,
+  UnitLifecycle,
   UnitRewrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
   WriteResult,
 } from "./registry.ts";
+import { NO_LIFECYCLE } from "./registry.ts";
 
 /** Attempts to announce a machine whose predecessor's key keeps changing underneath. */
 const ANNOUNCE_ROUNDS = 5;
@@ -99,7 +102,7 @@ export class EtcdRegistry implements Registry {
       .then(
         this.client.put(key).value(JSON.stringify(unit)),
         this.client.put(this.keys.unitFile(unit.hash)).value(text),
-        this.client.put(this.keys.unitFileRef(unit.hash, unit.name)).value(""),
+        ...this.refOps(unit.name, undefined, unit),
       )
       .commit();
     return writeResult(result);
@@ -111,37 +114,56 @@ export class EtcdRegistry implements Registry {
     text?: string,
   ): Promise<WriteResult> {
     const key = this.keys.unit(unit.name);
-    const previousHash = expected.value.hash;
-    const contentChanges =
-      text !== undefined && unit.hash !== previousHash
-        ? [
-            this.client.put(this.keys.unitFile(unit.hash)).value(text),
-            this.client.put(this.keys.unitFileRef(unit.hash, unit.name)).value(""),
-            this.client.delete().key(this.keys.unitFileRef(previousHash, unit.name)),
-          ]
+    const newContent =
+      text !== undefined && unit.hash !== expected.value.hash
+        ? [this.client.put(this.keys.unitFile(unit.hash)).value(text)]
         : [];
     const result = await this.client
       .if(key, "Mod", "==", expected.version)
-      .then(this.client.put(key).value(JSON.stringify(unit)), ...contentChanges)
+      .then(
+        this.client.put(key).value(JSON.stringify(unit)),
+        ...newContent,
+        ...this.refOps(unit.name, expected.value, unit),
+      )
       .commit();
-    if (result.succeeded && contentChanges.length > 0) await this.collectUnitText(previousHash);
+    if (result.succeeded)
+      await this.collectUnitTexts(contentRefChanges(expected.value, unit).dropped);
     return writeResult(result);
   }
 
   async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
-    const { name, hash } = expected.value;
+    const { name } = expected.value;
     const key = this.keys.unit(name);
     const result = await this.client
       .if(key, "Mod", "==", expected.version)
-      .then(
-        this.client.delete().key(key),
-        this.client.delete().key(this.keys.placement(name)),
-        this.client.delete().key(this.keys.schedule(name)),
-        this.client.delete().key(this.keys.unitFileRef(hash, name)),
-      )
+      .then(...this.deleteOps(expected.value))
       .commit();
-    if (result.succeeded) await this.collectUnitText(hash);
+    if (result.succeeded)
+      await this.collectUnitTexts(contentRefChanges(expected.value, undefined).dropped);
     return writeResult(result);
+  }
+
+  /** A unit gone, with its placement, its schedule status and its references to content. */
+  private deleteOps(unit: UnitRecord) {
+    return [
+      this.client.delete().key(this.keys.unit(unit.name)),
+      this.client.delete().key(this.keys.placement(unit.name)),
+      this.client.delete().key(this.keys.schedule(unit.name)),
+      ...this.refOps(unit.name, unit, undefined),
+    ];
+  }
+
+  /** A unit's references to content moved as its history changes (see contentRefChanges). */
+  private refOps(name: string, before: UnitRecord | undefined, after: UnitRecord | undefined) {
+    const { added, dropped } = contentRefChanges(before, after);
+    return [
+      ...added.map((hash) => this.client.put(this.keys.unitFileRef(hash, name)).value("")),
+      ...dropped.map((hash) => this.client.delete().key(this.keys.unitFileRef(hash, name))),
+    ];
+  }
+
+  private async collectUnitTexts(hashes: readonly string[]): Promise<void> {
+    for (const hash of hashes) await this.collectUnitText(hash);
   }
 
   /**
@@ -374,6 +396,7 @@ export class EtcdRegistry implements Registry {
         ...start.units.flatMap((unit) => this.rewriteOps(unit)),
       )
       .commit();
+    if (result.succeeded) await this.collectUnitTexts(droppedContents(start.units));
     return writeResult(result);
   }
 
@@ -381,32 +404,58 @@ export class EtcdRegistry implements Registry {
     expected: Versioned<RolloutRecord>,
     next: RolloutRecord,
     units: readonly UnitRewrite[],
+    lifecycle: UnitLifecycle = NO_LIFECYCLE,
   ): Promise<WriteResult> {
     const key = this.keys.rollout(next.id);
     const builder = this.client.if(key, "Mod", "==", expected.version);
     for (const unit of units)
       builder.and(this.keys.unit(unit.record.name), "Mod", "==", unit.expected.version);
+    for (const unit of lifecycle.created) builder.and(this.keys.unit(unit.name), "Create", "==", 0);
+    for (const unit of lifecycle.deleted)
+      builder.and(this.keys.unit(unit.value.name), "Mod", "==", unit.version);
     const result = await builder
       .then(
         this.client.put(key).value(JSON.stringify(next)),
         ...units.flatMap((unit) => this.rewriteOps(unit)),
+        ...lifecycle.created.flatMap((unit) => [
+          this.client.put(this.keys.unit(unit.name)).value(JSON.stringify(unit)),
+          ...this.refOps(unit.name, undefined, unit),
+        ]),
+        ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
       )
       .commit();
+    if (result.succeeded) {
+      await this.collectUnitTexts(droppedContents(units));
+      for (const unit of lifecycle.deleted)
+        await this.collectUnitTexts(contentRefChanges(unit.value, undefined).dropped);
+    }
     return writeResult(result);
   }
 
   /**
-   * A unit's record rewritten, its content reference moved when its hash changes. The content
-   * itself is there: the rollout making the change references it.
+   * A unit's record rewritten, its content references moved as its history changes. The
+   * content itself is there: the rollout making the change references it.
    */
   private rewriteOps({ expected, record }: UnitRewrite) {
-    const put = this.client.put(this.keys.unit(record.name)).value(JSON.stringify(record));
-    if (record.hash === expected.value.hash) return [put];
     return [
-      put,
-      this.client.put(this.keys.unitFileRef(record.hash, record.name)).value(""),
-      this.client.delete().key(this.keys.unitFileRef(expected.value.hash, record.name)),
+      this.client.put(this.keys.unit(record.name)).value(JSON.stringify(record)),
+      ...this.refOps(record.name, expected.value, record),
     ];
+  }
+
+  async deleteRollout(expected: Versioned<RolloutRecord>): Promise<WriteResult> {
+    const { id } = expected.value;
+    const refName = this.keys.rolloutRefName(id);
+    const contents = rolloutContents(expected.value);
+    const result = await this.client
+      .if(this.keys.rollout(id), "Mod", "==", expected.version)
+      .then(
+        this.client.delete().key(this.keys.rollout(id)),
+        ...contents.map((hash) => this.client.delete().key(this.keys.unitFileRef(hash, refName))),
+      )
+      .commit();
+    if (result.succeeded) await this.collectUnitTexts(contents);
+    return writeResult(result);
   }
 
   async campaign(candidate: string, ttlSeconds: number): Promise<Leadership> {

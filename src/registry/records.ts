@@ -12,11 +12,31 @@ import type { UnitState } from "../unit/states.ts";
 /** What the cluster should do with a unit: one of fleet's three states, as the current state. */
 export type DesiredState = UnitState;
 
+/** How many content versions a unit keeps: older ones are forgotten, and their content collected. */
+export const UNIT_HISTORY_LIMIT = 10;
+
+/** One content a unit has had. */
+export interface ContentVersion {
+  /** 1 for the content the unit was created with, one more at each change. */
+  version: number;
+  hash: string;
+  /** When the unit got this content. */
+  at: string;
+  /** Why: "submitted", "replaced", "rollout 3f9c21ab", "revert of rollout 3f9c21ab"... */
+  cause?: string;
+}
+
 /** A submitted unit file under its name: a template, an instance or a plain unit. */
 export interface UnitRecord {
   name: string;
   /** SHA-1 of the canonical unit text, the key of its content. */
   hash: string;
+  /**
+   * The contents the unit has had, oldest first, the newest its current one (`hash`); at most
+   * UNIT_HISTORY_LIMIT. Every one's content is kept, so that any of them can be rolled out
+   * again. Absent from records written before histories were kept: read it with contentHistory.
+   */
+  history?: ContentVersion[];
   /** Always "inactive" for a template: a template is never loaded itself. */
   desiredState: DesiredState;
   createdAt: string;
@@ -60,20 +80,93 @@ export function withDesiredState(
   return next;
 }
 
-/** The record with a rollout's change made: new content (at `at`), the drain set or ended. */
+/**
+ * The record with a rollout's change made: new content (at `at`, for `cause`), the drain set
+ * or ended.
+ */
 export function withRolloutChange(
   record: UnitRecord,
   change: { hash?: string; draining?: boolean },
   at: string,
+  cause = "rollout",
 ): UnitRecord {
   const { draining: previous, ...rest } = record;
   const draining = change.draining ?? previous === true;
   const next: UnitRecord = { ...rest, ...(draining ? { draining: true } : {}) };
-  if (change.hash !== undefined && change.hash !== record.hash) {
-    next.hash = change.hash;
-    next.updatedAt = at;
-  }
-  return next;
+  return change.hash === undefined ? next : withContent(next, change.hash, at, cause);
+}
+
+/** A unit created now with the content `hash`, for `cause`, in `desiredState`. */
+export function newUnitRecord(
+  name: string,
+  hash: string,
+  desiredState: DesiredState,
+  at: string,
+  cause: string,
+): UnitRecord {
+  const created: UnitRecord = {
+    name,
+    hash,
+    desiredState: "inactive",
+    createdAt: at,
+    updatedAt: at,
+    history: firstContent(hash, at, cause),
+  };
+  return withDesiredState(created, desiredState, at);
+}
+
+/** The history of a unit created now with the content `hash`: its version 1. */
+export function firstContent(hash: string, at: string, cause: string): ContentVersion[] {
+  return [{ version: 1, hash, at, cause }];
+}
+
+/**
+ * The record with the content `hash` from `at`: its next version, the oldest forgotten beyond
+ * UNIT_HISTORY_LIMIT. The same content again changes nothing.
+ */
+export function withContent(
+  record: UnitRecord,
+  hash: string,
+  at: string,
+  cause?: string,
+): UnitRecord {
+  if (hash === record.hash) return record;
+  const history = contentHistory(record);
+  const version = currentVersionOf(history) + 1;
+  const added: ContentVersion = { version, hash, at, ...(cause === undefined ? {} : { cause }) };
+  return { ...record, hash, updatedAt: at, history: trimmed([...history, added]) };
+}
+
+/**
+ * A unit's content versions, oldest first, its current content the newest. A record written
+ * before histories were kept has one: its content, as version 1 from its creation. One whose
+ * hash was changed without its history (by a writer that predates it) has that content added.
+ */
+export function contentHistory(record: UnitRecord): ContentVersion[] {
+  const history = record.history ?? [];
+  const newest = history.at(-1);
+  if (newest === undefined) return [{ version: 1, hash: record.hash, at: record.createdAt }];
+  if (newest.hash === record.hash) return history;
+  const added = { version: newest.version + 1, hash: record.hash, at: record.updatedAt };
+  return trimmed([...history, added]);
+}
+
+/** The version number of a unit's current content. */
+export function currentVersion(record: UnitRecord): number {
+  return currentVersionOf(contentHistory(record));
+}
+
+/** The contents a unit keeps: those of its history, each once. */
+export function keptContents(record: UnitRecord): Set<string> {
+  return new Set(contentHistory(record).map((entry) => entry.hash));
+}
+
+function currentVersionOf(history: readonly ContentVersion[]): number {
+  return history.at(-1)?.version ?? 0;
+}
+
+function trimmed(history: ContentVersion[]): ContentVersion[] {
+  return history.slice(-UNIT_HISTORY_LIMIT);
 }
 
 /** Whether a stop asked through fleet's API is still held at `now` (ms). */

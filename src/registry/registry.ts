@@ -69,6 +69,17 @@ export interface UnitRewrite {
   record: UnitRecord;
 }
 
+/**
+ * Units a rollout's transaction creates (only if no unit has the name) or deletes (only if
+ * still at `expected`): the canaries it starts beside the old instances, and their sidekicks.
+ */
+export interface UnitLifecycle {
+  created: readonly UnitRecord[];
+  deleted: readonly Versioned<UnitRecord>[];
+}
+
+export const NO_LIFECYCLE: UnitLifecycle = { created: [], deleted: [] };
+
 /** Every rollout, and the creation lock they were read under (see Registry.startRollout). */
 export interface RolloutListing {
   lock: Revision;
@@ -176,13 +187,21 @@ export interface Registry {
   ): Promise<WriteResult>;
   /**
    * Writes a rollout's next state with the unit changes it makes, in one transaction: only
-   * if the rollout is still at `expected` and every unit at its own `expected`.
+   * if the rollout is still at `expected` and every unit at its own `expected`. The content of
+   * a unit created is there already: the rollout's own, or a template's.
    */
   advanceRollout(
     expected: Versioned<RolloutRecord>,
     next: RolloutRecord,
     units: readonly UnitRewrite[],
+    lifecycle?: UnitLifecycle,
   ): Promise<WriteResult>;
+
+  /**
+   * Deletes a finished rollout read at `expected`, with its references to content; content no
+   * unit or other rollout refers to is then collected.
+   */
+  deleteRollout(expected: Versioned<RolloutRecord>): Promise<WriteResult>;
 
   /** Campaigns for the engine's leadership; the promise resolves once elected. */
   campaign(candidate: string, ttlSeconds: number): Promise<Leadership>;

@@ -32,6 +32,7 @@ export const INSTANCE_STEPS = [
   "failed",
   "reverted",
   "skipped",
+  "removed",
 ] as const;
 export type InstanceStep = (typeof INSTANCE_STEPS)[number];
 
@@ -79,13 +80,20 @@ export interface RolloutUnitView {
     /** The agent has withdrawn the unit's announcements. */
     draining: boolean;
   };
+  /** Why the engine cannot place it, while it cannot. */
+  unplaceable?: string;
 }
 
-/** A change of one unit the step asks for: new content, or the drain set or cleared. */
+/**
+ * A change of one unit the step asks for: new content, or the drain set or cleared; or a
+ * canary's unit created (launched, on `hash`) or destroyed.
+ */
 export interface UnitChange {
   name: string;
   hash?: string;
   draining?: boolean;
+  create?: true;
+  destroy?: true;
 }
 
 export interface RolloutStep {

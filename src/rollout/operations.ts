@@ -39,13 +39,20 @@ export function promoteRollout(rollout: RolloutRecord, now: number): RolloutStep
 
 /**
  * Stops the rollout where it is: drains are withdrawn (those units still run their content),
- * an instance being replaced keeps its new content.
+ * an instance being replaced keeps its new content, and the canaries it added are destroyed.
  */
 export function abortRollout(rollout: RolloutRecord, now: number, reason = "aborted"): RolloutStep {
   refuseFinal(rollout, "aborted");
   const at = new Date(now).toISOString();
   const units: UnitChange[] = [];
   const instances = rollout.instances.map((instance) => {
+    if (instance.added) {
+      if (instance.step === "removed") return instance;
+      if (instance.step !== "pending")
+        for (const name of [instance.name, ...(instance.companions ?? []).map((c) => c.name)])
+          units.push({ name, destroy: true });
+      return removed(instance, at, instance.step === "pending" ? "never started" : "aborted");
+    }
     if (instance.step !== "draining") return instance;
     units.push({ name: instance.name, draining: false });
     return backToPending(instance, at);
@@ -75,4 +82,13 @@ function changed(
 function backToPending(instance: RolloutInstanceRecord, at: string): RolloutInstanceRecord {
   const { drainedAt: _drainedAt, healthySince: _healthySince, detail: _detail, ...rest } = instance;
   return { ...rest, step: "pending", since: at };
+}
+
+function removed(
+  instance: RolloutInstanceRecord,
+  at: string,
+  detail: string,
+): RolloutInstanceRecord {
+  const { drainedAt: _drainedAt, healthySince: _healthySince, ...rest } = instance;
+  return { ...rest, step: "removed", since: at, detail };
 }

@@ -4,34 +4,54 @@ import type { RolloutRecord } from "./model.ts";
 export interface PlannedReplacement {
   name: string;
   machineId?: string;
-  change: "replace" | "restart-free" | "unchanged";
+  change: "add" | "replace" | "restart-free" | "unchanged";
+  /** Why a canary to add could not be placed now. */
+  reason?: string;
   order?: number;
   wave?: number;
   canary: boolean;
 }
 
 /**
- * The order a new rollout would take, and its waves: the canaries first, maxParallel at a
- * time, then the others, maxParallel at a time. A wave is the most that is replaced at once;
- * an instance that is slow to turn healthy holds the next one back.
+ * The order a new rollout would take, and its waves: the canaries first (those it adds beside
+ * the old instances all at once, those it replaces maxParallel at a time), then the others,
+ * maxParallel at a time. A wave is the most that is replaced at once; an instance that is slow
+ * to turn healthy holds the next one back. `unitOf` gives where a canary to add would go.
  */
 export function previewRollout(
   rollout: RolloutRecord,
-  unitOf: (name: string) => { desiredState: DesiredState; machineId?: string } | undefined,
+  unitOf: (
+    name: string,
+  ) => { desiredState: DesiredState; machineId?: string; reason?: string } | undefined,
 ): PlannedReplacement[] {
   const { maxParallel } = rollout.options;
   let order = 0;
   let canaries = 0;
   let others = 0;
-  const canaryWaves = Math.ceil(
-    rollout.instances.filter(
-      (instance) => instance.canary && unitOf(instance.name)?.desiredState === "launched",
-    ).length / maxParallel,
-  );
+  const added = rollout.instances.some((instance) => instance.added);
+  const canaryWaves = added
+    ? 1
+    : Math.ceil(
+        rollout.instances.filter(
+          (instance) => instance.canary && unitOf(instance.name)?.desiredState === "launched",
+        ).length / maxParallel,
+      );
   return rollout.instances.map((instance) => {
     const unit = unitOf(instance.name);
     const canary = instance.canary === true;
     const where = unit?.machineId === undefined ? {} : { machineId: unit.machineId };
+    if (instance.added) {
+      const why = unit?.reason === undefined ? {} : { reason: unit.reason };
+      return {
+        name: instance.name,
+        ...where,
+        ...why,
+        change: "add",
+        order: ++order,
+        wave: 1,
+        canary,
+      };
+    }
     if (instance.step === "done")
       return { name: instance.name, ...where, change: "unchanged", canary };
     order++;

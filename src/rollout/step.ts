@@ -30,6 +30,7 @@ const FINISHED_STEPS: ReadonlySet<InstanceStep> = new Set([
   "failed",
   "reverted",
   "skipped",
+  "removed",
 ]);
 
 function isFinished(instance: Instance): boolean {
@@ -38,6 +39,21 @@ function isFinished(instance: Instance): boolean {
 
 function isInFlight(instance: Instance): boolean {
   return instance.step === "draining" || instance.step === "replacing";
+}
+
+/** Replacing an old instance, which takes one of maxParallel's slots (a canary added takes none). */
+function takesSlot(instance: Instance): boolean {
+  return isInFlight(instance) && instance.added !== true;
+}
+
+/** Nothing more to do with it: a canary added is done with only once it is removed. */
+function isSettled(instance: Instance): boolean {
+  return instance.added === true ? instance.step === "removed" : isFinished(instance);
+}
+
+/** The units created and destroyed together as an added canary. */
+function unitsOf(instance: Instance): string[] {
+  return [instance.name, ...(instance.companions ?? []).map((companion) => companion.name)];
 }
 
 export function stepRollout(
@@ -111,6 +127,9 @@ class Draft {
   record(name: string): UnitRecordView | undefined {
     const record = this.units.get(name)?.record;
     const change = this.#changes.get(name);
+    if (change?.destroy) return undefined;
+    if (change?.create && change.hash !== undefined)
+      return { hash: change.hash, desiredState: "launched", draining: change.draining === true };
     if (record === undefined || change === undefined) return record;
     return {
       ...record,
@@ -121,6 +140,10 @@ class Draft {
 
   state(name: string): UnitStateView | undefined {
     return this.units.get(name)?.state;
+  }
+
+  unplaceable(name: string): string | undefined {
+    return this.units.get(name)?.unplaceable;
   }
 
   event(line: string): void {
@@ -152,27 +175,57 @@ function moveInstances(draft: Draft): void {
   for (const index of indexes) if (draft.instance(index).step === "draining") advance(draft, index);
   // A failure ends the phase in this step: nothing new starts in it.
   if (failed()) return;
-  let inFlight = draft.rollout.instances.filter(isInFlight).length;
+  if (canariesRetire(draft.rollout))
+    for (const index of indexes) if (draft.instance(index).added) retire(draft, index);
+  let inFlight = draft.rollout.instances.filter(takesSlot).length;
   for (const index of indexes) {
+    const instance = draft.instance(index);
+    if (!mayStart(draft.rollout, instance)) continue;
+    if (draft.unitChanges + unitsOf(instance).length > MAX_UNITS_PER_STEP) return;
+    if (instance.added) {
+      startAdded(draft, index);
+      advance(draft, index);
+      continue;
+    }
     if (inFlight >= draft.rollout.options.maxParallel) return;
-    if (draft.unitChanges >= MAX_UNITS_PER_STEP) return;
-    if (!mayStart(draft.rollout, draft.instance(index))) continue;
     start(draft, index);
     advance(draft, index);
     // One that finished at once (already on its content, not running) leaves its slot free.
-    if (isInFlight(draft.instance(index))) inFlight++;
+    if (takesSlot(draft.instance(index))) inFlight++;
   }
 }
 
 function skipIfDestroyed(draft: Draft, index: number): void {
   const instance = draft.instance(index);
+  if (instance.added) {
+    removeIfDestroyed(draft, index);
+    return;
+  }
   if (isFinished(instance) || draft.record(instance.name) !== undefined) return;
   enter(draft, index, "skipped", "destroyed");
   draft.event(`${instance.name}: destroyed, skipped`);
 }
 
+/**
+ * An added canary destroyed by someone else: it fails if it had yet to prove itself, and its
+ * companions go too.
+ */
+function removeIfDestroyed(draft: Draft, index: number): void {
+  const instance = draft.instance(index);
+  if (instance.step === "pending" || isSettled(instance)) return;
+  if (draft.record(instance.name) !== undefined) return;
+  if (instance.step === "replacing") {
+    enter(draft, index, "failed", "destroyed before it was healthy");
+    draft.event(`${instance.name}: destroyed`);
+  } else {
+    removeAdded(draft, index, "destroyed");
+  }
+}
+
 function mayStart(rollout: RolloutRecord, instance: Instance): boolean {
   if (instance.step !== "pending" || rollout.paused) return false;
+  // A canary not started by the time the canaries are promoted has nothing left to prove.
+  if (instance.added) return rollout.phase === "canary";
   switch (rollout.phase) {
     case "canary":
       return instance.canary === true;
@@ -202,6 +255,61 @@ function start(draft: Draft, index: number): void {
   }
 }
 
+/** Creates an added canary's units, launched on the new content beside the old instances. */
+function startAdded(draft: Draft, index: number): void {
+  const instance = draft.instance(index);
+  const taken = unitsOf(instance).find((name) => draft.record(name) !== undefined);
+  if (taken !== undefined) {
+    // Never created: nothing of it to drain or destroy, and the unit in the way is not ours.
+    enter(draft, index, "removed", `${taken} exists already`);
+    failRollout(draft, `${instance.name}: ${taken} exists already: the canary cannot be created`);
+    return;
+  }
+  draft.change({ name: instance.name, hash: draft.rollout.toHash, create: true });
+  for (const companion of instance.companions ?? [])
+    draft.change({ name: companion.name, hash: companion.hash, create: true });
+  enter(draft, index, "replacing");
+  draft.event(`${instance.name}: canary started beside the old instances`);
+}
+
+/**
+ * Added canaries go once the old instances are all replaced, and when the rollout reverts:
+ * drained first, like any instance that stops while it may be serving.
+ */
+function canariesRetire(rollout: RolloutRecord): boolean {
+  if (rollout.phase === "reverting") return true;
+  return (
+    rollout.phase === "rolling" &&
+    rollout.instances.every((instance) => instance.added === true || isSettled(instance))
+  );
+}
+
+function retire(draft: Draft, index: number): void {
+  const instance = draft.instance(index);
+  if (isSettled(instance) || instance.step === "draining") return;
+  if (instance.step === "pending") {
+    enter(draft, index, "removed", "never started");
+    return;
+  }
+  if (draft.record(instance.name) === undefined) {
+    removeAdded(draft, index, "destroyed");
+    return;
+  }
+  enter(draft, index, "draining");
+  draft.change({ name: instance.name, draining: true });
+  draft.event(`${instance.name}: canary draining, to be removed`);
+}
+
+/** Destroys an added canary's units that are there now. */
+function removeAdded(draft: Draft, index: number, detail: string): void {
+  const instance = draft.instance(index);
+  if (instance.step !== "pending")
+    for (const name of unitsOf(instance))
+      if (draft.record(name) !== undefined) draft.change({ name, destroy: true });
+  enter(draft, index, "removed", detail);
+  draft.event(`${instance.name}: canary removed`);
+}
+
 /** Moves an instance in flight as far as the world lets it now. */
 function advance(draft: Draft, index: number): void {
   if (draft.instance(index).step === "draining") advanceDrain(draft, index);
@@ -216,6 +324,10 @@ function advanceDrain(draft: Draft, index: number): void {
   }
   const drainEnds = drainEndsAt(draft.rollout, draft.instance(index));
   if (drainEnds === undefined || draft.now < drainEnds) return;
+  if (draft.instance(index).added) {
+    removeAdded(draft, index, draft.rollout.phase === "reverting" ? "reverted" : "replaced");
+    return;
+  }
   const target = targetOf(draft.rollout, draft.instance(index));
   enter(draft, index, "replacing");
   draft.change({ name, hash: target, draining: false });
@@ -233,7 +345,13 @@ function advanceReplacement(draft: Draft, index: number): void {
     finish(draft, index, "not launched");
     return;
   }
-  const health = healthOf(draft.state(name), targetOf(draft.rollout, draft.instance(index)));
+  const state = draft.state(name);
+  const unplaceable = draft.unplaceable(name);
+  if (state === undefined && unplaceable !== undefined) {
+    enter(draft, index, "failed", `cannot be placed: ${unplaceable}`);
+    return;
+  }
+  const health = healthOf(state, targetOf(draft.rollout, draft.instance(index)));
   if (health.failed !== undefined) {
     enter(draft, index, "failed", health.failed);
     return;
@@ -280,7 +398,8 @@ function noteHealth(draft: Draft, index: number, healthy: boolean): void {
 }
 
 function targetOf(rollout: RolloutRecord, instance: Instance): string {
-  return rollout.phase === "reverting" && instance.reverting ? instance.fromHash : rollout.toHash;
+  const back = rollout.phase === "reverting" && instance.reverting;
+  return back && instance.fromHash !== undefined ? instance.fromHash : rollout.toHash;
 }
 
 /** Puts the instance in `step` from now, with `detail` only when given. */
@@ -328,7 +447,7 @@ function settlePhase(draft: Draft): void {
     );
   } else if (rollout.phase === "canary" && canariesFinished(rollout)) {
     promoteCanaries(draft);
-  } else if (rollout.phase === "rolling" && rollout.instances.every(isFinished)) {
+  } else if (rollout.phase === "rolling" && rollout.instances.every(isSettled)) {
     draft.update({ phase: "succeeded" });
     draft.event("rollout succeeded");
   } else if (rollout.phase === "reverting" && revertFinished(rollout)) {
@@ -342,7 +461,9 @@ function canariesFinished(rollout: RolloutRecord): boolean {
 }
 
 function revertFinished(rollout: RolloutRecord): boolean {
-  return rollout.instances.every((instance) => !instance.reverting || isFinished(instance));
+  return rollout.instances.every((instance) =>
+    instance.added ? isSettled(instance) : !instance.reverting || isFinished(instance),
+  );
 }
 
 function promoteCanaries(draft: Draft): void {
@@ -361,9 +482,12 @@ function failRollout(draft: Draft, reason: string): void {
   else endFailed(draft, reason);
 }
 
+/** Ends the rollout failed: drains end, and the canaries it added go at once. */
 function endFailed(draft: Draft, reason: string): void {
   draft.rollout.instances.forEach((instance, index) => {
-    if (instance.step === "draining") stopDraining(draft, index);
+    if (instance.added) {
+      if (!isSettled(instance)) removeAdded(draft, index, "the rollout failed");
+    } else if (instance.step === "draining") stopDraining(draft, index);
   });
   draft.update({ phase: "failed", reason });
   draft.event(`rollout failed: ${reason}`);
@@ -375,7 +499,10 @@ function endFailed(draft: Draft, reason: string): void {
  */
 function beginRevert(draft: Draft, reason: string): void {
   draft.rollout.instances.forEach((instance, index) => {
-    if (instance.step === "draining") stopDraining(draft, index);
+    // A canary it added is drained and removed: one that failed too, which would otherwise
+    // fail the revert itself.
+    if (instance.added) retire(draft, index);
+    else if (instance.step === "draining") stopDraining(draft, index);
     else if (["replacing", "done", "failed"].includes(instance.step)) {
       enter(draft, index, "pending").reverting = true;
     }

@@ -47,8 +47,32 @@ export const exampleUnitFileDetail = {
   kind: "template",
   hash,
   shortHash: shortHash(hash),
+  version: 3,
   options: exampleOptions,
   text: serializeUnitFile(template),
+};
+
+/** The template's versions: submitted, replaced by a rollout, that rollout reverted. */
+export const exampleUnitFileHistory = {
+  name: "apache@.service",
+  version: 3,
+  history: [
+    {
+      version: 3,
+      hash,
+      at: "2026-12-07T15:24:00.000Z",
+      cause: "revert of rollout 3f9c21ab",
+      current: true,
+    },
+    {
+      version: 2,
+      hash: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
+      at: "2026-12-07T15:20:00.000Z",
+      cause: "rollout 3f9c21ab",
+      current: false,
+    },
+    { version: 1, hash, at, cause: "submitted", current: false },
+  ],
 };
 
 export const exampleUnitFileSummary = {

@@ -77,10 +77,12 @@ export const MovedUnit = Type.Object(
 export const PlannedReplacement = Type.Object(
   {
     name: Type.String(),
-    machineId: Type.Optional(Type.String({ description: "Where it runs now" })),
-    change: StringEnum(["replace", "restart-free", "unchanged"], {
+    machineId: Type.Optional(
+      Type.String({ description: "Where it runs now; for a canary to add, where it would go" }),
+    ),
+    change: StringEnum(["add", "replace", "restart-free", "unchanged"], {
       description:
-        "replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content",
+        "add: a canary started beside the old instances, with its sidekicks, and destroyed once they are replaced; replace: drained, replaced and checked; restart-free: not running, its content changes at once; unchanged: already on the new content",
     }),
     order: Type.Optional(
       Type.Integer({ minimum: 1, description: "Its turn among those replaced" }),
@@ -92,6 +94,12 @@ export const PlannedReplacement = Type.Object(
       }),
     ),
     canary: Type.Boolean(),
+    reason: Type.Optional(
+      Type.String({
+        description:
+          "Why no machine could run a canary to add now: started so, it would fail the rollout at once",
+      }),
+    ),
   },
   { $id: "PlannedReplacement", additionalProperties: false, examples: [examplePlannedReplacement] },
 );

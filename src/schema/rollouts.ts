@@ -30,7 +30,7 @@ const optionProperties = {
   ),
   canaries: bounded(
     "canaries",
-    "Instances replaced first, alone; the rest wait until they are healthy and promoted (0: none)",
+    "Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none)",
   ),
   autoPromote: flag(
     "autoPromote",
@@ -80,21 +80,32 @@ export const RolloutRequest = Type.Object(
       description:
         "What to replace: a template (apache@.service: its instances, and the template itself), a unit, or a glob of unit names",
     }),
-    text: Type.String({
-      maxLength: UNIT_FILE_MAX_CHARS,
-      description: "The new unit file",
-    }),
+    text: Type.Optional(
+      Type.String({
+        maxLength: UNIT_FILE_MAX_CHARS,
+        description: "The new unit file; or else version",
+      }),
+    ),
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "Instead of text: a version the target (a template or a unit, not a glob) keeps in its history (GET /v1/unit-files/{name}/history), rolled out again",
+      }),
+    ),
     options: Type.Optional(ref(RolloutOptionsRequest)),
   },
   {
     $id: "RolloutRequest",
     additionalProperties: false,
+    description: "Exactly one of text and version gives the new content.",
     examples: [
       {
         target: "apache@.service",
         text: "[Service]\nExecStart=/usr/bin/docker run --rm --name apache-%i -p %i:80 user_name/apache:2\n",
         options: { maxParallel: 2 },
       },
+      { target: "apache@.service", version: 2, options: { maxParallel: 2 } },
     ],
   },
 );
@@ -110,13 +121,17 @@ export const InstanceStep = StringEnum(INSTANCE_STEPS, {
   $id: "InstanceStep",
   examples: ["draining"],
   description:
-    "pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile.",
+    "pending: not started; draining: announcements withdrawn, waiting to stop; replacing: the new content is starting; done: healthy for minHealthySeconds; failed: unhealthy, failed, or not healthy in time; reverted: back on its previous content; skipped: destroyed meanwhile; removed: a canary started beside the old instances, destroyed once it served its purpose.",
 });
 
 export const RolloutInstance = Type.Object(
   {
     name: Type.String(),
-    fromHash: Type.String({ description: "The content it had before the rollout" }),
+    fromHash: Type.Optional(
+      Type.String({
+        description: "The content it had before the rollout; absent for a canary it added",
+      }),
+    ),
     step: ref(InstanceStep),
     since: Type.Optional(
       Type.String({ format: "date-time", description: "When the current step began" }),
@@ -131,6 +146,21 @@ export const RolloutInstance = Type.Object(
       Type.String({ format: "date-time", description: "Since when the new content is healthy" }),
     ),
     canary: Type.Optional(Type.Boolean()),
+    added: Type.Optional(
+      Type.Boolean({
+        description:
+          "A canary started beside the old instances (a template's rollout), not in place of one: destroyed once every old instance is replaced, and on a revert, failure or abort",
+      }),
+    ),
+    companions: Type.Optional(
+      Type.Array(
+        Type.Object({ name: Type.String(), hash: Type.String() }, { additionalProperties: false }),
+        {
+          description:
+            "Units created and destroyed with an added canary: the instances of other templates that run beside or announce its old instances (its sidekicks), on their templates' content",
+        },
+      ),
+    ),
     reverting: Type.Optional(
       Type.Boolean({ description: "Being put back on fromHash by the rollout's revert" }),
     ),

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { UNIT_HISTORY_LIMIT } from "../registry/records.ts";
 import { HEALTH_PROBES, HEALTH_STATUSES } from "../unit/health-status.ts";
 import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
 import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
@@ -8,6 +9,7 @@ import {
   exampleTemplateText,
   exampleUnit,
   exampleUnitFileDetail,
+  exampleUnitFileHistory,
   exampleUnitFileSubmitted,
   exampleUnitFileSummary,
   exampleUnitHealth,
@@ -69,11 +71,47 @@ export const UnitFileDetail = Type.Object(
     kind: ref(UnitKind),
     hash: Type.String(),
     shortHash: Type.String(),
+    version: Type.Integer({
+      minimum: 1,
+      description:
+        "The version of its content in its history: 1 when submitted, one more at each change",
+    }),
     template: Type.Optional(Type.String()),
     options: Type.Array(ref(UnitOption)),
     text: Type.String({ description: "The canonical unit text" }),
   },
   { $id: "UnitFileDetail", examples: [exampleUnitFileDetail], additionalProperties: false },
+);
+
+export const UnitFileVersion = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    hash: Type.String({ description: "SHA-1 of the content's canonical text" }),
+    at: Type.String({ format: "date-time", description: "When the unit got this content" }),
+    cause: Type.Optional(
+      Type.String({
+        description:
+          "Why: submitted, replaced, from template NAME (an instance's first), rollout ID, revert of rollout ID",
+      }),
+    ),
+    current: Type.Boolean({ description: "The unit file's content now" }),
+  },
+  {
+    $id: "UnitFileVersion",
+    examples: [exampleUnitFileHistory.history[0]],
+    additionalProperties: false,
+  },
+);
+
+export const UnitFileHistory = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.Integer({ minimum: 1, description: "The current version" }),
+    history: Type.Array(ref(UnitFileVersion), {
+      description: `Newest first; the last ${UNIT_HISTORY_LIMIT} are kept, with their content`,
+    }),
+  },
+  { $id: "UnitFileHistory", examples: [exampleUnitFileHistory], additionalProperties: false },
 );
 
 export const UnitFileList = Type.Object(

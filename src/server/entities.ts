@@ -1,8 +1,14 @@
 import type { Static } from "typebox";
-import type { DesiredState, UnitRecord, UnitStateRecord } from "../registry/records.ts";
+import {
+  contentHistory,
+  currentVersion,
+  type DesiredState,
+  type UnitRecord,
+  type UnitStateRecord,
+} from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { Machine } from "../schema/machines.ts";
-import type { Unit, UnitFileSummary, UnitHealth } from "../schema/units.ts";
+import type { Unit, UnitFileHistory, UnitFileSummary, UnitHealth } from "../schema/units.ts";
 import { shortHash } from "../unit/hash.ts";
 import { parseUnitName } from "../unit/name.ts";
 import type { UnitState } from "../unit/states.ts";
@@ -12,6 +18,7 @@ import type { UnitState } from "../unit/states.ts";
 export type UnitView = Static<typeof Unit>;
 export type MachineView = Static<typeof Machine>;
 export type UnitFileSummaryView = Static<typeof UnitFileSummary>;
+export type UnitFileHistoryView = Static<typeof UnitFileHistory>;
 export type UnitHealthView = Static<typeof UnitHealth>;
 
 export function presentUnitFile(view: ClusterView, name: string): UnitFileSummaryView | undefined {
@@ -26,6 +33,23 @@ export function presentUnitFile(view: ClusterView, name: string): UnitFileSummar
     hash: record.hash,
     shortHash: shortHash(record.hash),
     ...(template ? { template } : {}),
+  };
+}
+
+/** A unit file's content versions, newest first; undefined for an unknown name. */
+export function presentUnitFileHistory(
+  view: ClusterView,
+  name: string,
+): UnitFileHistoryView | undefined {
+  const record = view.units.get(name);
+  if (!record) return undefined;
+  const current = currentVersion(record);
+  return {
+    name,
+    version: current,
+    history: contentHistory(record)
+      .map((entry) => ({ ...entry, current: entry.version === current }))
+      .reverse(),
   };
 }
 

@@ -20,10 +20,12 @@ export const problemKinds = {
   },
   "template-in-use": { status: 409, title: "Instances of this template exist" },
   "rollout-not-found": { status: 404, title: "No such rollout" },
+  "version-not-found": { status: 404, title: "The unit file keeps no such version" },
   "rollout-conflict": {
     status: 409,
     title: "The units are already rolling out, or the rollout cannot do that now",
   },
+  "version-content-gone": { status: 409, title: "The content of that version is no longer stored" },
   "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
   "body-too-large": { status: 413, title: "The request body is too large" },
   "uri-too-long": { status: 414, title: "The request target is too long" },

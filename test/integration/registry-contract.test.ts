@@ -22,6 +22,7 @@ import type {
   WriteResult,
 } from "../../src/registry/registry.ts";
 import { ROLLOUT_DEFAULTS } from "../../src/rollout/model.ts";
+import { contentHistoryCase } from "../support/content-history-case.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
 import { MemoryRegistry } from "../support/memory-registry.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
@@ -330,6 +331,54 @@ function registryContract(
         "the unit moved on since it was read",
       );
       assert.equal((await registry.listRollouts()).rollouts[0]?.value.phase, "rolling");
+    });
+
+    test("a step creates and deletes units in its transaction; a rollout deleted lets its content go", async () => {
+      const rolloutNamed = async (id: string) => {
+        const found = (await registry.listRollouts()).rollouts.find(
+          (rollout) => rollout.value.id === id,
+        );
+        assert.ok(found, `rollout ${id} is there`);
+        return found;
+      };
+      const listing = await registry.listRollouts();
+      const start = { lock: listing.lock, text: "canary new text", fromHashes: [], units: [] };
+      revisionOf(await registry.startRollout(rolloutRecord("c1", "canary-new"), start));
+      const canary = unit("canary@9.service", "canary-new", "launched");
+      const begun = await rolloutNamed("c1");
+      const next = { ...begun.value, phase: "rolling" as const };
+      const created = { created: [canary], deleted: [] };
+      revisionOf(await registry.advanceRollout(begun, next, [], created));
+      assert.equal((await registry.getUnit("canary@9.service"))?.value.hash, "canary-new");
+      const running = await rolloutNamed("c1");
+      assert.deepEqual(
+        await registry.advanceRollout(running, next, [], created),
+        CONFLICT,
+        "created only where no unit is",
+      );
+      const canaryRead = await registry.getUnit("canary@9.service");
+      assert.ok(canaryRead);
+      const ended = { ...next, phase: "succeeded" as const };
+      revisionOf(
+        await registry.advanceRollout(running, ended, [], { created: [], deleted: [canaryRead] }),
+      );
+      assert.equal(await registry.getUnit("canary@9.service"), undefined);
+      assert.equal(await registry.getUnitText("canary-new"), "canary new text", "the rollout's");
+      const finished = await rolloutNamed("c1");
+      assert.deepEqual(
+        await registry.deleteRollout({ ...finished, version: running.version }),
+        CONFLICT,
+        "a stale reader deletes nothing",
+      );
+      revisionOf(await registry.deleteRollout(finished));
+      assert.ok(
+        !(await registry.listRollouts()).rollouts.some((rollout) => rollout.value.id === "c1"),
+      );
+      assert.equal(
+        await registry.getUnitText("canary-new"),
+        undefined,
+        "collected with its last user",
+      );
     });
 
     test("new content replaces a unit's, and the old goes once nothing uses it", async () => {
@@ -897,6 +946,11 @@ function registryContract(
       await staying.at(created);
       assert.deepEqual(closing.batches, []);
       await staying.close();
+    });
+
+    // Last: it leaves a rollout behind, which the cases that list rollouts would see.
+    test("refs are kept for every hash of a unit's history, dropped when trimmed or deleted", async () => {
+      await contentHistoryCase(registry, readKey);
     });
   });
 }

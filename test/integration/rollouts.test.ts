@@ -18,6 +18,9 @@ import { waitUntil } from "../support/wait.ts";
 
 const IPS = ["127.0.6.11", "127.0.6.12", "127.0.6.13"];
 const PORTS = [18101, 18102, 18103, 18104, 18105, 18106];
+/** The canary each rollout starts beside the six: the port after the highest. */
+const CANARY = "web@18107.service";
+const CANARY_SIDEKICK = "web-announce@18107.service";
 const ANNOUNCED = "/flotilla-test/rollout-web/";
 
 /** `${NAME}` as a unit file writes it. */
@@ -178,6 +181,14 @@ describe("rolling updates on a cluster", () => {
     );
   }
 
+  /** A rollout's canary never outlives it: its unit and its sidekick are destroyed. */
+  async function assertCanaryGone(): Promise<void> {
+    for (const name of [CANARY, CANARY_SIDEKICK]) {
+      const { status } = await http("GET", `${cluster.url}/v1/units/${name}`);
+      assert.equal(status, 404, `${name} destroyed`);
+    }
+  }
+
   const templateHash = async () =>
     (await http("GET", `${cluster.url}/v1/unit-files/web@.service`)).json.hash as string;
 
@@ -196,12 +207,19 @@ describe("rolling updates on a cluster", () => {
     assert.equal(started.json.phase, "canary");
     assert.deepEqual(
       started.json.instances.map((instance: any) => instance.name),
-      instances,
+      [CANARY, ...instances],
     );
+    assert.deepEqual(started.json.instances[0].companions, [
+      { name: CANARY_SIDEKICK, hash: (await cluster.unit("web-announce@18101.service")).hash },
+    ]);
     firstRollout = await ended(started.json.id);
     const samples = await poller.stop();
     assert.equal(firstRollout.phase, "succeeded", firstRollout.reason);
-    assert.ok(firstRollout.instances.every((instance: any) => instance.step === "done"));
+    const [canary, ...replaced] = firstRollout.instances;
+    assert.deepEqual([canary.step, canary.detail], ["removed", "replaced"]);
+    assert.ok(replaced.every((instance: any) => instance.step === "done"));
+    const most = Math.max(...samples.map((sample) => sample.answered.length));
+    assert.equal(most, 7, "the canary served beside the six, announced by its own sidekick");
 
     const failures = samples.flatMap((sample) => sample.failures);
     assert.deepEqual(failures, [], "no request to an announced address failed");
@@ -212,6 +230,7 @@ describe("rolling updates on a cluster", () => {
     assert.deepEqual([...pages].sort(), ["v1", "v2"], "both versions served along the way");
 
     await allServing("v2");
+    await assertCanaryGone();
     assert.equal(await templateHash(), firstRollout.toHash, "the template has the new content");
     for (const name of instances)
       assert.equal((await cluster.unit(name)).hash, firstRollout.toHash, `${name} replaced`);
@@ -243,14 +262,12 @@ describe("rolling updates on a cluster", () => {
     const result = await ended(started.json.id);
     const samples = await poller.stop();
     assert.equal(result.phase, "reverted", JSON.stringify(result));
-    assert.match(result.reason, /^web@18101\.service: unhealthy/);
-    const canary = result.instances.find((instance: any) => instance.canary);
-    assert.equal(canary.step, "reverted");
+    assert.match(result.reason, /^web@18107\.service: unhealthy/);
+    const [canary, ...old] = result.instances;
+    assert.deepEqual([canary.name, canary.step, canary.detail], [CANARY, "removed", "reverted"]);
     assert.ok(
-      result.instances
-        .filter((instance: any) => !instance.canary)
-        .every((instance: any) => instance.step === "pending"),
-      "no other instance was touched",
+      old.every((instance: any) => instance.step === "pending"),
+      "no old instance was touched",
     );
 
     assert.deepEqual(
@@ -258,7 +275,7 @@ describe("rolling updates on a cluster", () => {
       [],
     );
     const fewest = Math.min(...samples.map((sample) => sample.answered.length));
-    assert.ok(fewest >= 5, `the 5 others served throughout; once only ${fewest}`);
+    assert.ok(fewest >= 6, `the six served throughout; once only ${fewest}`);
     assert.deepEqual(
       [...new Set(samples.flatMap((sample) => sample.answered))],
       ["v2"],
@@ -270,6 +287,7 @@ describe("rolling updates on a cluster", () => {
     const { json } = await http("GET", `${cluster.url}/v1/units`);
     assert.equal(json.units.length, PORTS.length * 2);
     for (const name of instances) assert.equal((await cluster.unit(name)).hash, before);
+    await assertCanaryGone();
     await allServing("v2");
   });
 
@@ -301,6 +319,7 @@ describe("rolling updates on a cluster", () => {
     const fewest = Math.min(...samples.map((sample) => sample.answered.length));
     assert.ok(fewest >= 4, `two at a time (the options it reverts): once only ${fewest}`);
     await allServing("v1");
+    await assertCanaryGone();
     for (const name of instances)
       assert.equal((await cluster.unit(name)).hash, result.toHash, `${name} back on v1`);
   });

@@ -7,6 +7,11 @@
  */
 import { ClientClosedError, EtcdLeaseInvalidError, GRPCInvalidArgumentError } from "etcd3";
 import { packGroups } from "../../src/registry/batches.ts";
+import {
+  contentRefChanges,
+  droppedContents,
+  rolloutContents,
+} from "../../src/registry/content-refs.ts";
 import { decodeChange } from "../../src/registry/decode.ts";
 // The etcd registry's transaction sizes decide how writes are batched in a watch: the same here.
 import {
@@ -38,12 +43,14 @@ import type {
   RolloutListing,
   Snapshot,
   TakeOver,
+  UnitLifecycle,
   UnitRewrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
   WriteResult,
 } from "../../src/registry/registry.ts";
+import { NO_LIFECYCLE } from "../../src/registry/registry.ts";
 
 /** etcd raises a shorter TTL to this (its default, derived from the election timeout). */
 const MIN_LEASE_TTL_SECONDS = 2;
@@ -185,7 +192,7 @@ export class MemoryRegistry implements Registry {
       commit(etcd, [
         { key, value: JSON.stringify(unit) },
         { key: this.keys.unitFile(unit.hash), value: text },
-        { key: this.keys.unitFileRef(unit.hash, unit.name), value: "" },
+        ...this.refOps(unit.name, undefined, unit),
       ]),
     );
   }
@@ -198,40 +205,58 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const key = this.keys.unit(unit.name);
     if (modOf(etcd, key) !== expected.version) return CONFLICT;
-    const previousHash = expected.value.hash;
-    const contentChanges: Op[] =
-      text !== undefined && unit.hash !== previousHash
-        ? [
-            { key: this.keys.unitFile(unit.hash), value: text },
-            { key: this.keys.unitFileRef(unit.hash, unit.name), value: "" },
-            { key: this.keys.unitFileRef(previousHash, unit.name) },
-          ]
+    const newContent: Op[] =
+      text !== undefined && unit.hash !== expected.value.hash
+        ? [{ key: this.keys.unitFile(unit.hash), value: text }]
         : [];
-    const revision = commit(etcd, [{ key, value: JSON.stringify(unit) }, ...contentChanges]);
-    if (contentChanges.length > 0) this.collectUnitText(previousHash);
+    const revision = commit(etcd, [
+      { key, value: JSON.stringify(unit) },
+      ...newContent,
+      ...this.refOps(unit.name, expected.value, unit),
+    ]);
+    this.collectUnitTexts(contentRefChanges(expected.value, unit).dropped);
     return written(revision);
   }
 
   async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
     const etcd = this.etcd;
-    const { name, hash } = expected.value;
+    const { name } = expected.value;
     const key = this.keys.unit(name);
     if (modOf(etcd, key) !== expected.version) return CONFLICT;
-    const revision = commit(etcd, [
-      { key },
-      { key: this.keys.placement(name) },
-      { key: this.keys.schedule(name) },
-      { key: this.keys.unitFileRef(hash, name) },
-    ]);
-    this.collectUnitText(hash);
+    const revision = commit(etcd, this.deleteOps(expected.value));
+    this.collectUnitTexts(contentRefChanges(expected.value, undefined).dropped);
     return written(revision);
   }
 
-  /** In a transaction of its own after the unit's, as the etcd registry collects content. */
-  private collectUnitText(hash: string): void {
-    const key = this.keys.unitFile(hash);
-    if (keysUnder(this.store, this.keys.unitFileRefs(hash)).length > 0) return;
-    if (this.store.entries.has(key)) commit(this.store, [{ key }]);
+  private deleteOps(unit: UnitRecord): Op[] {
+    return [
+      { key: this.keys.unit(unit.name) },
+      { key: this.keys.placement(unit.name) },
+      { key: this.keys.schedule(unit.name) },
+      ...this.refOps(unit.name, unit, undefined),
+    ];
+  }
+
+  /** A unit's references to content moved as its history changes, as the etcd registry's. */
+  private refOps(
+    name: string,
+    before: UnitRecord | undefined,
+    after: UnitRecord | undefined,
+  ): Op[] {
+    const { added, dropped } = contentRefChanges(before, after);
+    return [
+      ...added.map((hash) => ({ key: this.keys.unitFileRef(hash, name), value: "" })),
+      ...dropped.map((hash) => ({ key: this.keys.unitFileRef(hash, name) })),
+    ];
+  }
+
+  /** Each in a transaction of its own after the unit's, as the etcd registry collects content. */
+  private collectUnitTexts(hashes: readonly string[]): void {
+    for (const hash of hashes) {
+      const key = this.keys.unitFile(hash);
+      if (keysUnder(this.store, this.keys.unitFileRefs(hash)).length > 0) continue;
+      if (this.store.entries.has(key)) commit(this.store, [{ key }]);
+    }
   }
 
   async writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]> {
@@ -325,34 +350,65 @@ export class MemoryRegistry implements Registry {
     if (etcd.entries.has(key) || modOf(etcd, lockKey) !== start.lock) return CONFLICT;
     if (!this.unitsAt(etcd, start.units)) return CONFLICT;
     const refName = this.keys.rolloutRefName(rollout.id);
-    return written(
-      commit(etcd, [
-        { key, value: JSON.stringify(rollout) },
-        { key: lockKey, value: rollout.id },
-        { key: this.keys.unitFile(rollout.toHash), value: start.text },
-        ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) => ({
-          key: this.keys.unitFileRef(hash, refName),
-          value: "",
-        })),
-        ...start.units.flatMap((unit) => this.rewriteOps(unit)),
-      ]),
-    );
+    const revision = commit(etcd, [
+      { key, value: JSON.stringify(rollout) },
+      { key: lockKey, value: rollout.id },
+      { key: this.keys.unitFile(rollout.toHash), value: start.text },
+      ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) => ({
+        key: this.keys.unitFileRef(hash, refName),
+        value: "",
+      })),
+      ...start.units.flatMap((unit) => this.rewriteOps(unit)),
+    ]);
+    this.collectUnitTexts(droppedContents(start.units));
+    return written(revision);
+  }
+
+  async deleteRollout(expected: Versioned<RolloutRecord>): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const { id } = expected.value;
+    const key = this.keys.rollout(id);
+    if (modOf(etcd, key) !== expected.version) return CONFLICT;
+    const refName = this.keys.rolloutRefName(id);
+    const contents = rolloutContents(expected.value);
+    const revision = commit(etcd, [
+      { key },
+      ...contents.map((hash) => ({ key: this.keys.unitFileRef(hash, refName) })),
+    ]);
+    this.collectUnitTexts(contents);
+    return written(revision);
   }
 
   async advanceRollout(
     expected: Versioned<RolloutRecord>,
     next: RolloutRecord,
     units: readonly UnitRewrite[],
+    lifecycle: UnitLifecycle = NO_LIFECYCLE,
   ): Promise<WriteResult> {
     const etcd = this.etcd;
     const key = this.keys.rollout(next.id);
     if (modOf(etcd, key) !== expected.version || !this.unitsAt(etcd, units)) return CONFLICT;
-    return written(
-      commit(etcd, [
-        { key, value: JSON.stringify(next) },
-        ...units.flatMap((unit) => this.rewriteOps(unit)),
+    if (lifecycle.created.some((unit) => etcd.entries.has(this.keys.unit(unit.name))))
+      return CONFLICT;
+    if (
+      lifecycle.deleted.some(
+        (unit) => modOf(etcd, this.keys.unit(unit.value.name)) !== unit.version,
+      )
+    )
+      return CONFLICT;
+    const revision = commit(etcd, [
+      { key, value: JSON.stringify(next) },
+      ...units.flatMap((unit) => this.rewriteOps(unit)),
+      ...lifecycle.created.flatMap((unit) => [
+        { key: this.keys.unit(unit.name), value: JSON.stringify(unit) },
+        ...this.refOps(unit.name, undefined, unit),
       ]),
-    );
+      ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
+    ]);
+    this.collectUnitTexts(droppedContents(units));
+    for (const unit of lifecycle.deleted)
+      this.collectUnitTexts(contentRefChanges(unit.value, undefined).dropped);
+    return written(revision);
   }
 
   private unitsAt(etcd: Store, units: readonly UnitRewrite[]): boolean {
@@ -362,12 +418,9 @@ export class MemoryRegistry implements Registry {
   }
 
   private rewriteOps({ expected, record }: UnitRewrite): Op[] {
-    const put = { key: this.keys.unit(record.name), value: JSON.stringify(record) };
-    if (record.hash === expected.value.hash) return [put];
     return [
-      put,
-      { key: this.keys.unitFileRef(record.hash, record.name), value: "" },
-      { key: this.keys.unitFileRef(expected.value.hash, record.name) },
+      { key: this.keys.unit(record.name), value: JSON.stringify(record) },
+      ...this.refOps(record.name, expected.value, record),
     ];
   }
 

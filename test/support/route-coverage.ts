@@ -69,6 +69,11 @@ export const OWN_STATUSES: Record<string, ByStatus<RouteTestFile>> = {
     500: "availability",
   },
   "GET /v1/unit-files/{name}": { 200: "unit-files", 400: "unit-files", 404: "unit-files" },
+  "GET /v1/unit-files/{name}/history": {
+    200: "unit-files",
+    400: "unit-files",
+    404: "unit-files",
+  },
   "DELETE /v1/unit-files/{name}": {
     204: "unit-files",
     400: "unit-files",

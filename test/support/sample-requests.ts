@@ -41,6 +41,7 @@ const SAMPLES: Record<string, RequestOptions> = {
   "GET /v1/unit-files": {},
   "PUT /v1/unit-files/{name}": plainText(SAMPLE_UNIT_TEXT),
   "GET /v1/unit-files/{name}": {},
+  "GET /v1/unit-files/{name}/history": {},
   "DELETE /v1/unit-files/{name}": {},
   "GET /v1/units": {},
   "GET /v1/units/{name}": {},
@@ -137,7 +138,7 @@ export async function writeSampleRollouts(api: InjectApp): Promise<void> {
   ]) {
     const { lock } = await api.registry.listRollouts();
     const [instance] = record.instances;
-    const fromHashes = instance ? [instance.fromHash] : [];
+    const fromHashes = instance?.fromHash ? [instance.fromHash] : [];
     const result = await api.registry.startRollout(record, { lock, text, fromHashes, units: [] });
     assert.ok(result.ok, `sample rollout ${record.id} was written`);
   }

@@ -65,13 +65,16 @@ describe("completion candidates", () => {
       "hello.service",
     ]);
     assert.deepEqual(await words("rollout", "list", "h"), ["hello.service"]);
+    assert.deepEqual(await words("rollout", "h"), ["history", "hello.service"]);
+    assert.deepEqual(await words("rollout", "history", ""), ["apache@.service", "hello.service"]);
+    assert.deepEqual(await words("rollout", "undo", "--to-"), ["--to-version="]);
     assert.deepEqual(await words("rollout", "promote", "3f9c21ab", ""), []);
     assert.deepEqual(await words("rollout", "--no-f"), ["--no-follow"]);
     assert.deepEqual(await words("rollout", "--dr"), ["--drain=", "--dry-run"]);
     const [described] = await complete(["rollout", "und"], rollout);
     assert.equal(
       formatCandidates("zsh", described ? [described] : []),
-      "undo:Put back what the newest finished rollout of a target replaced\n",
+      "undo:Put back what the newest finished rollout of a target replaced, or a version of it\n",
     );
   });
 

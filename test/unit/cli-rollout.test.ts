@@ -5,18 +5,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { type Api, ApiFailure } from "../../src/cli/api.ts";
+import { ApiFailure } from "../../src/cli/api.ts";
 import type {
   PlannedReplacement,
   Rollout,
   RolloutInstance,
   RolloutPlan,
 } from "../../src/cli/api-types.ts";
-import type { CliContext } from "../../src/cli/command.ts";
 import { rolloutCommand } from "../../src/cli/commands/rollout.ts";
 import { CommandFailure, UsageError } from "../../src/cli/errors.ts";
-import type { HttpClient } from "../../src/cli/http-client.ts";
-import { MachineBook } from "../../src/cli/machines.ts";
 import { Output } from "../../src/cli/output.ts";
 import { newContentOf } from "../../src/cli/rollout-content.ts";
 import {
@@ -45,6 +42,7 @@ import {
   rolloutRefOf,
   targetOf,
 } from "../../src/cli/rollout-words.ts";
+import { fakeCliContext } from "../support/cli-context.ts";
 
 const AT = "2026-12-07T15:20:00.000Z";
 
@@ -167,7 +165,7 @@ describe("rollout flags", () => {
     assert.throws(
       () => checkRolloutFlags({ "no-legend": true }, "start"),
       usage(
-        /^flag --no-legend does not apply to rollout TARGET: it is for rollout --dry-run TARGET, rollout status and rollout list$/,
+        /^flag --no-legend does not apply to rollout TARGET: it is for rollout --dry-run TARGET, rollout status, rollout list and rollout history$/,
       ),
     );
     assert.throws(
@@ -610,6 +608,14 @@ describe("rollout --dry-run", () => {
       "Rollout of apache@.service would replace no instances and leave 1 unchanged",
     );
     assert.equal(planLine(plan([])), "Rollout of apache@.service would replace no instances");
+    const beside = planned(7, { machineId: M3, change: "add", order: 1, wave: 1, canary: true });
+    const after = [1, 2].map((n) =>
+      planned(n, { machineId: M1, change: "replace", order: n + 1, wave: 2, canary: false }),
+    );
+    assert.equal(
+      planLine(plan([beside, ...after])),
+      "Rollout of apache@.service would start 1 canary beside the old instances and then replace 2 instances in 1 wave",
+    );
   });
 
   test("the table, in the plan's order: the machine's legend, - for an empty cell", () => {
@@ -638,6 +644,21 @@ describe("rollout --dry-run", () => {
       "Rollout of apache@.service would replace no instances and change 1 not running at once\n" +
         "INSTANCE\t\tMACHINE\tCHANGE\t\tWAVE\tCANARY\n" +
         "apache@4.service\t-\trestart-free\t-\t-\n",
+    );
+    const unplaceable = plan([
+      planned(9, {
+        change: "add",
+        order: 1,
+        wave: 1,
+        canary: true,
+        reason: "no machine can run it",
+      }),
+    ]);
+    assert.equal(
+      planText(unplaceable, legends, { noLegend: true }),
+      "Rollout of apache@.service would start 1 canary beside the old instances and then replace no instances\n" +
+        "apache@9.service\t-\tadd\t1\tyes\n" +
+        "apache@9.service: no machine can run it; the canary would fail the rollout at once (--canaries=0: none)\n",
     );
   });
 
@@ -669,27 +690,7 @@ describe("rollout --dry-run", () => {
         );
       },
     };
-    const api: Api = {
-      endpoint: "http://127.0.0.1:1",
-      client: client as unknown as HttpClient,
-      requestTimeoutMs: 1000,
-    };
-    const written = { stdout: "", stderr: "" };
-    const stream = (key: "stdout" | "stderr") => ({
-      isTTY: false,
-      columns: 400,
-      write: (text: string) => {
-        written[key] += text;
-      },
-    });
-    const out = new Output(options.json ? "json" : "table", stream("stdout"), stream("stderr"));
-    const context: CliContext = {
-      program: "flotilla",
-      out,
-      api,
-      machines: new MachineBook(api),
-      cwd: dir,
-    };
+    const { context, written } = fakeCliContext(client, { json: options.json, cwd: dir });
     try {
       const run = rolloutCommand.run(context, argv as never);
       return { code: await run, written, requests };

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import type { AddedCanary } from "../../src/rollout/canaries.ts";
 import { newRollout } from "../../src/rollout/create.ts";
 import {
   FINAL_PHASES,
@@ -48,9 +49,11 @@ const ACTIVATING: Outcome = { activeState: "activating", subState: "start" };
 const iso = (time: number) => new Date(time).toISOString();
 const name = (i: number) => `apache@${i}.service`;
 
+/** Instances taking one of maxParallel's slots: in flight, and not a canary added beside. */
 function inFlightOf(rollout: RolloutRecord): string[] {
   return rollout.instances
     .filter((instance) => instance.step === "draining" || instance.step === "replacing")
+    .filter((instance) => !instance.added)
     .map((instance) => instance.name);
 }
 
@@ -81,7 +84,11 @@ class Cluster {
   /** The most instances in flight after any step. */
   peakInFlight = 0;
 
-  constructor(count: number, options: Partial<RolloutOptionsRecord> = {}) {
+  constructor(
+    count: number,
+    options: Partial<RolloutOptionsRecord> = {},
+    addedCanaries?: AddedCanary[],
+  ) {
     const names = Array.from({ length: count }, (_, i) => name(i + 1));
     for (const unit of names) {
       this.world.set(unit, {
@@ -96,6 +103,7 @@ class Cluster {
       template: { name: "apache@.service", fromHash: OLD },
       instances: names.map((unit) => ({ name: unit, hash: OLD })),
       options: { ...ROLLOUT_DEFAULTS, ...options },
+      ...(addedCanaries ? { addedCanaries } : {}),
       now: T0,
     });
   }
@@ -110,7 +118,9 @@ class Cluster {
 
   step(): RolloutStep {
     const step = stepRollout(this.rollout, this.world, this.now);
-    assertSettled(step, this.world, this.now);
+    // A unit created comes with the rollout, in one transaction: no view holds the step's
+    // rollout without it, and without it the canary looks destroyed.
+    if (!step.units.some((unit) => unit.create)) assertSettled(step, this.world, this.now);
     this.write(step);
     assertSettled(step, this.world, this.now);
     const inFlight = inFlightOf(step.rollout).length;
@@ -122,6 +132,19 @@ class Cluster {
   /** What the engine does with a step: one transaction. */
   write(step: RolloutStep): void {
     for (const change of step.units) {
+      if (change.create) {
+        assert.ok(!this.world.has(change.name), `${change.name} is created once`);
+        const hash = change.hash as string;
+        this.world.set(change.name, {
+          record: { hash, desiredState: "launched", draining: false },
+        });
+        continue;
+      }
+      if (change.destroy) {
+        // As the engine does: a unit destroyed already (an abort does not look) stays so.
+        this.world.delete(change.name);
+        continue;
+      }
       const record = this.unit(change.name).record!;
       if (change.hash !== undefined) record.hash = change.hash;
       if (change.draining !== undefined) record.draining = change.draining;
@@ -327,6 +350,145 @@ describe("canaries", () => {
     assert.deepEqual(inFlightOf(cluster.rollout), [name(1), name(2)]);
     cluster.run();
     assert.equal(cluster.rollout.phase, "succeeded");
+  });
+});
+
+describe("canaries added beside the old instances", () => {
+  const CANARY = name(5);
+  const SIDEKICK = "apache-discovery@5.service";
+  const added = (): AddedCanary[] => [
+    { name: CANARY, companions: [{ name: SIDEKICK, hash: "sidekick" }] },
+  ];
+
+  test("start on the new content while every old instance serves, and go once those are replaced", () => {
+    const cluster = new Cluster(4, { maxParallel: 2, canaries: 1 }, added());
+    assert.equal(cluster.rollout.phase, "canary");
+    assert.deepEqual(cluster.instance(CANARY), {
+      name: CANARY,
+      step: "pending",
+      since: iso(T0),
+      canary: true,
+      added: true,
+      companions: [{ name: SIDEKICK, hash: "sidekick" }],
+    });
+    const first = cluster.step();
+    assert.deepEqual(first.units, [
+      { name: CANARY, hash: NEW, create: true },
+      { name: SIDEKICK, hash: "sidekick", create: true },
+    ]);
+    assert.deepEqual(first.events, [`${CANARY}: canary started beside the old instances`]);
+    let sawAllServing = false;
+    for (let steps = 0; steps < 100 && cluster.rollout.phase === "canary"; steps++) {
+      const old = [1, 2, 3, 4].map((i) => cluster.unit(name(i)));
+      assert.ok(old.every((unit) => unit.record?.hash === OLD && !unit.record.draining));
+      sawAllServing = true;
+      const { wakeAt } = cluster.step();
+      if (!cluster.agent() && wakeAt !== undefined) cluster.now = wakeAt;
+    }
+    assert.ok(sawAllServing);
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "succeeded");
+    assert.equal(cluster.peakInFlight, 2, "the canary takes none of maxParallel's slots");
+    for (const i of [1, 2, 3, 4]) assert.equal(cluster.unit(name(i)).state?.hash, NEW);
+    assert.equal(cluster.world.has(CANARY), false);
+    assert.equal(cluster.world.has(SIDEKICK), false);
+    assert.equal(cluster.instance(CANARY).step, "removed");
+    assert.equal(cluster.instance(CANARY).detail, "replaced");
+    // Drained like any instance that stops while it may serve, after the last old one is done.
+    const retired = cluster.events.indexOf(`${CANARY}: canary draining, to be removed`);
+    assert.ok(retired > cluster.events.indexOf(`${name(4)}: healthy for 10s, done`));
+    assert.deepEqual(cluster.events.slice(-2), [`${CANARY}: canary removed`, "rollout succeeded"]);
+  });
+
+  test("one that never turns healthy is removed, and no old instance was touched", () => {
+    const cluster = new Cluster(3, { canaries: 1 }, added());
+    cluster.outcome = (_, hash) => (hash === NEW ? UNHEALTHY : HEALTHY);
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "reverted");
+    assert.equal(cluster.rollout.reason, `${CANARY}: unhealthy`);
+    assert.equal(cluster.templateHash, OLD);
+    for (const i of [1, 2, 3]) {
+      assert.equal(cluster.instance(name(i)).step, "pending");
+      assert.equal(cluster.unit(name(i)).record?.hash, OLD);
+    }
+    assert.ok(!cluster.events.some((event) => event.endsWith(": draining")));
+    assert.equal(cluster.world.has(CANARY), false);
+    assert.equal(cluster.world.has(SIDEKICK), false);
+    assert.equal(cluster.instance(CANARY).detail, "reverted");
+  });
+
+  test("one the engine cannot place fails at once, with the engine's reason", () => {
+    const cluster = new Cluster(2, { canaries: 1 }, added());
+    cluster.step();
+    cluster.unit(CANARY).unplaceable = "no machine without apache@*.service";
+    const step = cluster.step();
+    assert.equal(step.rollout.phase, "reverting");
+    assert.equal(
+      step.rollout.reason,
+      `${CANARY}: cannot be placed: no machine without apache@*.service`,
+    );
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "reverted");
+    assert.equal(cluster.world.has(CANARY), false);
+  });
+
+  test("a name taken meanwhile fails the canary, and nothing is created", () => {
+    const cluster = new Cluster(2, { canaries: 1 }, added());
+    cluster.world.set(SIDEKICK, { record: { hash: OLD, desiredState: "loaded", draining: false } });
+    const step = cluster.step();
+    assert.ok(!step.units.some((unit) => unit.create));
+    assert.equal(
+      step.rollout.reason,
+      `${CANARY}: ${SIDEKICK} exists already: the canary cannot be created`,
+    );
+    assert.equal(step.rollout.phase, "reverted");
+    assert.equal(cluster.world.has(SIDEKICK), true, "somebody else's unit is left alone");
+  });
+
+  test("a failure while the old ones are replaced puts them back and removes the canary", () => {
+    const cluster = new Cluster(3, { canaries: 1, maxParallel: 1 }, added());
+    cluster.outcome = (unit, hash) => (unit === name(2) && hash === NEW ? CRASHED : HEALTHY);
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "reverted");
+    assert.equal(cluster.rollout.reason, `${name(2)}: failed: failed`);
+    assert.equal(cluster.unit(name(1)).state?.hash, OLD);
+    assert.equal(cluster.unit(name(2)).state?.hash, OLD);
+    assert.equal(cluster.world.has(CANARY), false);
+    assert.equal(cluster.instance(CANARY).step, "removed");
+  });
+
+  test("without autoRevert a failure destroys the canary at once", () => {
+    const cluster = new Cluster(2, { canaries: 1, autoRevert: false }, added());
+    cluster.outcome = () => CRASHED;
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "failed");
+    assert.equal(cluster.world.has(CANARY), false);
+    assert.equal(cluster.world.has(SIDEKICK), false);
+    assert.equal(cluster.instance(CANARY).detail, "the rollout failed");
+  });
+
+  test("an abort destroys the canary and its companions", () => {
+    const cluster = new Cluster(2, { canaries: 1 }, added());
+    cluster.step();
+    const aborted = abortRollout(cluster.rollout, cluster.now, "enough");
+    assert.deepEqual(aborted.units, [
+      { name: CANARY, destroy: true },
+      { name: SIDEKICK, destroy: true },
+    ]);
+    cluster.write(aborted);
+    assert.equal(cluster.instance(CANARY).step, "removed");
+    assert.equal(cluster.world.has(CANARY), false);
+  });
+
+  test("a canary destroyed by someone before it was healthy fails the rollout", () => {
+    const cluster = new Cluster(2, { canaries: 1 }, added());
+    cluster.step();
+    cluster.world.delete(CANARY);
+    const step = cluster.step();
+    assert.equal(step.rollout.reason, `${CANARY}: destroyed before it was healthy`);
+    cluster.run();
+    assert.equal(cluster.rollout.phase, "reverted");
+    assert.equal(cluster.world.has(SIDEKICK), false, "its companion goes with it");
   });
 });
 
@@ -731,7 +893,7 @@ describe("idempotence", () => {
   test("holds whatever the agents do and whenever the steps come", () => {
     const outcomes = [HEALTHY, RUNNING, STARTING, UNHEALTHY, CRASHED, ACTIVATING];
     const move = fc.record({
-      unit: fc.integer({ min: 1, max: 4 }),
+      unit: fc.integer({ min: 1, max: 6 }),
       kind: fc.oneof(
         { arbitrary: fc.constant("agent"), weight: 6 },
         fc.constantFrom("report", "confirm", "destroy", "stop", "operator"),
@@ -750,9 +912,14 @@ describe("idempotence", () => {
           drainSeconds: fc.integer({ min: 0, max: 10 }),
           minHealthySeconds: fc.integer({ min: 0, max: 30 }),
         }),
+        fc.boolean(),
         fc.array(move, { maxLength: 60 }),
-        (options, moves) => {
-          const cluster = new Cluster(4, options);
+        (options, beside, moves) => {
+          const added = Array.from({ length: beside ? options.canaries : 0 }, (_, i) => ({
+            name: name(5 + i),
+            companions: [{ name: `apache-discovery@${5 + i}.service`, hash: "sidekick" }],
+          }));
+          const cluster = new Cluster(4, options, added);
           for (const { unit, kind, outcome, operation, seconds } of moves) {
             const view = cluster.world.get(name(unit));
             if (kind === "agent") cluster.agent();
@@ -763,6 +930,11 @@ describe("idempotence", () => {
             else if (kind === "destroy") cluster.world.delete(name(unit));
             else if (kind === "stop") view.state = undefined;
             cluster.after(seconds).step();
+            // A canary never outlives its rollout.
+            if (FINAL_PHASES.has(cluster.rollout.phase))
+              for (const canary of added)
+                for (const unit of [canary.name, ...canary.companions.map((c) => c.name)])
+                  assert.ok(!cluster.world.has(unit), `${unit} is gone`);
           }
         },
       ),

@@ -117,7 +117,8 @@ describe("/v1/rollouts", () => {
       assert.match(id, /^[0-9a-f]{8}$/);
       assert.equal(created.headers.location, `/v1/rollouts/${id}`);
       assert.match(createdAt, ISO_TIME);
-      // Instances in natural order (web@10 last), the first one the canary.
+      // A canary to start beside the old instances, named after the highest, then the old
+      // ones in natural order (web@10 last).
       assert.deepEqual(created.json, {
         id,
         target: "web@.service",
@@ -127,7 +128,8 @@ describe("/v1/rollouts", () => {
         phase: "canary",
         paused: false,
         instances: [
-          pending("web@1.service", v1, createdAt, true),
+          { name: "web@11.service", step: "pending", since: createdAt, canary: true, added: true },
+          pending("web@1.service", v1, createdAt),
           pending("web@2.service", v1, createdAt),
           pending("web@10.service", v1, createdAt),
         ],
@@ -258,9 +260,10 @@ describe("/v1/rollouts", () => {
           detail: `target ${bad} is neither a unit name, a template's name nor a glob of unit names`,
         });
       }
-      await schema({ target }, [
-        { message: "body must have required property 'text'", path: "body" },
-      ]);
+      await refused({ target }, "invalid-request", {
+        detail:
+          "give either text (the new unit file) or version (one of the target's history), not both nor neither",
+      });
       await schema({ target: "", text: V2 }, [
         { message: "body/target must NOT have fewer than 1 characters", path: "body/target" },
       ]);
@@ -426,7 +429,17 @@ describe("/v1/rollouts", () => {
 
     test("abort with a reason: 200, the template keeping its new content; then no action applies: 409", async () => {
       const aborted = await abort(web.id, "the new image logs errors");
-      assertActed(aborted, web, { phase: "aborted", reason: "the new image logs errors" });
+      // The canary it would have started beside the others never will.
+      const instances = web.instances.map((instance) =>
+        instance.added
+          ? { ...instance, step: "removed", since: aborted.json.updatedAt, detail: "never started" }
+          : instance,
+      );
+      assertActed(aborted, web, {
+        phase: "aborted",
+        reason: "the new image logs errors",
+        instances,
+      });
       assert.equal(await fileHash("web@.service"), v2, "an abort puts nothing back");
       for (const action of ACTIONS) {
         const done = { pause: "paused", resume: "resumed", promote: "promoted", abort: "aborted" };
@@ -541,9 +554,10 @@ describe("/v1/rollouts", () => {
         phase: "canary",
         paused: false,
         instances: [
+          { name: "web@11.service", step: "pending", since: createdAt, canary: true, added: true },
           done("web@1.service", v1, createdAt),
           done("web@2.service", v1, createdAt),
-          pending("web@3.service", v2, createdAt, true),
+          pending("web@3.service", v2, createdAt),
           done("web@10.service", v1, createdAt),
         ],
         createdAt,
@@ -683,6 +697,152 @@ describe("abort of a rollout the engine has begun", () => {
     await new RolloutDriver(api.view, api.registry, { info() {}, warn() {} }).drive(Date.now());
     await api.settle();
     assert.equal(api.view.units.get("worker@1.service")?.draining, undefined);
+  });
+});
+
+describe("POST /v1/rollouts by version", () => {
+  let api: InjectApp;
+  /** site@.service's versions: V1, then V2 (submitted, then replaced). */
+  let site: { v1: string; v2: string };
+  before(async () => {
+    api = await injectApp();
+    await api.submit("site@.service", V1);
+    await api.setDesiredState("site@1.service", "launched");
+    await api.submit("site@.service", V2);
+    await api.submit("solo.service", V1, "launched");
+    await api.submit("solo.service", V3);
+    site = {
+      v1: api.view.units.get("site@1.service")?.hash as string,
+      v2: api.view.units.get("site@.service")?.hash as string,
+    };
+  });
+  after(() => api.close());
+
+  const start = (json: unknown) => api.request("POST", "/v1/rollouts", { json });
+  const history = async (name: string) => {
+    const answer = await api.request("GET", `/v1/unit-files/${name}/history`);
+    assert.equal(answer.status, 200, answer.text);
+    return answer.json as { version: number; history: { hash: string; cause?: string }[] };
+  };
+  const writingNothing = async (request: () => Promise<Answer>): Promise<Answer> => {
+    const revision = await api.registry.ping();
+    const answer = await request();
+    assert.equal(await api.registry.ping(), revision, `nothing was written: ${answer.text}`);
+    return answer;
+  };
+
+  test("a template's version: its content rolled out again, a new version naming the rollout", async () => {
+    const created = await start({ target: "site@.service", version: 1, options: { canaries: 0 } });
+    assert.equal(created.status, 201, created.text);
+    const { id, createdAt } = created.json;
+    assert.equal(created.json.toHash, site.v1);
+    assert.deepEqual(created.json.template, { name: "site@.service", fromHash: site.v2 });
+    assert.deepEqual(created.json.instances, [done("site@1.service", site.v1, createdAt)]);
+    const rolled = await history("site@.service");
+    assert.equal(rolled.version, 3);
+    assert.equal(rolled.history[0]?.hash, site.v1);
+    assert.equal(rolled.history[0]?.cause, `rollout ${id} of version 1`);
+    // The revert of that one puts version 2's content back, as version 4.
+    const reverted = await api.request("POST", `/v1/rollouts/${id}/revert`);
+    assert.equal(reverted.status, 201, reverted.text);
+    const reverts = await history("site@.service");
+    assert.equal(reverts.version, 4);
+    assert.deepEqual(
+      reverts.history.map((entry) => [entry.hash, entry.cause]),
+      [
+        [site.v2, `revert of rollout ${id}`],
+        [site.v1, `rollout ${id} of version 1`],
+        [site.v2, "replaced"],
+        [site.v1, "submitted"],
+      ],
+    );
+  });
+
+  test("a unit's own version, and its preview by POST /v1/plan", async () => {
+    const v1 = (await history("solo.service")).history[1]?.hash;
+    const plan = await api.request("POST", "/v1/plan", {
+      json: { rollout: { target: "solo.service", version: 1 } },
+    });
+    assert.equal(plan.status, 200, plan.text);
+    assert.equal(plan.json.rollout.toHash, v1);
+    const created = await start({ target: "solo.service", version: 1 });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.json.toHash, v1);
+    assert.deepEqual(
+      created.json.instances.map((instance: { name: string }) => instance.name),
+      ["solo.service"],
+    );
+  });
+
+  test("text and version, or neither, or a glob's version: 400, and nothing is written", async () => {
+    const either =
+      "give either text (the new unit file) or version (one of the target's history), not both nor neither";
+    for (const [json, detail] of [
+      [{ target: "solo.service", text: V1, version: 1 }, either],
+      [{ target: "solo.service" }, either],
+      [
+        { target: "site@*.service", version: 1 },
+        "a glob has no history of its own: roll site@*.service out with text, or each of its units by version",
+      ],
+    ] as const) {
+      assertProblem(await writingNothing(() => start(json)), 400, "invalid-request", {
+        instance: "/v1/rollouts",
+        detail,
+      });
+    }
+    const minimum = "body/version must be >= 1";
+    assertProblem(
+      await writingNothing(() => start({ target: "solo.service", version: 0 })),
+      400,
+      "invalid-request",
+      {
+        instance: "/v1/rollouts",
+        detail: minimum,
+        errors: [{ message: minimum, path: "body/version" }],
+      },
+    );
+  });
+
+  test("a version not kept: 404 naming those kept; a target not submitted: its 404", async () => {
+    assertProblem(
+      await writingNothing(() => start({ target: "site@.service", version: 9 })),
+      404,
+      "version-not-found",
+      {
+        instance: "/v1/rollouts",
+        detail:
+          "site@.service has no version 9; it keeps versions 1, 2, 3 and 4 (see GET /v1/unit-files/site@.service/history)",
+      },
+    );
+    assertProblem(
+      await writingNothing(() => start({ target: "nope@.service", version: 1 })),
+      404,
+      "unit-file-not-found",
+      { instance: "/v1/rollouts", detail: "unit file nope@.service has not been submitted" },
+    );
+  });
+
+  test("a version whose content is no longer stored: 409, and nothing is written", async () => {
+    await api.submit("lost.service", V1);
+    const expected = api.view.versionedUnit("lost.service");
+    assert.ok(expected);
+    // As a server that predates histories leaves it: the content of version 1 dropped.
+    const lost = "0".repeat(40);
+    const history = [
+      { version: 1, hash: lost, at: expected.value.createdAt },
+      { version: 2, hash: expected.value.hash, at: expected.value.createdAt },
+    ];
+    assert.ok((await api.registry.updateUnit({ ...expected.value, history }, expected)).ok);
+    await api.settle();
+    assertProblem(
+      await writingNothing(() => start({ target: "lost.service", version: 1 })),
+      409,
+      "version-content-gone",
+      {
+        instance: "/v1/rollouts",
+        detail: "the content of version 1 of lost.service (0000000) is no longer stored",
+      },
+    );
   });
 });
 

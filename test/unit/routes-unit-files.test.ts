@@ -386,6 +386,79 @@ describe("/v1/unit-files", () => {
     });
   });
 
+  describe("GET /v1/unit-files/{name}/history", () => {
+    const history = (name: string) => api.request("GET", `/v1/unit-files/${name}/history`);
+    const SLEEP = "[Service]\nExecStart=/bin/sleep 1\n";
+
+    test("newest first, the current one marked: a version per change, none for the same content", async () => {
+      const first = await put("versioned.service", text(TRUE));
+      assert.equal((await put("versioned.service", text(TRUE))).status, 200);
+      const second = await put("versioned.service?replace=true", text(SLEEP));
+      const third = await put("versioned.service?replace=true", text(TRUE));
+      assert.equal(third.json.replaced, true);
+      const answer = await history("versioned.service");
+      assert.equal(answer.status, 200, answer.text);
+      const [newest, middle, oldest] = answer.json.history;
+      assert.deepEqual(answer.json, {
+        name: "versioned.service",
+        version: 3,
+        history: [
+          { version: 3, hash: first.json.hash, at: newest.at, cause: "replaced", current: true },
+          { version: 2, hash: second.json.hash, at: middle.at, cause: "replaced", current: false },
+          { version: 1, hash: first.json.hash, at: oldest.at, cause: "submitted", current: false },
+        ],
+      });
+      assert.ok(newest.at >= middle.at && middle.at >= oldest.at, "in time order");
+      const file = await api.request("GET", "/v1/unit-files/versioned.service");
+      assert.equal(file.json.version, 3);
+    });
+
+    test("an instance starts at version 1, from its template", async () => {
+      assert.equal((await put("versioned@.service", text(TRUE))).status, 201);
+      await api.setDesiredState("versioned@1.service", "loaded");
+      const answer = await history("versioned@1.service");
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.json.version, 1);
+      assert.deepEqual(
+        answer.json.history.map((entry: any) => [entry.version, entry.cause, entry.current]),
+        [[1, "from template versioned@.service", true]],
+      );
+    });
+
+    test("the last ten versions are kept, with their content; the older ones' is collected", async () => {
+      const hashes: string[] = [];
+      for (let n = 1; n <= 12; n++) {
+        const answer = await put(
+          "kept.service?replace=true",
+          text(`[Service]\nExecStart=/bin/kept ${n}\n`),
+        );
+        hashes.push(answer.json.hash);
+      }
+      const answer = await history("kept.service");
+      assert.equal(answer.json.version, 12);
+      assert.deepEqual(
+        answer.json.history.map((entry: any) => entry.version),
+        [12, 11, 10, 9, 8, 7, 6, 5, 4, 3],
+      );
+      for (const [index, hash] of hashes.entries()) {
+        const stored = await api.registry.getUnitText(hash);
+        assert.equal(stored !== undefined, index >= 2, `version ${index + 1}'s content`);
+      }
+    });
+
+    test("an unknown file is the file's own 404; a bad name a 400", async () => {
+      assertProblem(await history("missing.service"), 404, "unit-file-not-found", {
+        instance: "/v1/unit-files/missing.service/history",
+        detail: "unit file missing.service has not been submitted",
+      });
+      assertProblem(await history("no-suffix"), 400, "invalid-unit-name", {
+        instance: "/v1/unit-files/no-suffix/history",
+        detail:
+          'unit name "no-suffix" must contain "." followed by a unit type, as in "no-suffix.service"',
+      });
+    });
+  });
+
   describe("DELETE /v1/unit-files/{name}", () => {
     test("a template with instances is deleted only when forced", async () => {
       assertProblem(

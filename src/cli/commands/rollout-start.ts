@@ -2,7 +2,7 @@ import type { Rollout, RolloutPlan } from "../api-types.ts";
 import type { CliContext } from "../command.ts";
 import { CommandFailure, EXIT_OK } from "../errors.ts";
 import { newContentOf } from "../rollout-content.ts";
-import { type RolloutFlagValues, rolloutOptionsOf } from "../rollout-flags.ts";
+import { type RolloutFlagValues, rolloutOptionsOf, versionFlag } from "../rollout-flags.ts";
 import { followToEnd } from "../rollout-follow.ts";
 import { planText } from "../rollout-plan.ts";
 import { isFinished, phaseLabel, startedLine } from "../rollout-progress.ts";
@@ -72,6 +72,21 @@ export async function undo(
   const rollout = await undoable(context, ref);
   const revert = await revertRollout(context.api, rollout.id);
   return followStarted(context, revert, values.detach === true);
+}
+
+/**
+ * `rollout undo --to-version=N TARGET`: rolls version N of the target's history out again, as
+ * `rollout TARGET` rolls out a file, with its flags; then follows it unless --detach.
+ */
+export async function undoToVersion(
+  context: CliContext,
+  target: string,
+  values: RolloutFlagValues,
+): Promise<number> {
+  const version = versionFlag(values);
+  const options = rolloutOptionsOf(values);
+  const rollout = await startRollout(context.api, { target, version, options });
+  return followStarted(context, rollout, values.detach === true);
 }
 
 async function undoable(context: CliContext, ref: RolloutRef): Promise<Rollout> {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "typebox";
+import type { AddedCanary } from "../../rollout/canaries.ts";
 import { newRollout } from "../../rollout/create.ts";
 import { previewRollout } from "../../rollout/preview.ts";
 import { dryRun, type PlannedOutcome } from "../../scheduler/dry-run.ts";
@@ -66,12 +67,17 @@ function rolloutPlan(context: ServerContext, request: RolloutRequest): Static<ty
     target: prepared.target,
     toHash: prepared.hash,
     instances: prepared.instances,
+    addedCanaries: prepared.addedCanaries,
     options: prepared.options,
     now: Date.now(),
   });
+  const canaryMachines = plannedCanaries(context, prepared.addedCanaries);
   const instances = previewRollout(rollout, (name) => {
     const unit = view.units.get(name);
-    if (!unit) return undefined;
+    if (!unit) {
+      const canary = canaryMachines.get(name);
+      return canary && { desiredState: "launched", ...canary };
+    }
     const machineId = view.placements.get(name)?.machineId;
     return { desiredState: unit.desiredState, ...(machineId ? { machineId } : {}) };
   });
@@ -82,6 +88,34 @@ function rolloutPlan(context: ServerContext, request: RolloutRequest): Static<ty
     options: prepared.options,
     instances,
   };
+}
+
+/**
+ * Where the engine would place the canaries to add, by the template's [X-Fleet] as it is now
+ * (the new content's takes effect as the rollout begins), or why it could not.
+ */
+function plannedCanaries(
+  context: ServerContext,
+  canaries: readonly AddedCanary[],
+): Map<string, { machineId?: string; reason?: string }> {
+  const names = canaries.flatMap((canary) => [
+    canary.name,
+    ...canary.companions.map((companion) => companion.name),
+  ]);
+  const where = new Map<string, { machineId?: string; reason?: string }>();
+  if (names.length === 0) return where;
+  const { units } = dryRun(context.view, names, Date.now());
+  for (const canary of canaries) {
+    const outcome = units.find((unit) => unit.unit === canary.name);
+    const machineId = outcome?.machineIds[0];
+    where.set(
+      canary.name,
+      machineId !== undefined
+        ? { machineId }
+        : { reason: outcome?.reason ?? "it cannot be placed" },
+    );
+  }
+  return where;
 }
 
 function plannedUnit(outcome: PlannedOutcome): Static<typeof PlannedUnit> {

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
+import { currentVersion } from "../../registry/records.ts";
 import { BooleanQuery, problemResponse, UnitFileNameParam } from "../../schema/common.ts";
 import { exampleTemplateText } from "../../schema/examples.ts";
 import { ref } from "../../schema/ref.ts";
 import {
   UnitFileDetail,
+  UnitFileHistory,
   UnitFileJsonBody,
   UnitFileList,
   UnitFileSubmitted,
@@ -14,7 +16,7 @@ import { UNIT_FILE_MAX_CHARS } from "../../unit/limits.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
 import type { ServerContext } from "../context.ts";
-import { presentUnitFile } from "../entities.ts";
+import { presentUnitFile, presentUnitFileHistory } from "../entities.ts";
 import { ProblemError } from "../problems.ts";
 import { validName } from "../unit-name.ts";
 
@@ -122,15 +124,41 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
         const { name } = request.params;
         validName(name);
         const summary = presentUnitFile(view, name);
+        const record = view.units.get(name);
         const text = summary ? view.unitTexts.get(summary.hash) : undefined;
-        if (!summary || text === undefined) {
-          throw new ProblemError("unit-file-not-found", `unit file ${name} has not been submitted`);
-        }
+        if (!summary || !record || text === undefined) throw notSubmitted(name);
         if (prefersText(request.headers.accept)) {
           return reply.type("text/plain; charset=utf-8").send(text);
         }
         const parsed = parseUnitFile(text);
-        return { ...summary, options: parsed.ok ? parsed.file.options : [], text };
+        const version = currentVersion(record);
+        return { ...summary, version, options: parsed.ok ? parsed.file.options : [], text };
+      },
+    );
+
+    app.get(
+      "/v1/unit-files/:name/history",
+      {
+        schema: {
+          operationId: "getUnitFileHistory",
+          summary: "A unit file's content versions, newest first: each one's hash, when and why",
+          description:
+            "Every change of a unit file's content (a submission that replaces it, a rollout, a revert) is a new version; the last ten are kept with their content, so that POST /v1/rollouts with a version rolls any of them out again.",
+          tags: ["unit-files"],
+          params: UnitFileNameParam,
+          response: {
+            200: ref(UnitFileHistory, "The unit file's versions"),
+            400: problemResponse(400),
+            404: problemResponse(404),
+          },
+        },
+      },
+      async (request) => {
+        const { name } = request.params;
+        validName(name);
+        const history = presentUnitFileHistory(view, name);
+        if (!history) throw notSubmitted(name);
+        return history;
       },
     );
 
@@ -165,6 +193,10 @@ export function unitFileRoutes(context: ServerContext): FastifyPluginAsyncTypebo
       },
     );
   };
+}
+
+function notSubmitted(name: string): ProblemError {
+  return new ProblemError("unit-file-not-found", `unit file ${name} has not been submitted`);
 }
 
 /** The text a submission carries: text/plain as it is, JSON as its content or its options. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type RolloutRecord, type UnitRecord, withRolloutChange } from "../../registry/records.ts";
 import type { Registry, Revision, UnitRewrite, Versioned } from "../../registry/registry.ts";
+import type { AddedCanary } from "../../rollout/canaries.ts";
 import { newRollout } from "../../rollout/create.ts";
 import {
   FINAL_PHASES,
@@ -15,6 +16,7 @@ import {
   RolloutConflict,
   resumeRollout,
 } from "../../rollout/operations.ts";
+import { unitWrites } from "../../rollout/unit-writes.ts";
 import type { SchedulerUnit } from "../../scheduler/cluster-index.ts";
 import { globMatch, isValidGlob } from "../../unit/glob.ts";
 import { parseUnitName } from "../../unit/name.ts";
@@ -22,11 +24,16 @@ import { serializeUnitFile } from "../../unit/serialize.ts";
 import { checkUnitFile } from "../../unit/validate.ts";
 import { ProblemError } from "../problems.ts";
 import { retryingWrite } from "./retry.ts";
+import { addedCanariesFor } from "./rollout-canaries.ts";
+import { checkRequestedContent, versionText } from "./rollout-versions.ts";
 
 /** What POST /v1/rollouts asks for. */
 export interface RolloutRequest {
   target: string;
-  text: string;
+  /** The new unit file; or else `version`. */
+  text?: string;
+  /** A version of the target's own history (a template's or a unit's), rolled out again. */
+  version?: number;
   options?: Partial<RolloutOptionsRecord>;
 }
 
@@ -50,6 +57,8 @@ export interface PreparedRollout {
   hash: string;
   template: Versioned<UnitRecord> | undefined;
   instances: { name: string; hash: string; running: boolean }[];
+  /** A template's canaries, started beside its old instances (none: canaries in place). */
+  addedCanaries: AddedCanary[];
   options: RolloutOptionsRecord;
 }
 
@@ -69,9 +78,10 @@ export class RolloutWrites {
   /** Checks the request and finds what it would replace; throws the client's problem. */
   prepare(request: RolloutRequest): PreparedRollout {
     const { target } = request;
+    checkRequestedContent(request);
     const { template, names } = this.resolveTarget(target);
     const checkedAs = template?.value.name ?? names[0] ?? target;
-    const checked = checkUnitFile(request.text, checkedAs);
+    const checked = checkUnitFile(this.requestedText(request, template), checkedAs);
     if (!checked.ok)
       throw new ProblemError(
         "invalid-unit-file",
@@ -94,12 +104,23 @@ export class RolloutWrites {
       const unit = this.cache.units.get(name) as UnitRecord;
       return { name, hash: unit.hash, running: unit.desiredState === "launched" };
     });
+    const addedCanaries = template
+      ? addedCanariesFor(
+          this.cache,
+          template.value,
+          checked.file,
+          instances,
+          checked.hash,
+          options.canaries,
+        )
+      : [];
     return {
       target,
       text: serializeUnitFile(checked.file),
       hash: checked.hash,
       template,
       instances,
+      addedCanaries,
       options,
     };
   }
@@ -123,6 +144,7 @@ export class RolloutWrites {
             }
           : {}),
         instances: prepared.instances,
+        addedCanaries: prepared.addedCanaries,
         options: prepared.options,
         now: this.now(),
         ...(revertOf ? { revertOf } : {}),
@@ -130,9 +152,10 @@ export class RolloutWrites {
       const units: UnitRewrite[] = [];
       if (prepared.template && prepared.template.value.hash !== prepared.hash) {
         const at = new Date(this.now()).toISOString();
+        const cause = causeOf(rollout.id, request, revertOf);
         units.push({
           expected: prepared.template,
-          record: withRolloutChange(prepared.template.value, { hash: prepared.hash }, at),
+          record: withRolloutChange(prepared.template.value, { hash: prepared.hash }, at, cause),
         });
       }
       // The template's own content too: a revert puts it back, and once the template's
@@ -156,8 +179,8 @@ export class RolloutWrites {
     return retryingWrite(async (attempt) => {
       const current = await this.read(id, attempt);
       const step = applyAction(current.value, action, this.now(), reason);
-      const units = this.rewrites(step);
-      const result = await this.registry.advanceRollout(current, step.rollout, units);
+      const { rewrites, lifecycle } = unitWrites(this.cache, step, this.now(), current.value);
+      const result = await this.registry.advanceRollout(current, step.rollout, rewrites, lifecycle);
       if (!result.ok) return undefined;
       await this.cache.waitFor(result.revision);
       return step.rollout;
@@ -199,12 +222,14 @@ export class RolloutWrites {
     if (attempt > 0) await this.cache.waitFor(await this.registry.ping());
   }
 
-  private rewrites(step: RolloutStep): UnitRewrite[] {
-    const at = new Date(this.now()).toISOString();
-    return step.units.flatMap((change) => {
-      const expected = this.cache.versionedUnit(change.name);
-      return expected ? [{ expected, record: withRolloutChange(expected.value, change, at) }] : [];
-    });
+  /** The request's text, or that of the version it names of the template's or the unit's. */
+  private requestedText(
+    request: RolloutRequest,
+    template: Versioned<UnitRecord> | undefined,
+  ): string {
+    if (request.text !== undefined) return request.text;
+    const record = template?.value ?? (this.cache.units.get(request.target) as UnitRecord);
+    return versionText(record, request.version as number, (hash) => this.cache.unitText(hash));
   }
 
   /** The template and the units a target names: a template (its instances), a glob, or a unit. */
@@ -285,12 +310,20 @@ export function refuseOverlap(
       (prepared.template !== undefined && other.template?.name === prepared.template.value.name) ||
       other.instances.some((instance) => names.has(instance.name));
     if (!overlaps) continue;
-    const replaced = other.instances.filter((instance) => instance.step === "done").length;
+    const instances = other.instances.filter((instance) => !instance.added);
+    const replaced = instances.filter((instance) => instance.step === "done").length;
     throw new ProblemError(
       "rollout-conflict",
-      `${prepared.target} overlaps rollout ${other.id} of ${other.target}, still ${other.phase}${other.paused ? " (paused)" : ""} with ${replaced} of ${other.instances.length} replaced; wait for it, or abort it`,
+      `${prepared.target} overlaps rollout ${other.id} of ${other.target}, still ${other.phase}${other.paused ? " (paused)" : ""} with ${replaced} of ${instances.length} replaced; wait for it, or abort it`,
     );
   }
+}
+
+/** Why the template's content changes, for its history. */
+function causeOf(id: string, request: RolloutRequest, revertOf: string | undefined): string {
+  if (revertOf !== undefined) return `revert of rollout ${revertOf}`;
+  if (request.version !== undefined) return `rollout ${id} of version ${request.version}`;
+  return `rollout ${id}`;
 }
 
 /** The content a revert of `rollout` puts back. */
@@ -299,7 +332,7 @@ function revertedHash(rollout: RolloutRecord): string {
   const hashes = new Set(
     rollout.instances
       .filter((instance) => instance.step !== "skipped")
-      .map((instance) => instance.fromHash),
+      .flatMap((instance) => instance.fromHash ?? []),
   );
   const [hash] = hashes;
   if (hashes.size !== 1 || hash === undefined)

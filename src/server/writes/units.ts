@@ -1,4 +1,10 @@
-import { type DesiredState, type UnitRecord, withDesiredState } from "../../registry/records.ts";
+import {
+  type DesiredState,
+  newUnitRecord,
+  type UnitRecord,
+  withContent,
+  withDesiredState,
+} from "../../registry/records.ts";
 import type { Registry, Revision, Versioned } from "../../registry/registry.ts";
 import type { Located } from "../../unit/model.ts";
 import { parseUnitName, type UnitName } from "../../unit/name.ts";
@@ -95,7 +101,7 @@ export class UnitWrites {
       const existing = await read.unit(name);
       const at = this.now().toISOString();
       if (!existing) {
-        const record = newUnitRecord(name, hash, desiredState ?? "inactive", at);
+        const record = newUnitRecord(name, hash, desiredState ?? "inactive", at, "submitted");
         const result = await this.registry.createUnit(record, canonical);
         return result.ok
           ? {
@@ -126,10 +132,12 @@ export class UnitWrites {
           `${name} is already submitted with other content (hash ${existing.value.hash.slice(0, 7)}, this is ${hash.slice(0, 7)}); submit with replace=true to replace it`,
         );
       }
-      const record: UnitRecord = {
-        ...withDesiredState(existing.value, desiredState ?? existing.value.desiredState, at),
+      const record = withContent(
+        withDesiredState(existing.value, desiredState ?? existing.value.desiredState, at),
         hash,
-      };
+        at,
+        "replaced",
+      );
       const replaced = existing.value.hash !== hash;
       const result = await this.registry.updateUnit(record, existing, canonical);
       return result.ok
@@ -180,7 +188,13 @@ export class UnitWrites {
             : `unit ${name} has not been submitted`,
         );
       }
-      const record = newUnitRecord(name, template.value.hash, desiredState, at);
+      const record = newUnitRecord(
+        name,
+        template.value.hash,
+        desiredState,
+        at,
+        `from template ${template.value.name}`,
+      );
       const result = await this.registry.createUnit(record, text, template);
       return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
     });
@@ -263,20 +277,4 @@ export class UnitWrites {
       "the unit kept changing under concurrent writes; retry",
     );
   }
-}
-
-function newUnitRecord(
-  name: string,
-  hash: string,
-  desiredState: DesiredState,
-  at: string,
-): UnitRecord {
-  const created: UnitRecord = {
-    name,
-    hash,
-    desiredState: "inactive",
-    createdAt: at,
-    updatedAt: at,
-  };
-  return withDesiredState(created, desiredState, at);
 }
