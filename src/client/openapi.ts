@@ -1339,7 +1339,7 @@ export interface components {
             maxParallel: number;
             /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
             minHealthySeconds: number;
-            /** @description A rollout that replaces no instance for this long fails (default 600) */
+            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds (default 600) */
             progressDeadlineSeconds: number;
         };
         /**
@@ -1365,7 +1365,7 @@ export interface components {
             maxParallel?: number;
             /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
             minHealthySeconds?: number;
-            /** @description A rollout that replaces no instance for this long fails (default 600) */
+            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds (default 600) */
             progressDeadlineSeconds?: number;
         };
         /**

@@ -363,10 +363,18 @@ export class EtcdRegistry implements Registry {
     const found = await this.client.getAll().prefix(this.keys.rollouts()).exec();
     return {
       lock: Number(lock.kvs[0]?.mod_revision ?? 0),
-      rollouts: found.kvs.map((kv) => ({
-        value: JSON.parse(kv.value.toString()) as RolloutRecord,
-        version: Number(kv.mod_revision),
-      })),
+      // Decoded as the watch decodes them: a corrupt one is left out, not a failed read.
+      rollouts: found.kvs.flatMap((kv) => {
+        const change = decodeChange(
+          this.keys,
+          kv.key.toString(),
+          kv.value.toString(),
+          Number(kv.mod_revision),
+        );
+        return change?.kind === "rollout" && change.value && change.version !== undefined
+          ? [{ value: change.value, version: change.version }]
+          : [];
+      }),
     };
   }
 

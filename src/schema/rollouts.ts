@@ -46,7 +46,7 @@ const optionProperties = {
   ),
   progressDeadlineSeconds: bounded(
     "progressDeadlineSeconds",
-    "A rollout that replaces no instance for this long fails",
+    "A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds",
   ),
   autoRevert: flag(
     "autoRevert",

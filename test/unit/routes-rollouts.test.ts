@@ -255,6 +255,13 @@ describe("/v1/rollouts", () => {
           },
         );
       }
+      await refused(
+        { target, text: V2, options: { healthyDeadlineSeconds: 900 } },
+        "invalid-request",
+        {
+          detail: `progressDeadlineSeconds (${ROLLOUT_DEFAULTS.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds (900): the rollout would give up on an instance before the instance's own deadline`,
+        },
+      );
       for (const bad of ["worker@[.service", "cache-[a-.service"]) {
         await refused({ target: bad, text: V2 }, "invalid-request", {
           detail: `target ${bad} is neither a unit name, a template's name nor a glob of unit names`,

@@ -94,6 +94,11 @@ export class RolloutWrites {
         "invalid-request",
         `healthyDeadlineSeconds (${options.healthyDeadlineSeconds}) must exceed minHealthySeconds (${options.minHealthySeconds}): no instance could stay healthy long enough in time`,
       );
+    if (options.progressDeadlineSeconds <= options.healthyDeadlineSeconds)
+      throw new ProblemError(
+        "invalid-request",
+        `progressDeadlineSeconds (${options.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds (${options.healthyDeadlineSeconds}): the rollout would give up on an instance before the instance's own deadline`,
+      );
     const global = names.find((name) => this.cache.spec(name)?.requirements.global);
     if (global)
       throw new ProblemError(
