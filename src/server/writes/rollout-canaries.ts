@@ -7,6 +7,8 @@ import { parseUnitFile } from "../../unit/parse.ts";
 /** What the canaries' plan reads of the cluster. */
 export interface CanaryCache {
   readonly units: ReadonlyMap<string, UnitRecord>;
+  /** The machines' reports by unit name: a unit destroyed may still be stopping somewhere. */
+  readonly states: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   unitText(hash: string): string | undefined;
 }
 
@@ -38,7 +40,9 @@ export function addedCanariesFor(
       instances: own?.instances ?? new Set(),
     },
     count,
-    taken: (name) => cache.units.has(name),
+    // A name whose last holder a machine still reports (a canary destroyed a moment ago, its
+    // container still stopping and holding its port) is not reused.
+    taken: (name) => cache.units.has(name) || (cache.states.get(name)?.size ?? 0) > 0,
     others: [...views].filter(([name]) => name !== template.name).map(([, view]) => view),
   });
 }

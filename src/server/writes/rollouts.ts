@@ -42,6 +42,7 @@ export type RolloutAction = "pause" | "resume" | "promote" | "abort";
 /** What the writes read the cluster from: the server's watch-fed view. */
 export interface RolloutCache {
   readonly units: ReadonlyMap<string, UnitRecord>;
+  readonly states: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   readonly rollouts: ReadonlyMap<string, Versioned<RolloutRecord>>;
   versionedUnit(name: string): Versioned<UnitRecord> | undefined;
   /** A unit's scheduling requirements (Global=, ...), when its content is known. */
