@@ -33,8 +33,11 @@ export interface Command<O extends ParseArgsOptionsConfig = ParseArgsOptionsConf
   readonly flagHelp?: readonly (readonly [string, string])[];
   /** Command lines as a user types them, each with what it does; help shows them all. */
   readonly examples: readonly (readonly [string, string])[];
-  /** `units`: one or more; `unit`: exactly one; `none`; `any`. Checked before run. */
-  readonly arguments: "units" | "unit" | "none" | "any";
+  /**
+   * `units`: one or more; `unit`: exactly one; `machine`: exactly one machine (its id, a
+   * prefix of one, or its legend); `none`; `any`. Checked before run.
+   */
+  readonly arguments: "units" | "unit" | "machine" | "none" | "any";
   /** Extra --output values the command takes, beside table and json. */
   readonly outputAliases?: Readonly<Record<string, OutputFormat>>;
   /** Resolves to the exit code. */

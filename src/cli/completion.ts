@@ -27,7 +27,21 @@ export interface CompletionSources {
   localPaths: (prefix: string) => Promise<string[]>;
   /** The ids of the rollouts still running, for `rollout pause` and the like. */
   rolloutIds?: () => Promise<string[]>;
+  /** The machines present, for the commands that take one. */
+  machines?: () => Promise<MachineCandidate[]>;
 }
+
+export interface MachineCandidate {
+  id: string;
+  publicIP: string;
+  drained: boolean;
+}
+
+/** The machines a command that takes one completes: those it can act on. */
+const MACHINES_FOR: Readonly<Record<string, (machine: MachineCandidate) => boolean>> = {
+  drain: (machine) => !machine.drained,
+  undrain: (machine) => machine.drained,
+};
 
 export async function complete(
   words: readonly string[],
@@ -58,6 +72,9 @@ export async function complete(
     return matching(await rolloutCandidates(splitCommand(before).rest, current, sources));
   }
   const command = findCommand(name);
+  if (command?.arguments === "machine") {
+    return matching(await machineCandidates(command, splitCommand(before).rest, sources));
+  }
   if (!command || !takesUnits(command)) return [];
   const [names, paths] = await Promise.all([
     sources.unitNames().catch(() => [] as string[]),
@@ -103,6 +120,26 @@ async function rolloutCandidates(
   if (first === "list" || first === "history") return words(await names());
   const [running, submitted] = await Promise.all([ids(), names()]);
   return words([...running, ...submitted]);
+}
+
+/** The one machine a command takes: a machine's id, described by its address. */
+async function machineCandidates(
+  command: Command,
+  rest: readonly string[],
+  sources: CompletionSources,
+): Promise<Candidate[]> {
+  const { positionals } = parseArgs({
+    args: [...rest],
+    options: { ...globalOptions, ...command.options },
+    allowPositionals: true,
+    strict: false,
+  });
+  if (positionals.length > 0) return [];
+  const machines = (await sources.machines?.().catch(() => undefined)) ?? [];
+  const wanted = MACHINES_FOR[command.name] ?? (() => true);
+  return machines
+    .filter(wanted)
+    .map((machine) => ({ word: machine.id, description: machine.publicIP }));
 }
 
 /** The commands that take a path to a local unit file as well as a unit's name. */

@@ -9,7 +9,7 @@ import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from ".
 import { globalOptions, parseCommandLine, resolveGlobals, splitCommand } from "./flags.ts";
 import { commandHelp, generalHelp } from "./help.ts";
 import { HttpClient } from "./http-client.ts";
-import { MachineBook } from "./machines.ts";
+import { MachineBook, machineIdOf } from "./machines.ts";
 import { Output } from "./output.ts";
 import type { ProgramName } from "./program.ts";
 
@@ -91,7 +91,16 @@ async function printCompletions(args: readonly string[], out: Output): Promise<n
     const running = answer.data?.rollouts.filter((rollout) => !FINAL_PHASES.has(rollout.phase));
     return running?.map((rollout) => rollout.id) ?? [];
   };
-  out.raw(formatCandidates(shell, await complete(words, { unitNames, localPaths, rolloutIds })));
+  const machines = async () => {
+    const answer = await client().GET("/v1/machines");
+    return (answer.data?.machines ?? []).map((machine) => ({
+      id: machine.id,
+      publicIP: machine.publicIP,
+      drained: machine.drain !== undefined,
+    }));
+  };
+  const sources = { unitNames, localPaths, rolloutIds, machines };
+  out.raw(formatCandidates(shell, await complete(words, sources)));
   return EXIT_OK;
 }
 
@@ -128,7 +137,8 @@ function showHelp(program: ProgramName, topics: string[], out: Output): number {
   return EXIT_OK;
 }
 
-function checkArguments(command: Command, positionals: readonly string[]): void {
+/** Refuses, as a usage error, a command line whose arguments the command does not take. */
+export function checkArguments(command: Command, positionals: readonly string[]): void {
   const count = positionals.length;
   switch (command.arguments) {
     case "units":
@@ -136,6 +146,10 @@ function checkArguments(command: Command, positionals: readonly string[]): void 
       return;
     case "unit":
       if (count !== 1) throw new UsageError("one unit must be given", command.name);
+      return;
+    case "machine":
+      if (count !== 1 || machineIdOf(positionals[0] as string) === "")
+        throw new UsageError("one machine must be given", command.name);
       return;
     case "none":
       if (count > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, command.name);

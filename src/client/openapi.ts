@@ -213,6 +213,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/machines/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Drain a machine: move its units elsewhere and give it no new ones
+         * @description The engine moves the machine's units to other machines (a service with its MachineOf sidekicks), or unschedules with a reason those no other machine can take; global units stay. The drain outlives the agent: stop, upgrade or restart it, then end the drain. The body may be left out; draining a drained machine keeps the drain's start (and its reason, unless a new one is given). The machine's drain.remainingUnits lists what is still to leave.
+         */
+        put: operations["drainMachine"];
+        post?: never;
+        /**
+         * End a machine's drain: it takes new units again
+         * @description Units that moved away stay where they are; new ones may be placed on the machine again. A machine that is not drained is left as it is. A machine whose agent is gone (retired) can have its drain ended too: 204.
+         */
+        delete: operations["undrainMachine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/machines/{id}/metadata": {
         parameters: {
             query?: never;
@@ -596,6 +620,16 @@ export interface components {
          */
         DesiredState: "inactive" | "loaded" | "launched";
         /**
+         * @description The body of a drain, which may be left out altogether
+         * @example {
+         *       "reason": "kernel upgrade"
+         *     }
+         */
+        DrainRequest: {
+            /** @description Why the machine is drained, shown with the drain and in the scheduler's reasons; draining again with a reason replaces it */
+            reason?: string;
+        };
+        /**
          * @description A Google API discovery document describing fleet's v1 API
          * @example {
          *       "kind": "discovery#restDescription",
@@ -905,10 +939,37 @@ export interface components {
          *         "memoryBytes": 8589934592
          *       }
          *     }
+         * @example {
+         *       "id": "148a18ff6ab5d7bd8b1b1a9bf2d7ab2d",
+         *       "shortId": "148a18ff",
+         *       "publicIP": "10.0.0.1",
+         *       "privateIP": "10.0.0.1",
+         *       "metadata": {
+         *         "region": "eu",
+         *         "disk": "ssd"
+         *       },
+         *       "agentURL": "http://10.0.0.1:7601",
+         *       "version": "0.1.0",
+         *       "units": [],
+         *       "startedAt": "2026-12-07T09:30:00.000Z",
+         *       "heartbeatAt": "2026-12-07T09:30:00.000Z",
+         *       "capacity": {
+         *         "cpus": 2,
+         *         "memoryBytes": 8589934592
+         *       },
+         *       "drain": {
+         *         "since": "2026-12-07T10:15:00.000Z",
+         *         "reason": "kernel upgrade",
+         *         "remainingUnits": [
+         *           "apache@80.service"
+         *         ]
+         *       }
+         *     }
          */
         Machine: {
             agentURL: string;
             capacity?: components["schemas"]["MachineCapacity"];
+            drain?: components["schemas"]["MachineDrain"];
             /** Format: date-time */
             heartbeatAt: string;
             id: string;
@@ -937,6 +998,27 @@ export interface components {
             cpus: number;
             /** @description Memory the agent's machine has */
             memoryBytes: number;
+        };
+        /**
+         * @description The machine is drained: its units move to other machines (global units stay), and it takes no new ones until the drain ends. It outlives the agent.
+         * @example {
+         *       "since": "2026-12-07T10:15:00.000Z",
+         *       "reason": "kernel upgrade",
+         *       "remainingUnits": [
+         *         "apache@80.service"
+         *       ]
+         *     }
+         */
+        MachineDrain: {
+            /** @description Why, as the operator gave it */
+            reason?: string;
+            /** @description Units still placed on the machine or still reported by its agent (being stopped), global units aside: the drain is complete, and the agent can be stopped with nothing to move, once it is empty */
+            remainingUnits: string[];
+            /**
+             * Format: date-time
+             * @description When the drain began; draining the machine again keeps it
+             */
+            since: string;
         };
         /**
          * @example {
@@ -3244,6 +3326,255 @@ export interface operations {
                 headers: {
                     /** @description Bearer error="insufficient_scope" */
                     "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    drainMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Machine id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DrainRequest"];
+            };
+        };
+        responses: {
+            /** @description The machine, drained */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    undrainMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Machine id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The machine, no longer drained */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            /** @description The machine is not present; its drain is ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target is too long: an RFC 9457 problem document */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -36,6 +36,7 @@ export class PassScope {
           break;
         case "machine":
         case "machine-metadata":
+        case "machine-drain":
           // Units waiting for a machine are in every scope; those placed here may be stale now,
           // and what it reports may be wanted elsewhere (or stopped) now that it is (not) here.
           for (const name of this.view.placedOn(change.id)) this.changed.add(name);

@@ -1,11 +1,13 @@
 import type { Change } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import { ClusterIndex } from "../scheduler/cluster-index.ts";
+import { type MachineDrain, schedulerMachine } from "../scheduler/cluster-state.ts";
 
 /**
  * The scheduler's index of the placements that stand (those of active units on present
- * machines), kept in step with the view through its changes instead of being rebuilt on
- * every pass: a pass costs what changed since the last one, not the size of the cluster.
+ * machines that are not drained), kept in step with the view through its changes instead of
+ * being rebuilt on every pass: a pass costs what changed since the last one, not the size of
+ * the cluster.
  *
  * A pass may place units in it speculatively (its decisions, before etcd has them); `restore`
  * puts those units back as the view has them. A reset of the view (re-listing after a
@@ -38,6 +40,7 @@ export class PlacementIndex {
           break;
         case "machine":
         case "machine-metadata":
+        case "machine-drain":
           this.dirtyMachines.add(change.id);
           break;
         case "unit-file":
@@ -100,7 +103,7 @@ export class PlacementIndex {
     this.seenResets = this.view.resets;
     this.rebuildNeeded = false;
     for (const id of this.view.machines.keys())
-      this.index.setMachine({ id, metadata: this.view.metadataOf(id) });
+      this.index.setMachine(schedulerMachine(this.view, id));
     for (const name of this.view.placements.keys()) this.syncUnit(name);
   }
 
@@ -111,11 +114,14 @@ export class PlacementIndex {
       if (known) this.index.removeMachine(id);
       return;
     }
-    const metadata = this.view.metadataOf(id);
-    if (known && sameMetadata(known.metadata, metadata)) return;
-    this.index.setMachine({ id, metadata });
+    const machine = schedulerMachine(this.view, id);
+    const drainChanged = !sameDrain(known?.drain, machine.drain);
+    if (known && !drainChanged && sameMetadata(known.metadata, machine.metadata)) return;
+    this.index.setMachine(machine);
     this.touch(id);
-    if (!known) for (const name of this.view.placedOn(id)) this.dirtyUnits.add(name);
+    // Its placements stand or not with the machine's presence and drain.
+    if (!known || drainChanged)
+      for (const name of this.view.placedOn(id)) this.dirtyUnits.add(name);
   }
 
   /** Makes the index hold `name` exactly where the view's standing placement puts it, or nowhere. */
@@ -126,7 +132,8 @@ export class PlacementIndex {
       placement !== undefined &&
       unit !== undefined &&
       unit.desiredState !== "inactive" &&
-      this.index.machine(placement.machineId) !== undefined;
+      this.index.machine(placement.machineId) !== undefined &&
+      !this.view.drains.has(placement.machineId);
     const spec = standing ? this.view.specs.of(name) : undefined;
     const on = this.index.placementsOf(name);
     if (!spec || !placement) {
@@ -140,6 +147,10 @@ export class PlacementIndex {
     if (on.size > 0) this.index.unplace(name);
     this.index.place(spec, placement.machineId);
   }
+}
+
+function sameDrain(a: MachineDrain | undefined, b: MachineDrain | undefined): boolean {
+  return a?.since === b?.since && a?.reason === b?.reason;
 }
 
 function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {

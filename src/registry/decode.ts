@@ -38,6 +38,8 @@ export function decodeChange(
       return { kind: "machine", id: ref.id, value: parseJson(value) };
     case "machine-metadata":
       return { kind: "machine-metadata", id: ref.id, value: parseJson(value) };
+    case "machine-drain":
+      return { kind: "machine-drain", id: ref.id, value: parseJson(value) };
     case "state":
       return { kind: "state", name: ref.name, machineId: ref.machineId, value: parseJson(value) };
     case "rollout": {

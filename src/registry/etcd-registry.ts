@@ -7,6 +7,7 @@ import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
 import type {
   AnnouncementRecord,
+  MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
@@ -205,6 +206,35 @@ export class EtcdRegistry implements Registry {
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
       .then(write)
+      .commit();
+    return writeResult(result);
+  }
+
+  async getMachineDrain(id: string): Promise<Versioned<MachineDrainRecord> | undefined> {
+    return this.getVersionedJson<MachineDrainRecord>(this.keys.machineDrain(id));
+  }
+
+  async setMachineDrain(
+    id: string,
+    drain: MachineDrainRecord,
+    expected: Versioned<MachineDrainRecord> | undefined,
+  ): Promise<WriteResult> {
+    const key = this.keys.machineDrain(id);
+    const result = await this.client
+      .if(key, "Mod", "==", expected?.version ?? 0)
+      .then(this.client.put(key).value(JSON.stringify(drain)))
+      .commit();
+    return writeResult(result);
+  }
+
+  async clearMachineDrain(
+    id: string,
+    expected: Versioned<MachineDrainRecord>,
+  ): Promise<WriteResult> {
+    const key = this.keys.machineDrain(id);
+    const result = await this.client
+      .if(key, "Mod", "==", expected.version)
+      .then(this.client.delete().key(key))
       .commit();
     return writeResult(result);
   }

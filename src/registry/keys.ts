@@ -8,6 +8,7 @@
  *   <prefix>schedule/<name>                 ScheduleStatusRecord, while a unit cannot be placed
  *   <prefix>machines/<id>                   MachineRecord (presence lease)
  *   <prefix>machine-metadata/<id>           MetadataOverrides
+ *   <prefix>machine-drains/<id>             MachineDrainRecord, while the machine is drained
  *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
  *   <prefix>announcements/<encoded key>     AnnouncementRecord (the announcement's own lease)
  *   <prefix>rollouts/<id>                   RolloutRecord
@@ -23,6 +24,7 @@ export type KeyRef =
   | { kind: "schedule"; name: string }
   | { kind: "machine"; id: string }
   | { kind: "machine-metadata"; id: string }
+  | { kind: "machine-drain"; id: string }
   | { kind: "state"; name: string; machineId: string }
   | { kind: "rollout"; id: string };
 
@@ -56,6 +58,9 @@ export class Keys {
   }
   machineMetadata(id: string): string {
     return `${this.prefix}machine-metadata/${id}`;
+  }
+  machineDrain(id: string): string {
+    return `${this.prefix}machine-drains/${id}`;
   }
   state(name: string, machineId: string): string {
     return `${this.prefix}states/${name}/${machineId}`;
@@ -115,6 +120,8 @@ export class Keys {
         return { kind: "machine", id: tail };
       case "machine-metadata":
         return { kind: "machine-metadata", id: tail };
+      case "machine-drains":
+        return { kind: "machine-drain", id: tail };
       case "rollouts":
         return { kind: "rollout", id: tail };
       case "states": {

@@ -4,7 +4,7 @@
  */
 
 import type { Static } from "typebox";
-import type { MachineCapacity } from "../scheduler/cluster-state.ts";
+import type { MachineCapacity, MachineDrain } from "../scheduler/cluster-state.ts";
 import type { AgentUnitHealth } from "../schema/agent.ts";
 import type { RolloutRecord } from "../schema/rollouts.ts";
 import type { UnitState } from "../unit/states.ts";
@@ -228,6 +228,9 @@ export type UnitHealthRecord = Static<typeof AgentUnitHealth>;
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */
 export type MetadataOverrides = Record<string, string | null>;
+
+/** An operator's drain of a machine; not bound to the agent's lease, so it outlives the agent. */
+export type MachineDrainRecord = MachineDrain;
 
 /** A key a unit announces (its sidekick loop), recorded so the control plane can list it. */
 export interface AnnouncementRecord {

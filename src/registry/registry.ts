@@ -1,5 +1,6 @@
 import type {
   AnnouncementRecord,
+  MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
@@ -29,6 +30,7 @@ export type Change =
   | { kind: "schedule"; name: string; value?: ScheduleStatusRecord }
   | { kind: "machine"; id: string; value?: MachineRecord }
   | { kind: "machine-metadata"; id: string; value?: MetadataOverrides }
+  | { kind: "machine-drain"; id: string; value?: MachineDrainRecord }
   | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord }
   /** `version` is the rollout key's modification revision, given with a value. */
   | { kind: "rollout"; id: string; value?: RolloutRecord; version?: Revision };
@@ -213,6 +215,16 @@ export interface Registry {
     overrides: MetadataOverrides,
     expected: Versioned<MetadataOverrides> | undefined,
   ): Promise<WriteResult>;
+
+  getMachineDrain(id: string): Promise<Versioned<MachineDrainRecord> | undefined>;
+  /** Puts a machine's drain, only if its drain is still as read (`expected`, or none). */
+  setMachineDrain(
+    id: string,
+    drain: MachineDrainRecord,
+    expected: Versioned<MachineDrainRecord> | undefined,
+  ): Promise<WriteResult>;
+  /** Ends a machine's drain, only if it is still as read. */
+  clearMachineDrain(id: string, expected: Versioned<MachineDrainRecord>): Promise<WriteResult>;
 
   /**
    * Announces a machine under a new lease kept alive until revoked or lost. When the id is

@@ -2,6 +2,7 @@ import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
 import type { ClusterState } from "../scheduler/cluster-state.ts";
 import { SortedNames } from "../scheduler/sorted-names.ts";
 import type {
+  MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
@@ -45,6 +46,8 @@ export class ClusterView implements ClusterState {
   readonly scheduleStatus = new Map<string, ScheduleStatusRecord>();
   readonly machines = new Map<string, MachineRecord>();
   readonly metadataOverrides = new Map<string, MetadataOverrides>();
+  /** Drained machines, present or not: a drain outlives the agent. */
+  readonly drains = new Map<string, MachineDrainRecord>();
   readonly states = new Map<string, Map<string, UnitStateRecord>>();
   readonly rollouts = new Map<string, Versioned<RolloutRecord>>();
   private readonly reportsByMachine = new Map<string, Set<string>>();
@@ -141,6 +144,7 @@ export class ClusterView implements ClusterState {
     this.scheduleStatus.clear();
     this.machines.clear();
     this.metadataOverrides.clear();
+    this.drains.clear();
     this.states.clear();
     this.reportsByMachine.clear();
     this.rollouts.clear();
@@ -198,6 +202,9 @@ export class ClusterView implements ClusterState {
         break;
       case "machine-metadata":
         setOrDelete(this.metadataOverrides, change.id, change.value);
+        break;
+      case "machine-drain":
+        setOrDelete(this.drains, change.id, change.value);
         break;
       case "state": {
         const byMachine = this.states.get(change.name) ?? new Map<string, UnitStateRecord>();

@@ -1,10 +1,13 @@
 import type { FleetRequirements } from "../unit/xfleet.ts";
+import type { MachineDrain } from "./cluster-state.ts";
 import { compilePattern, type Pattern, PrefixIndex } from "./pattern.ts";
 import { lowerBound, SortedNames } from "./sorted-names.ts";
 
 export interface SchedulerMachine {
   id: string;
   metadata: Readonly<Record<string, string>>;
+  /** Set while the machine is drained: it takes no new unit but global ones. */
+  drain?: MachineDrain;
 }
 
 export interface SchedulerUnit {
@@ -152,9 +155,13 @@ export class ClusterIndex {
   #conflicts = new Declarations();
   #replaces = new Declarations();
 
-  /** Adds a machine, or updates its metadata; the units placed on it stay. */
+  /** Adds a machine, or updates its metadata and drain; the units placed on it stay. */
   setMachine(machine: SchedulerMachine): void {
-    const copy: SchedulerMachine = { id: machine.id, metadata: { ...machine.metadata } };
+    const copy: SchedulerMachine = {
+      id: machine.id,
+      metadata: { ...machine.metadata },
+      ...(machine.drain ? { drain: { ...machine.drain } } : {}),
+    };
     this.#sorted = undefined;
     const record = this.#machines.get(machine.id);
     if (record !== undefined) {

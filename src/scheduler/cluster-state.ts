@@ -1,5 +1,5 @@
 import type { UnitState } from "../unit/states.ts";
-import type { SchedulerUnit } from "./cluster-index.ts";
+import type { SchedulerMachine, SchedulerUnit } from "./cluster-index.ts";
 
 /** What the planner needs of a unit's record: what is wanted of it, and since when. */
 export interface PlannedUnitRecord {
@@ -13,6 +13,17 @@ export interface PlannedUnitRecord {
 export interface MachineCapacity {
   readonly cpus: number;
   readonly memoryBytes: number;
+}
+
+/**
+ * An operator's drain of a machine: its units other than global ones move to other machines,
+ * and it takes no new ones until the drain ends.
+ */
+export interface MachineDrain {
+  /** When the drain began (ISO time). */
+  readonly since: string;
+  /** Why, in the operator's words. */
+  readonly reason?: string;
 }
 
 /** A machine as the planner reads it. */
@@ -39,6 +50,11 @@ export interface ClusterState {
   readonly revision: number;
   /** Machines present now, by id. */
   readonly machines: ReadonlyMap<string, PlannedMachine>;
+  /**
+   * Drained machines, by id; a drain outlives its machine's agent, so some may be absent from
+   * `machines`.
+   */
+  readonly drains: ReadonlyMap<string, MachineDrain>;
   /** A machine's metadata, the operator's overrides applied. */
   metadataOf(machineId: string): Readonly<Record<string, string>>;
   readonly units: ReadonlyMap<string, PlannedUnitRecord>;
@@ -51,4 +67,10 @@ export interface ClusterState {
    * yet, its template's; undefined when neither exists or the file does not parse.
    */
   spec(name: string): SchedulerUnit | undefined;
+}
+
+/** A present machine as the scheduler's index holds it: its metadata, and its drain if any. */
+export function schedulerMachine(state: ClusterState, id: string): SchedulerMachine {
+  const drain = state.drains.get(id);
+  return { id, metadata: state.metadataOf(id), ...(drain ? { drain } : {}) };
 }

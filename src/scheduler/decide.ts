@@ -10,6 +10,7 @@
 // - Conflicts: globs, checked both ways (the unit's patterns against the units on the machine,
 //   and theirs against the unit's name), as fleet's HasConflict;
 // - MachineMetadata: see failingRequirement;
+// - a drained machine takes no unit but global ones (fleet had no drain);
 // - Replaces: a unit never shares a machine with a unit it replaces or that replaces it. When
 //   a machine holding units it replaces can otherwise take it, it goes there (the least loaded
 //   such machine) and displaces them, together with their MachineOf dependents there that
@@ -33,6 +34,7 @@
 // conflicts with nor waits for itself, and its current machine counts one unit lighter.
 
 import type { ClusterIndex, PlacedByPattern, SchedulerUnit } from "./cluster-index.ts";
+import type { MachineDrain } from "./cluster-state.ts";
 import { failingRequirement, metadataValue, mismatchReason } from "./metadata.ts";
 import { compilePattern } from "./pattern.ts";
 import { SortedNames } from "./sorted-names.ts";
@@ -140,6 +142,8 @@ class Check {
     if (machine === undefined) return "is not a machine of the cluster";
     if (this.circularWinner !== undefined) return circularLoss(this.circularWinner);
     const { requirements } = this.unit;
+    // A global unit runs on every machine, drained or not, as a DaemonSet survives a drain.
+    if (machine.drain !== undefined && !requirements.global) return draining(machine.drain);
     if (this.idMachines !== undefined && !this.idMachines.has(machineId)) {
       return `is not the machine MachineID=${requirements.machineId} names`;
     }
@@ -316,6 +320,10 @@ class Check {
     }
     return first;
   }
+}
+
+function draining({ since, reason }: MachineDrain): string {
+  return `is drained since ${since}${reason === undefined ? "" : ` (${reason})`}`;
 }
 
 function circularLoss(winner: string): string {

@@ -124,6 +124,7 @@ export function dryRun(state: ClusterState, launch: readonly string[], now: numb
 class StateCopy implements ClusterState {
   readonly revision: number;
   readonly machines: ClusterState["machines"];
+  readonly drains: ClusterState["drains"];
   readonly states: ClusterState["states"];
   readonly units: Map<string, PlannedUnitRecord>;
   readonly placements: Map<string, { machineId: string }>;
@@ -132,6 +133,7 @@ class StateCopy implements ClusterState {
   constructor(private readonly base: ClusterState) {
     this.revision = base.revision;
     this.machines = base.machines;
+    this.drains = base.drains;
     this.states = base.states;
     this.units = new Map(base.units);
     this.placements = new Map(base.placements);

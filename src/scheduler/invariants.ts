@@ -1,7 +1,8 @@
 // The placement invariant, checked the plain way: every placed unit meets its [X-Fleet]
-// requirements against the placements of one moment. It shares nothing with decide.ts but
-// the meaning of a pattern and of a metadata requirement, so that it can check the scheduler
-// rather than repeat it. Quadratic per machine: for tests and `--check-placements`.
+// requirements against the placements of one moment, and none but a global one stands on a
+// drained machine. It shares nothing with decide.ts but the meaning of a pattern and of a
+// metadata requirement, so that it can check the scheduler rather than repeat it. Quadratic
+// per machine: for tests and `--check-placements`.
 
 import type { SchedulerMachine, SchedulerUnit } from "./cluster-index.ts";
 import { failingRequirement } from "./metadata.ts";
@@ -48,6 +49,8 @@ export function placementViolations(
         continue;
       }
       const others = (onMachine.get(machineId) ?? []).filter((other) => other !== unit);
+      if (machine.drain !== undefined && !requirements.global)
+        fail(machineId, "is placed on a machine that is draining");
       const id = requirements.machineId;
       if (id !== undefined && id !== machineId && !(id.length >= 8 && machineId.startsWith(id)))
         fail(machineId, `breaks MachineID=${id}`);

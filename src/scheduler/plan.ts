@@ -5,7 +5,7 @@
 
 import { parseUnitName } from "../unit/name.ts";
 import { ClusterIndex, type SchedulerUnit } from "./cluster-index.ts";
-import type { ClusterState } from "./cluster-state.ts";
+import { type ClusterState, schedulerMachine } from "./cluster-state.ts";
 import {
   checkPlacement,
   decideGlobal,
@@ -44,7 +44,7 @@ export type LostAt = (machineId: string) => number;
 export interface Standing {
   /** unit → the machines it stands on (one, or a global unit's several). */
   targets: Map<string, string[]>;
-  /** Placements to remove: of inactive units, and of units whose machine is lost. */
+  /** Placements to remove: of inactive units, and of units whose machine is lost or drained. */
   stale: Removal[];
   /** Units on a machine that vanished but is not lost yet: when to look at them again. */
   held: Map<string, number>;
@@ -308,7 +308,7 @@ function hasRequirements(unit: SchedulerUnit): boolean {
 
 /**
  * The machines and the placements that stand, as a scheduler index; placements of inactive
- * units and of machines that are lost are returned as stale.
+ * units and on machines that are lost or drained are returned as stale.
  */
 export function indexPlacements(
   state: ClusterState,
@@ -316,7 +316,7 @@ export function indexPlacements(
   lostAt: LostAt = () => now,
 ): { index: ClusterIndex; standing: Standing } {
   const index = new ClusterIndex();
-  for (const id of state.machines.keys()) index.setMachine({ id, metadata: state.metadataOf(id) });
+  for (const id of state.machines.keys()) index.setMachine(schedulerMachine(state, id));
   const standing = standingPlacements(state, undefined, now, lostAt);
   for (const [name, [machineId]] of standing.targets) {
     const spec = state.spec(name);
@@ -327,7 +327,8 @@ export function indexPlacements(
 
 /**
  * Where each placed unit of the scope stands (unit → its machine), the placements that are
- * stale, and those held on a machine that vanished but is not lost yet.
+ * stale (among them those on a drained machine, which move as a lost machine's do), and those
+ * held on a machine that vanished but is not lost yet.
  */
 export function standingPlacements(
   state: ClusterState,
@@ -340,12 +341,17 @@ export function standingPlacements(
   const held = new Map<string, number>();
   eachIn(state.placements, scope, (name, { machineId }) => {
     const unit = state.units.get(name);
+    const drained = state.drains.has(machineId);
     if (!unit || unit.desiredState === "inactive") {
       stale.push({ unit: name, machineId, why: "the unit is inactive" });
     } else if (!state.machines.has(machineId)) {
-      const at = lostAt(machineId);
+      // A drained machine's units leave it anyway: no need to wait for its agent to return.
+      const at = drained ? now : lostAt(machineId);
       if (at > now) held.set(name, at);
       else stale.push({ unit: name, machineId, why: "its machine is gone", machineGone: true });
+    } else if (drained) {
+      // As from a lost machine: the unit is decided afresh, with its MachineOf sidekicks.
+      stale.push({ unit: name, machineId, why: "its machine is draining" });
     } else if (state.spec(name)) {
       targets.set(name, [machineId]);
     }
@@ -386,7 +392,7 @@ function isTemplate(name: string): boolean {
 /**
  * The pass's placements in groups that must be written together: a unit and the units of the
  * same pass its MachineOf names, going to the same machine (a service and its sidekicks moving
- * off a lost machine). Groups keep decision order.
+ * off a lost or drained machine). Groups keep decision order.
  */
 export function placementGroups<P extends Placement>(
   place: readonly P[],

@@ -134,6 +134,19 @@ export const exampleMachine = {
   capacity: { cpus: 2, memoryBytes: 8_589_934_592 },
 };
 
+/** The machine being drained for a kernel upgrade: apache@80 moved away, its old run stopping. */
+export const exampleMachineDrain = {
+  since: "2026-12-07T10:15:00.000Z",
+  reason: "kernel upgrade",
+  remainingUnits: ["apache@80.service"],
+};
+
+export const exampleDrainedMachine = {
+  ...exampleMachine,
+  units: [],
+  drain: exampleMachineDrain,
+};
+
 export const exampleAnnouncement = {
   key: "/announce/services/apache80",
   value: "10.0.0.1:80",

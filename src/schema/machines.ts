@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { exampleMachine } from "./examples.ts";
+import { exampleDrainedMachine, exampleMachine, exampleMachineDrain } from "./examples.ts";
 import { wholeString } from "./pattern.ts";
 import { ref } from "./ref.ts";
 
@@ -12,6 +12,27 @@ export const MachineCapacity = Type.Object(
     $id: "MachineCapacity",
     examples: [exampleMachine.capacity],
     description: "What the machine offers, as its agent measured it at start",
+    additionalProperties: false,
+  },
+);
+
+export const MachineDrain = Type.Object(
+  {
+    since: Type.String({
+      format: "date-time",
+      description: "When the drain began; draining the machine again keeps it",
+    }),
+    reason: Type.Optional(Type.String({ description: "Why, as the operator gave it" })),
+    remainingUnits: Type.Array(Type.String(), {
+      description:
+        "Units still placed on the machine or still reported by its agent (being stopped), global units aside: the drain is complete, and the agent can be stopped with nothing to move, once it is empty",
+    }),
+  },
+  {
+    $id: "MachineDrain",
+    examples: [exampleMachineDrain],
+    description:
+      "The machine is drained: its units move to other machines (global units stay), and it takes no new ones until the drain ends. It outlives the agent.",
     additionalProperties: false,
   },
 );
@@ -29,8 +50,13 @@ export const Machine = Type.Object(
     startedAt: Type.String({ format: "date-time" }),
     heartbeatAt: Type.String({ format: "date-time" }),
     capacity: Type.Optional(ref(MachineCapacity)),
+    drain: Type.Optional(ref(MachineDrain)),
   },
-  { $id: "Machine", examples: [exampleMachine], additionalProperties: false },
+  {
+    $id: "Machine",
+    examples: [exampleMachine, exampleDrainedMachine],
+    additionalProperties: false,
+  },
 );
 
 export const MachineList = Type.Object(
@@ -64,3 +90,27 @@ export const MetadataPatch = Type.Unsafe<Record<string, string | null>>({
   },
   maxProperties: METADATA_KEYS_MAX,
 });
+
+/** The longest reason a drain may give: it is shown in placement rejections and listings. */
+export const DRAIN_REASON_MAX = 256;
+
+export const DrainRequest = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: DRAIN_REASON_MAX,
+        // One line: it ends up in schedule statuses and tables.
+        pattern: wholeString("[^\\u0000-\\u001f\\u007f]*"),
+        description:
+          "Why the machine is drained, shown with the drain and in the scheduler's reasons; draining again with a reason replaces it",
+      }),
+    ),
+  },
+  {
+    $id: "DrainRequest",
+    examples: [{ reason: "kernel upgrade" }],
+    description: "The body of a drain, which may be left out altogether",
+    additionalProperties: false,
+  },
+);

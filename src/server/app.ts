@@ -7,7 +7,14 @@ import { ALWAYS_SENT_HEADERS, Problem, problemResponse } from "../schema/common.
 import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
 import { fleetErrorResponse } from "../schema/fleet.ts";
-import { Machine, MachineCapacity, MachineList, MetadataPatch } from "../schema/machines.ts";
+import {
+  DrainRequest,
+  Machine,
+  MachineCapacity,
+  MachineDrain,
+  MachineList,
+  MetadataPatch,
+} from "../schema/machines.ts";
 import {
   MovedUnit,
   Plan,
@@ -23,6 +30,7 @@ import { ACCESS_TOKEN_PARAMETER, type ApiTokens, authenticate, PUBLIC_PATHS } fr
 import type { ServerContext } from "./context.ts";
 import { isFleetPath, sendFleetError } from "./fleet/fleet-error.ts";
 import { fleetApi } from "./fleet/plugin.ts";
+import { OptionalBodies, sentNoBody } from "./optional-body.ts";
 import { problemErrorHandler, sendProblem } from "./problem-reply.ts";
 import { ProblemError } from "./problems.ts";
 import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
@@ -64,9 +72,11 @@ const sharedSchemas: TSchema[] = [
   RolloutPlan,
   Plan,
   MachineCapacity,
+  MachineDrain,
   Machine,
   MachineList,
   MetadataPatch,
+  DrainRequest,
   ...Object.values(unitSchemas).filter((schema) => "$id" in schema),
   ...Object.values(rolloutSchemas).filter((schema) => "$id" in schema),
   ...Object.values(fleetSchemas).filter((schema) => typeof schema === "object" && "$id" in schema),
@@ -100,6 +110,8 @@ export async function buildApp(
   app.setErrorHandler(problemErrorHandler);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
+  // Filled in as routes register, read when the document is built.
+  const optionalBodies = new OptionalBodies();
   await registerOpenApi(
     app,
     {
@@ -130,7 +142,7 @@ export async function buildApp(
     },
     (documents) =>
       "openapiObject" in documents
-        ? requireAlwaysSentHeaders(documents.openapiObject)
+        ? optionalBodies.apply(requireAlwaysSentHeaders(documents.openapiObject))
         : documents.swaggerObject,
   );
   await app.register(swaggerUi, { routePrefix: "/docs" });
@@ -172,10 +184,12 @@ export async function buildApp(
     const body = route.schema?.body as { content?: Record<string, unknown> } | undefined;
     if (!body || !route.url.startsWith("/v1/")) return;
     const accepted = body.content ? Object.keys(body.content) : ["application/json"];
+    const optional = route.config?.optionalBody === true;
+    if (optional) optionalBodies.add(route.method, route.url);
     const existing = route.preValidation;
     route.preValidation = [
       ...(Array.isArray(existing) ? existing : existing ? [existing] : []),
-      requireMediaType(accepted),
+      requireMediaType(accepted, optional),
     ];
   });
 
@@ -272,10 +286,17 @@ function methodNotAllowed(app: FastifyInstance, url: string, methods: ReadonlySe
   });
 }
 
-/** Refuses a body whose media type is not one of `accepted` (a JSON route also takes +json types). */
-function requireMediaType(accepted: readonly string[]) {
+/**
+ * Refuses a body whose media type is not one of `accepted` (a JSON route also takes +json
+ * types). A route whose body is optional takes a request without one as `{}`.
+ */
+function requireMediaType(accepted: readonly string[], optional: boolean) {
   const takesJson = accepted.includes("application/json") && accepted.length === 1;
   return async (request: FastifyRequest): Promise<void> => {
+    if (optional && sentNoBody(request)) {
+      request.body = {};
+      return;
+    }
     const mediaType =
       (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (accepted.includes(mediaType) || (takesJson && mediaType.endsWith("+json"))) return;

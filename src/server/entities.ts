@@ -7,7 +7,7 @@ import {
   type UnitStateRecord,
 } from "../registry/records.ts";
 import type { ClusterView } from "../registry/view.ts";
-import type { Machine } from "../schema/machines.ts";
+import type { Machine, MachineDrain } from "../schema/machines.ts";
 import type { Unit, UnitFileHistory, UnitFileSummary, UnitHealth } from "../schema/units.ts";
 import { shortHash } from "../unit/hash.ts";
 import { parseUnitName } from "../unit/name.ts";
@@ -17,6 +17,7 @@ import type { UnitState } from "../unit/states.ts";
 
 export type UnitView = Static<typeof Unit>;
 export type MachineView = Static<typeof Machine>;
+export type MachineDrainView = Static<typeof MachineDrain>;
 export type UnitFileSummaryView = Static<typeof UnitFileSummary>;
 export type UnitFileHistoryView = Static<typeof UnitFileHistory>;
 export type UnitHealthView = Static<typeof UnitHealth>;
@@ -158,6 +159,7 @@ function restartReason(unit: UnitRecord, state: UnitStateRecord | undefined): st
 export function presentMachine(view: ClusterView, id: string): MachineView | undefined {
   const machine = view.machines.get(id);
   if (!machine) return undefined;
+  const drain = presentDrain(view, id);
   return {
     id,
     shortId: id.slice(0, 8),
@@ -170,5 +172,24 @@ export function presentMachine(view: ClusterView, id: string): MachineView | und
     startedAt: machine.startedAt,
     heartbeatAt: machine.heartbeatAt,
     ...(machine.capacity ? { capacity: machine.capacity } : {}),
+    ...(drain ? { drain } : {}),
+  };
+}
+
+/**
+ * A machine's drain with what it still has to move: units placed there, and units its agent
+ * still reports (being stopped), global units aside as they stay.
+ */
+export function presentDrain(view: ClusterView, id: string): MachineDrainView | undefined {
+  const drain = view.drains.get(id);
+  if (!drain) return undefined;
+  const remaining = new Set([...view.placedOn(id), ...view.reportedOn(id)]);
+  const remainingUnits = [...remaining]
+    .filter((name) => view.spec(name)?.requirements.global !== true)
+    .sort();
+  return {
+    since: drain.since,
+    ...(drain.reason === undefined ? {} : { reason: drain.reason }),
+    remainingUnits,
   };
 }

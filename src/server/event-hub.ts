@@ -3,6 +3,7 @@ import type { Change, Revision } from "../registry/registry.ts";
 import type { ClusterView } from "../registry/view.ts";
 import type { ClusterEvent } from "../schema/events.ts";
 import { parseUnitName } from "../unit/name.ts";
+import { DrainProgress } from "./drain-progress.ts";
 import { presentMachine, presentUnit, presentUnitFile } from "./entities.ts";
 
 export type ClusterEventView = Static<typeof ClusterEvent>;
@@ -19,8 +20,10 @@ const HISTORY = 10_000;
 export class EventHub {
   private readonly history: ClusterEventView[] = [];
   private readonly sinks = new Set<EventSink>();
+  private readonly drainProgress: DrainProgress;
 
   constructor(private readonly view: ClusterView) {
+    this.drainProgress = new DrainProgress(view);
     view.onChange((revision, changes) => this.publish(revision, changes));
   }
 
@@ -63,11 +66,16 @@ export class EventHub {
         case "machine-metadata":
           machines.add(change.id);
           break;
+        case "machine-drain":
+          // A drain outlives its machine's agent: an absent machine's is no machine's event.
+          if (this.view.machines.has(change.id)) machines.add(change.id);
+          break;
         case "rollout":
           rollouts.add(change.id);
           break;
       }
     }
+    for (const id of this.drainProgress.changed()) machines.add(id);
     const events: ClusterEventView[] = [];
     for (const name of unitFiles) {
       const data = presentUnitFile(this.view, name);

@@ -89,6 +89,11 @@ async function runCase(setup: ClusterSetup, launch: readonly string[]) {
       };
       presences.push(await server.controlPlane.registry.announceMachine(machine, 30));
     }
+    // Before the units: the view has the drains once it has their submissions.
+    for (const id of setup.drained ?? []) {
+      const drain = { since: "2026-01-01T00:00:00.000Z" };
+      assert.ok((await server.controlPlane.registry.setMachineDrain(id, drain, undefined)).ok);
+    }
     const globals = new Set<string>();
     for (const unit of setup.units) {
       if (unit.fleet.includes("Global=true")) globals.add(unit.name);

@@ -561,6 +561,53 @@ function registryContract(
       );
     });
 
+    test("a machine's drain is compare-and-swap, watched, and outlives the machine's presence", async () => {
+      assert.equal(await registry.getMachineDrain("drained"), undefined);
+      const presence = await registry.announceMachine(machine("drained"), 10);
+      const watch = await record(registry);
+      const drain = { since: "2026-12-07T10:15:00.000Z", reason: "kernel upgrade" };
+      const set = revisionOf(await registry.setMachineDrain("drained", drain, undefined));
+      assert.deepEqual(await watch.at(set), [
+        { kind: "machine-drain", id: "drained", value: drain },
+      ]);
+      assert.deepEqual(
+        await registry.setMachineDrain("drained", { since: drain.since }, undefined),
+        CONFLICT,
+        "a drain created meanwhile is not overwritten",
+      );
+      const read = await registry.getMachineDrain("drained");
+      assert.deepEqual(read, { value: drain, version: set });
+      assert.ok(read);
+      // Not bound to the presence lease: the agent's going leaves it.
+      await presence.revoke();
+      assert.equal(await registry.getMachine("drained"), undefined);
+      assert.deepEqual(await registry.getMachineDrain("drained"), read);
+      assert.deepEqual(await recordOf(registry, "machine-drain", "drained"), {
+        kind: "machine-drain",
+        id: "drained",
+        value: drain,
+      });
+      const replaced = revisionOf(
+        await registry.setMachineDrain("drained", { ...drain, reason: "disk swap" }, read),
+      );
+      assert.deepEqual(await registry.setMachineDrain("drained", drain, read), CONFLICT);
+      assert.deepEqual(await registry.clearMachineDrain("drained", read), CONFLICT);
+      const current = await registry.getMachineDrain("drained");
+      assert.deepEqual(current, {
+        value: { since: drain.since, reason: "disk swap" },
+        version: replaced,
+      });
+      assert.ok(current);
+      const cleared = revisionOf(await registry.clearMachineDrain("drained", current));
+      assert.deepEqual(await watch.at(cleared), [
+        { kind: "machine-drain", id: "drained", value: undefined },
+      ]);
+      assert.equal(await registry.getMachineDrain("drained"), undefined);
+      assert.equal(await recordOf(registry, "machine-drain", "drained"), undefined);
+      assert.deepEqual(await registry.clearMachineDrain("drained", current), CONFLICT);
+      await watch.close();
+    });
+
     test("a machine is announced under its presence lease and gone with it", async () => {
       const presence = await registry.announceMachine(machine("present-1"), 10);
       await registry.reportUnitState(presence, state("p1.service", "present-1"));
@@ -790,6 +837,8 @@ function registryContract(
       await registry.setScheduleStatus("snap-b.service", "no machine");
       const presence = await registry.announceMachine(machine("snap-m"), 10);
       await registry.setMetadataOverrides("snap-m", { zone: "b" }, undefined);
+      const drain = { since: "2026-12-07T10:15:00.000Z" };
+      await registry.setMachineDrain("snap-m", drain, undefined);
       await registry.reportUnitState(presence, state("snap-a.service", "snap-m"));
       const announcement = await registry.announce({
         key: `/flotilla-contract-announce/${randomUUID()}/snap`,
@@ -809,6 +858,7 @@ function registryContract(
       assert.ok(placedAt && schedule);
       const expected: Change[] = [
         { kind: "machine-metadata", id: "snap-m", value: { zone: "b" } },
+        { kind: "machine-drain", id: "snap-m", value: drain },
         { kind: "machine", id: "snap-m", value: (await registry.getMachine("snap-m"))! },
         {
           kind: "placement",

@@ -6,8 +6,8 @@ export interface FailableRegistry {
   /** From now on every call fails with `error` (undefined: calls go through again). */
   fail(error: Error | undefined): void;
   /**
-   * From now on (true) every compare-and-swap write of a unit, of machine metadata or of a
-   * rollout loses, as if another writer got there first each time.
+   * From now on (true) every compare-and-swap write of a unit, of a machine's metadata or
+   * drain, or of a rollout loses, as if another writer got there first each time.
    */
   loseEveryRace(losing: boolean): void;
 }
@@ -18,6 +18,8 @@ const COMPARED_WRITES: ReadonlySet<PropertyKey> = new Set([
   "updateUnit",
   "deleteUnit",
   "setMetadataOverrides",
+  "setMachineDrain",
+  "clearMachineDrain",
   "startRollout",
   "advanceRollout",
 ]);

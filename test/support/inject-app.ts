@@ -74,7 +74,7 @@ export interface InjectApp {
   setDesiredState(name: string, desiredState: DesiredState): Promise<void>;
   /** Announces a machine as its agent would, under a presence lease this app keeps. */
   announceMachine(id: string, options?: MachineOptions): Promise<MachineRecord>;
-  /** Places a unit on a machine, as the engine would. */
+  /** Places a unit on a machine, or moves it there, as the engine would. */
   place(name: string, machineId: string): Promise<void>;
   /** Reports a unit's state from an announced machine, as its agent would. */
   report(
@@ -82,6 +82,8 @@ export interface InjectApp {
     name: string,
     state?: Partial<Omit<UnitStateRecord, "name" | "machineId">>,
   ): Promise<void>;
+  /** Withdraws a unit's state from an announced machine, as its agent does once it stopped it. */
+  withdrawReport(machineId: string, name: string): Promise<void>;
   /** The routes' registry calls fail with `error` from now on; undefined ends it. */
   failRegistry(error: Error | undefined): void;
   /** The routes' compare-and-swap writes all lose from now on (true), or no longer (false). */
@@ -206,7 +208,11 @@ export async function injectApp(options: InjectAppOptions = {}): Promise<InjectA
       return machine;
     },
     async place(name, machineId) {
-      const [result] = await registry.writePlacements([[{ name, machineId }]]);
+      const placed = view.placements.get(name);
+      const version = view.placementVersions.get(name);
+      const from =
+        placed && version !== undefined ? { from: { machineId: placed.machineId, version } } : {};
+      const [result] = await registry.writePlacements([[{ name, machineId, ...from }]]);
       assert.ok(result?.ok, `${name} could not be placed on ${machineId}`);
       await settle();
     },
@@ -224,6 +230,12 @@ export async function injectApp(options: InjectAppOptions = {}): Promise<InjectA
         since: AT,
         ...state,
       });
+      await settle();
+    },
+    async withdrawReport(machineId, name) {
+      const presence = presences.get(machineId);
+      assert.ok(presence, `machine ${machineId} was not announced by this app`);
+      await registry.reportUnitStates(presence, machineId, [], [name]);
       await settle();
     },
     failRegistry: (error) => routesRegistry.fail(error),

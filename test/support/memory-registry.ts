@@ -22,6 +22,7 @@ import {
 import { Keys } from "../../src/registry/keys.ts";
 import type {
   AnnouncementRecord,
+  MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
   PlacementRecord,
@@ -465,6 +466,31 @@ export class MemoryRegistry implements Registry {
     const write: Op =
       Object.keys(overrides).length === 0 ? { key } : { key, value: JSON.stringify(overrides) };
     return written(commit(etcd, [write]));
+  }
+
+  async getMachineDrain(id: string): Promise<Versioned<MachineDrainRecord> | undefined> {
+    return this.versioned<MachineDrainRecord>(this.keys.machineDrain(id));
+  }
+
+  async setMachineDrain(
+    id: string,
+    drain: MachineDrainRecord,
+    expected: Versioned<MachineDrainRecord> | undefined,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.machineDrain(id);
+    if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
+    return written(commit(etcd, [{ key, value: JSON.stringify(drain) }]));
+  }
+
+  async clearMachineDrain(
+    id: string,
+    expected: Versioned<MachineDrainRecord>,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.machineDrain(id);
+    if (modOf(etcd, key) !== expected.version) return CONFLICT;
+    return written(commit(etcd, [{ key }]));
   }
 
   async announceMachine(

@@ -1,6 +1,6 @@
-// Random clusters and unit sets for the planner's property tests: machines with metadata,
-// units with Conflicts, MachineOf, MachineID, metadata, Replaces (globs among them), global
-// units, desired states, and the units to start, in order.
+// Random clusters and unit sets for the planner's property tests: machines with metadata, some
+// drained, units with Conflicts, MachineOf, MachineID, metadata, Replaces (globs among them),
+// global units, desired states, and the units to start, in order.
 import fc from "fast-check";
 import type { UnitRecord } from "../../src/registry/records.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
@@ -18,6 +18,8 @@ export interface UnitSetup {
 
 export interface ClusterSetup {
   machines: Record<string, Readonly<Record<string, string | undefined>>>;
+  /** Machines drained before anything starts. */
+  drained?: string[];
   units: UnitSetup[];
 }
 
@@ -111,14 +113,19 @@ export const clusterCaseArb = fc
       ...NAMES.map((name, i) => unitArb(name, i, fleetArb)),
       ...GLOBALS.map((name, i) => unitArb(name, NAMES.length + i, globalFleetArb)),
     ),
+    drained: fc.oneof(
+      { weight: 3, arbitrary: fc.constant([] as string[]) },
+      { weight: 1, arbitrary: fc.subarray(["m1", "m2", "m3"], { minLength: 1, maxLength: 2 }) },
+    ),
     launch: fc.shuffledSubarray([...NAMES, ...GLOBALS], { minLength: 1 }),
     passesBetween: fc.array(fc.nat(2), { maxLength: NAMES.length + GLOBALS.length }),
   })
-  .map(({ machines, units, launch, passesBetween }) => ({
+  .map(({ machines, drained, units, launch, passesBetween }) => ({
     // A unit file the API would refuse (a MachineOf= that its own Conflicts= matches, say)
     // is submitted without its [X-Fleet] section instead.
     setup: {
       machines,
+      drained,
       units: units.map((unit) => (isValid(unit) ? unit : { ...unit, fleet: [] })),
     },
     launch,

@@ -50,6 +50,8 @@ const SAMPLES: Record<string, RequestOptions> = {
   "GET /v1/units/{name}/logs": {},
   "GET /v1/machines": {},
   "PATCH /v1/machines/{id}/metadata": { json: { role: "web" } },
+  "PUT /v1/machines/{id}/drain": { json: { reason: "sample" } },
+  "DELETE /v1/machines/{id}/drain": {},
   "GET /v1/events": {},
   "GET /v1/announcements": {},
   "POST /v1/plan": { json: { units: [SAMPLE_UNIT] } },

@@ -92,6 +92,16 @@ const operationArb: fc.Arbitrary<Change> = fc.oneof(
       value: present ? machineRecord(id, ssd ? { disk: "ssd" } : {}) : undefined,
     }),
   ),
+  fc
+    .record({ id: fc.constantFrom(...MACHINES), reason: fc.constantFrom(undefined, "upgrade") })
+    .map(
+      ({ id, reason }): Change => ({
+        kind: "machine-drain",
+        id,
+        value: { since: AT, ...(reason === undefined ? {} : { reason }) },
+      }),
+    ),
+  fc.constantFrom(...MACHINES).map((id): Change => ({ kind: "machine-drain", id })),
   fc.record({ id: fc.constantFrom(...MACHINES), hideDisk: fc.boolean() }).map(
     ({ id, hideDisk }): Change => ({
       kind: "machine-metadata",

@@ -79,6 +79,10 @@ describe("body and target sizes", () => {
         body: `{"role":"${padding}"}`,
         type: "application/json",
       },
+      "PUT /v1/machines/{id}/drain": {
+        body: `{"reason":"${padding}"}`,
+        type: "application/json",
+      },
       "POST /v1/plan": { body: `{"units":["${padding}.service"]}`, type: "application/json" },
       "PUT /fleet/v1/units/{name}": {
         body: `{"options":[],"x":"${padding}"}`,

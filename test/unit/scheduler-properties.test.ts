@@ -1,5 +1,5 @@
 // Property tests: decide() against a brute-force reading of the rules on random small clusters
-// built by random sequences of engine operations, and the compiled patterns against globMatch.
+// (some machines drained) built by random sequences of engine operations, and the compiled patterns against globMatch.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
@@ -66,7 +66,7 @@ type Op =
   | { op: "place"; unit: SchedulerUnit; machine: number }
   | { op: "unplace"; name: string; machine: number | undefined }
   | { op: "remove"; machine: number }
-  | { op: "set"; machine: number; metadata: Record<string, string> }
+  | { op: "set"; machine: number; metadata: Record<string, string>; drained?: boolean }
   | { op: "plan"; units: SchedulerUnit[] };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -89,6 +89,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       op: fc.constant("set" as const),
       machine: fc.nat(4),
       metadata: metadataArb,
+      drained: fc.boolean(),
     }),
   },
   {
@@ -106,7 +107,11 @@ function build(ops: Op[]): ClusterIndex {
     const machine = MACHINES[op.op === "plan" ? 0 : (op.machine ?? 0)] as string;
     switch (op.op) {
       case "set":
-        index.setMachine({ id: machine, metadata: op.metadata });
+        index.setMachine({
+          id: machine,
+          metadata: op.metadata,
+          ...(op.drained ? { drain: { since: "2026-01-01T00:00:00.000Z" } } : {}),
+        });
         break;
       case "remove":
         index.removeMachine(machine);
@@ -180,6 +185,7 @@ function fits(
   const r = unit.requirements;
   const machine = index.machine(machineId);
   if (machine === undefined) return false;
+  if (machine.drain !== undefined && !r.global) return false;
   const { winners, losers } = circularPartners(index, unit);
   if (winners.length > 0) return false;
   const leaving = new Set([...given, ...losers]);

@@ -3,6 +3,7 @@ import { catCommand } from "./cat.ts";
 import { completionCommand } from "./completion.ts";
 import { destroyCommand } from "./destroy.ts";
 import { downCommand } from "./down.ts";
+import { drainCommand } from "./drain.ts";
 import { journalCommand } from "./journal.ts";
 import { listMachinesCommand } from "./list-machines.ts";
 import { listUnitFilesCommand } from "./list-unit-files.ts";
@@ -15,6 +16,7 @@ import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 import { stopCommand } from "./stop.ts";
 import { submitCommand } from "./submit.ts";
+import { undrainCommand } from "./undrain.ts";
 import { unloadCommand } from "./unload.ts";
 import { upCommand } from "./up.ts";
 import { versionCommand } from "./version.ts";
@@ -25,6 +27,7 @@ export const commands: readonly Command[] = [
   completionCommand,
   destroyCommand,
   downCommand,
+  drainCommand,
   journalCommand,
   listMachinesCommand,
   listUnitFilesCommand,
@@ -37,6 +40,7 @@ export const commands: readonly Command[] = [
   statusCommand,
   stopCommand,
   submitCommand,
+  undrainCommand,
   unloadCommand,
   upCommand,
   versionCommand,

@@ -8,6 +8,7 @@ import {
 } from "../columns.ts";
 import { defineCommand } from "../command.ts";
 import { EXIT_OK } from "../errors.ts";
+import { drainSummary } from "../machine-drains.ts";
 import { machineIdLegend } from "../machines.ts";
 
 const columns: Columns<Machine> = {
@@ -19,6 +20,8 @@ const columns: Columns<Machine> = {
       .sort()
       .map((key) => `${key}=${machine.metadata[key]}`)
       .join(","),
+  // Flotilla's own, so not among fleetctl's default columns.
+  drain: drainSummary,
 };
 
 const DEFAULT_FIELDS = "machine,ip,metadata";
@@ -27,11 +30,14 @@ export const listMachinesCommand = defineCommand({
   name: "list-machines",
   summary: "Enumerate the machines in the cluster",
   usage: "[--no-legend] [-l|--full] [--fields=LIST]",
-  description: `Lists the machines whose agents are present. With -o json, the machines as the
-API shows them (GET /v1/machines).`,
+  description: `Lists the machines whose agents are present. The drain column (not shown by
+default, as fleetctl did not have it) says whether a machine is drained: 'draining: N units
+left' while its units are still leaving it, 'drained' once none is, '-' when not drained.
+With -o json, the machines as the API shows them (GET /v1/machines).`,
   examples: [
     ["fleetctl list-machines", "every machine, its address and metadata"],
     ["fleetctl list-machines -l --no-legend", "full machine ids, for scripts"],
+    ["fleetctl list-machines --fields=machine,ip,drain", "which machines are drained, and how far"],
   ],
   options: { ...listOptions },
   flagHelp: listFlagHelp(Object.keys(columns), DEFAULT_FIELDS),

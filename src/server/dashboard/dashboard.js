@@ -111,6 +111,7 @@ function renderMachines() {
     const name = element("th", machineLabel(machine.id));
     name.scope = "row";
     name.title = machine.id;
+    if (machine.drain) name.append(" ", drainBadge(machine.drain));
     const metadata = Object.entries(machine.metadata)
       .sort(([a], [b]) => byName(a, b))
       .map(([key, value]) => `${key}=${value}`)
@@ -125,6 +126,15 @@ function renderMachines() {
   });
   byId("machines-count").textContent = `(${machines.length})`;
   fillBody("machines", rows, 4, "No machine is present: start `flotilla agent` on one.");
+}
+
+/** `draining` while units are still to leave the machine, `drained` once none is. */
+function drainBadge(drain) {
+  const left = drain.remainingUnits.length;
+  const badge = element("span", left > 0 ? "draining" : "drained", "state state-drain");
+  const why = drain.reason ? ` (${drain.reason})` : "";
+  badge.title = `since ${drain.since}${why}${left > 0 ? `; ${left} units to leave` : ""}`;
+  return badge;
 }
 
 function renderUnits() {
