@@ -67,22 +67,11 @@ export function planTable(
   return tabulate([...header, ...rows]);
 }
 
-/**
- * `rollout --dry-run`'s text: the line, the table, then a warning for each canary no machine
- * could run now.
- */
+/** `rollout --dry-run`'s text: the line, then the table. */
 export function planText(
   plan: RolloutPlan,
   machines: ReadonlyMap<string, string>,
   options: { noLegend: boolean },
 ): string {
-  const warnings = plan.instances.flatMap((instance) =>
-    instance.reason === undefined
-      ? []
-      : [
-          `${instance.name}: ${instance.reason}; the canary would fail the rollout at once (--canaries=0: none)`,
-        ],
-  );
-  const table = planTable(plan, machines, options);
-  return `${planLine(plan)}\n${table}${warnings.map((warning) => `${warning}\n`).join("")}`;
+  return `${planLine(plan)}\n${planTable(plan, machines, options)}`;
 }

@@ -31,14 +31,16 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export function progressOf(rollout: Rollout): string {
   const instances = rollout.instances.filter((instance) => !instance.added);
   const beside = rollout.instances.filter(
-    (instance) => instance.added && instance.step !== "pending" && instance.step !== "removed",
+    (instance) => instance.added && ["replacing", "done", "draining"].includes(instance.step),
   ).length;
   const count = (test: (instance: RolloutInstance) => boolean) => instances.filter(test).length;
   const skipped = count((instance) => instance.step === "skipped");
   const parts: string[] = [];
   if (rollout.phase === "reverting" || rollout.phase === "reverted") {
     const reverting = count((instance) => instance.reverting === true);
-    parts.push(`${count((instance) => instance.step === "reverted")}/${reverting} reverted`);
+    // A canary beside the old ones that failed: nothing of theirs changed, nothing to put back.
+    if (reverting === 0) parts.push("no instance replaced");
+    else parts.push(`${count((instance) => instance.step === "reverted")}/${reverting} reverted`);
   } else {
     const done = count((instance) => instance.step === "done");
     parts.push(`${done}/${instances.length - skipped} replaced`);

@@ -1132,8 +1132,6 @@ export interface components {
             name: string;
             /** @description Its turn among those replaced */
             order?: number;
-            /** @description Why no machine could run a canary to add now: started so, it would fail the rollout at once */
-            reason?: string;
             /** @description Replaced together with the others of its wave, maxParallel at a time */
             wave?: number;
         };
@@ -1411,7 +1409,7 @@ export interface components {
             autoPromote: boolean;
             /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
             autoRevert: boolean;
-            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none) (default 1) */
+            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (no more than it has running instances to replace, nor than 16 units with their sidekicks); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. When no machine has room for them now, and for a rollout of plain units (no template to make new instances from), its first running instances are its canaries, replaced in place (0: none) (default 1) */
             canaries: number;
             /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
             drainSeconds: number;
@@ -1421,7 +1419,7 @@ export interface components {
             maxParallel: number;
             /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
             minHealthySeconds: number;
-            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds (default 600) */
+            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds and drainSeconds together (default 600) */
             progressDeadlineSeconds: number;
         };
         /**
@@ -1437,7 +1435,7 @@ export interface components {
             autoPromote?: boolean;
             /** @description On failure, put the instances already replaced back on their previous content, with the same care (default true) */
             autoRevert?: boolean;
-            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none) (default 1) */
+            /** @description Canaries: a template's rollout starts this many new instances beside the old ones first (no more than it has running instances to replace, nor than 16 units with their sidekicks); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. When no machine has room for them now, and for a rollout of plain units (no template to make new instances from), its first running instances are its canaries, replaced in place (0: none) (default 1) */
             canaries?: number;
             /** @description The stop's drain: an instance's announcements are withdrawn this long before it is stopped (default 5) */
             drainSeconds?: number;
@@ -1447,7 +1445,7 @@ export interface components {
             maxParallel?: number;
             /** @description How long a new instance must stay healthy (running, for a unit without a check) to count as replaced (default 10) */
             minHealthySeconds?: number;
-            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds (default 600) */
+            /** @description A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds and drainSeconds together (default 600) */
             progressDeadlineSeconds?: number;
         };
         /**

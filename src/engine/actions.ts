@@ -29,7 +29,7 @@ export interface AgentTask {
 export interface PlaceAction {
   unit: string;
   machineId: string;
-  from?: { machineId: string; version: number; machineGone: boolean };
+  from?: { machineId: string; version: number; machineGone: boolean; machineDrained?: boolean };
 }
 
 export type UnplaceAction = Removal;

@@ -272,6 +272,7 @@ export class Engine {
           note(
             await registry.unplace(entry.unit, entry.machineId, {
               ifMachineGone: entry.machineGone === true,
+              ifMachineDrained: entry.machineDrained === true,
             }),
           );
         }),

@@ -343,6 +343,14 @@ export class EtcdRegistry implements Registry {
       moves.flatMap((move) => (move.from?.machineGone ? [move.from.machineId] : [])),
     );
     for (const machineId of gone) builder.and(this.keys.machine(machineId), "Create", "==", 0);
+    // A move off a drained machine holds only while the drain does; no unit goes to one.
+    const drained = new Set(
+      moves.flatMap((move) => (move.from?.machineDrained ? [move.from.machineId] : [])),
+    );
+    for (const machineId of drained)
+      builder.and(this.keys.machineDrain(machineId), "Create", ">", 0);
+    for (const machineId of new Set(moves.map((move) => move.machineId)))
+      builder.and(this.keys.machineDrain(machineId), "Create", "==", 0);
     const result = await builder
       .then(
         ...moves.flatMap((move) => [
@@ -359,7 +367,7 @@ export class EtcdRegistry implements Registry {
   async unplace(
     name: string,
     machineId: string,
-    options: { ifMachineGone?: boolean } = {},
+    options: { ifMachineGone?: boolean; ifMachineDrained?: boolean } = {},
   ): Promise<WriteResult> {
     const key = this.keys.placement(name);
     const kv = (await this.client.get(key).exec()).kvs[0];
@@ -368,6 +376,7 @@ export class EtcdRegistry implements Registry {
     }
     const builder = this.client.if(key, "Mod", "==", kv.mod_revision);
     if (options.ifMachineGone) builder.and(this.keys.machine(machineId), "Create", "==", 0);
+    if (options.ifMachineDrained) builder.and(this.keys.machineDrain(machineId), "Create", ">", 0);
     const result = await builder.then(this.client.delete().key(key)).commit();
     return writeResult(result);
   }

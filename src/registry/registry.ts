@@ -58,8 +58,11 @@ export interface WatchHandle {
 export interface PlacementMove {
   name: string;
   machineId: string;
-  /** With `machineGone`, the move holds only while that machine is not announced. */
-  from?: { machineId: string; version: Revision; machineGone?: boolean };
+  /**
+   * With `machineGone`, the move holds only while that machine is not announced; with
+   * `machineDrained`, only while it is drained.
+   */
+  from?: { machineId: string; version: Revision; machineGone?: boolean; machineDrained?: boolean };
 }
 
 /** Placements written together or not at all. */
@@ -154,17 +157,19 @@ export interface Registry {
    * if every unit of it is still placed where the decision found it (`from`, or nowhere).
    * A service and its MachineOf sidekicks moving off a lost machine are one group, so they
    * never end up split. Groups share transactions as far as etcd's limits allow; one result
-   * per group, in order. Writing a placement clears the unit's schedule status.
+   * per group, in order. Writing a placement clears the unit's schedule status. No unit is
+   * placed on a drained machine: a drain that came after the decision fails the group.
    */
   writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]>;
   /**
    * Removes a unit's placement, only if it is still on `machineId` (and, with `ifMachineGone`,
-   * only while that machine is not announced).
+   * only while that machine is not announced; with `ifMachineDrained`, only while it is
+   * drained: a drain ended meanwhile keeps the unit where it is).
    */
   unplace(
     name: string,
     machineId: string,
-    options?: { ifMachineGone?: boolean },
+    options?: { ifMachineGone?: boolean; ifMachineDrained?: boolean },
   ): Promise<WriteResult>;
   /** Records why a unit cannot be placed (undefined clears it). */
   setScheduleStatus(name: string, reason: string | undefined): Promise<void>;

@@ -6,6 +6,12 @@
 import type { UnitFile } from "../unit/model.ts";
 import { serviceDefinition } from "../unit/service.ts";
 
+/**
+ * The most units (canaries and their companions) a rollout adds: their removal, all at once
+ * when the rollout ends, fits one etcd transaction with room to spare.
+ */
+export const MAX_ADDED_UNITS = 16;
+
 /** A canary the rollout adds, with the units created and destroyed with it. */
 export interface AddedCanary {
   name: string;
@@ -38,10 +44,11 @@ export function planCanaries(input: CanaryPlanInput): AddedCanary[] {
   const { template, count } = input;
   if (count <= 0) return [];
   const companions = input.others.filter((other) => isCompanion(template, other));
+  const most = Math.min(count, Math.floor(MAX_ADDED_UNITS / (1 + companions.length)));
   const instanceNames = candidateInstances([...template.instances]);
   const canaries: AddedCanary[] = [];
   for (const instance of instanceNames) {
-    if (canaries.length === count) break;
+    if (canaries.length >= most) break;
     const name = instanceName(template, instance);
     const companionNames = companions.map((other) => ({
       name: instanceName(other, instance),
@@ -76,7 +83,8 @@ function* candidateInstances(existing: readonly string[]): Generator<string> {
 /**
  * A companion shares an instance name with one of the old instances, and one of the two names
  * the other: the sidekick is bound to it, announces it or runs beside it (BindsTo=, MachineOf=),
- * or the service needs it (Requires=, Wants=, BindsTo=).
+ * or the service needs it (Requires=, Wants=, BindsTo=). A unit that merely needs the service
+ * (a worker that Requires= it) is no companion: it gets no new instance.
  */
 function isCompanion(template: CanaryPlanInput["template"], other: TemplateView): boolean {
   const shared = [...other.instances].find((instance) => template.instances.has(instance));
@@ -85,7 +93,8 @@ function isCompanion(template: CanaryPlanInput["template"], other: TemplateView)
   const companion = instanceName(other, shared);
   const its = serviceDefinition(other.file, { unitName: companion });
   const serviceDefinitionOf = serviceDefinition(template.file, { unitName: service });
-  const companionNeeds = [...its.announcesFor, ...its.placedWith, ...its.bindsTo, ...its.requires];
+  // BindsTo= and MachineOf=, what a sidekick declares.
+  const companionNeeds = its.announcesFor;
   const serviceNeeds = [
     ...serviceDefinitionOf.requires,
     ...serviceDefinitionOf.wants,

@@ -5,8 +5,6 @@ export interface PlannedReplacement {
   name: string;
   machineId?: string;
   change: "add" | "replace" | "restart-free" | "unchanged";
-  /** Why a canary to add could not be placed now. */
-  reason?: string;
   order?: number;
   wave?: number;
   canary: boolean;
@@ -20,9 +18,7 @@ export interface PlannedReplacement {
  */
 export function previewRollout(
   rollout: RolloutRecord,
-  unitOf: (
-    name: string,
-  ) => { desiredState: DesiredState; machineId?: string; reason?: string } | undefined,
+  unitOf: (name: string) => { desiredState: DesiredState; machineId?: string } | undefined,
 ): PlannedReplacement[] {
   const { maxParallel } = rollout.options;
   let order = 0;
@@ -41,11 +37,9 @@ export function previewRollout(
     const canary = instance.canary === true;
     const where = unit?.machineId === undefined ? {} : { machineId: unit.machineId };
     if (instance.added) {
-      const why = unit?.reason === undefined ? {} : { reason: unit.reason };
       return {
         name: instance.name,
         ...where,
-        ...why,
         change: "add",
         order: ++order,
         wave: 1,

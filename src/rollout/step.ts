@@ -118,9 +118,18 @@ class Draft {
     return this.#changes.size;
   }
 
-  /** Asks for a unit change; a later one for the same unit overrides what they both set. */
+  /**
+   * Asks for a unit change; a later one for the same unit overrides what they both set. A
+   * unit created and destroyed in the one step is never created; one created and drained at
+   * once is created as it is (nothing announces it yet).
+   */
   change(change: UnitChange): void {
-    this.#changes.set(change.name, { ...this.#changes.get(change.name), ...change });
+    const earlier = this.#changes.get(change.name);
+    if (earlier?.create) {
+      if (change.destroy) this.#changes.delete(change.name);
+      return;
+    }
+    this.#changes.set(change.name, { ...earlier, ...change });
   }
 
   /** The unit's record as the transaction will leave it. */
@@ -175,24 +184,30 @@ function moveInstances(draft: Draft): void {
   for (const index of indexes) if (draft.instance(index).step === "draining") advance(draft, index);
   // A failure ends the phase in this step: nothing new starts in it.
   if (failed()) return;
-  if (canariesRetire(draft.rollout))
-    for (const index of indexes) if (draft.instance(index).added) retire(draft, index);
+  retireCanaries(draft, indexes);
   let inFlight = draft.rollout.instances.filter(takesSlot).length;
   for (const index of indexes) {
     const instance = draft.instance(index);
     if (!mayStart(draft.rollout, instance)) continue;
-    if (draft.unitChanges + unitsOf(instance).length > MAX_UNITS_PER_STEP) return;
+    if (draft.unitChanges + unitsOf(instance).length > MAX_UNITS_PER_STEP) break;
     if (instance.added) {
       startAdded(draft, index);
       advance(draft, index);
       continue;
     }
-    if (inFlight >= draft.rollout.options.maxParallel) return;
+    if (inFlight >= draft.rollout.options.maxParallel) break;
     start(draft, index);
     advance(draft, index);
     // One that finished at once (already on its content, not running) leaves its slot free.
     if (takesSlot(draft.instance(index))) inFlight++;
   }
+  // The last old instances may have finished just now, at once.
+  retireCanaries(draft, indexes);
+}
+
+function retireCanaries(draft: Draft, indexes: readonly number[]): void {
+  if (!canariesRetire(draft.rollout)) return;
+  for (const index of indexes) if (draft.instance(index).added) retire(draft, index);
 }
 
 function skipIfDestroyed(draft: Draft, index: number): void {
@@ -342,11 +357,14 @@ function isDrained(state: UnitStateView | undefined): boolean {
 function advanceReplacement(draft: Draft, index: number): void {
   const { name } = draft.instance(index);
   if ((draft.record(name) as UnitRecordView).desiredState !== "launched") {
-    finish(draft, index, "not launched");
+    if (draft.instance(index).added) enter(draft, index, "failed", "stopped before it was healthy");
+    else finish(draft, index, "not launched");
     return;
   }
   const state = draft.state(name);
-  const unplaceable = draft.unplaceable(name);
+  // A canary the rollout added fails at once; an old instance unplaced (its machine lost or
+  // drained) waits for the engine to place it again, within its healthy deadline.
+  const unplaceable = draft.instance(index).added ? draft.unplaceable(name) : undefined;
   if (state === undefined && unplaceable !== undefined) {
     enter(draft, index, "failed", `cannot be placed: ${unplaceable}`);
     return;

@@ -19,7 +19,7 @@ import { compilePattern } from "./pattern.ts";
 export interface Placement {
   unit: string;
   machineId: string;
-  from?: { machineId: string; machineGone: boolean };
+  from?: { machineId: string; machineGone: boolean; machineDrained?: boolean };
 }
 
 export interface Removal {
@@ -28,6 +28,8 @@ export interface Removal {
   why: string;
   /** Its machine vanished: the removal holds only if the machine is still gone in etcd. */
   machineGone?: boolean;
+  /** Its machine is drained: the removal holds only if the drain still is, in etcd. */
+  machineDrained?: boolean;
 }
 
 /**
@@ -240,7 +242,11 @@ function placement(unit: string, machineId: string, leaving: Removal | undefined
   return {
     unit,
     machineId,
-    from: { machineId: leaving.machineId, machineGone: leaving.machineGone === true },
+    from: {
+      machineId: leaving.machineId,
+      machineGone: leaving.machineGone === true,
+      ...(leaving.machineDrained ? { machineDrained: true } : {}),
+    },
   };
 }
 
@@ -351,7 +357,7 @@ export function standingPlacements(
       else stale.push({ unit: name, machineId, why: "its machine is gone", machineGone: true });
     } else if (drained) {
       // As from a lost machine: the unit is decided afresh, with its MachineOf sidekicks.
-      stale.push({ unit: name, machineId, why: "its machine is draining" });
+      stale.push({ unit: name, machineId, why: "its machine is drained", machineDrained: true });
     } else if (state.spec(name)) {
       targets.set(name, [machineId]);
     }

@@ -94,12 +94,6 @@ export const PlannedReplacement = Type.Object(
       }),
     ),
     canary: Type.Boolean(),
-    reason: Type.Optional(
-      Type.String({
-        description:
-          "Why no machine could run a canary to add now: started so, it would fail the rollout at once",
-      }),
-    ),
   },
   { $id: "PlannedReplacement", additionalProperties: false, examples: [examplePlannedReplacement] },
 );

@@ -30,7 +30,7 @@ const optionProperties = {
   ),
   canaries: bounded(
     "canaries",
-    "Canaries: a template's rollout starts this many new instances beside the old ones first (never more than it has running instances to replace); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. A rollout of plain units has no template to make new instances from: its first instances are its canaries, replaced in place (0: none)",
+    "Canaries: a template's rollout starts this many new instances beside the old ones first (no more than it has running instances to replace, nor than 16 units with their sidekicks); the old ones wait until the canaries are healthy and promoted, and the canaries are destroyed once every old instance is replaced. When no machine has room for them now, and for a rollout of plain units (no template to make new instances from), its first running instances are its canaries, replaced in place (0: none)",
   ),
   autoPromote: flag(
     "autoPromote",
@@ -46,7 +46,7 @@ const optionProperties = {
   ),
   progressDeadlineSeconds: bounded(
     "progressDeadlineSeconds",
-    "A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds",
+    "A rollout that replaces no instance for this long fails; must exceed healthyDeadlineSeconds and drainSeconds together",
   ),
   autoRevert: flag(
     "autoRevert",

@@ -482,6 +482,48 @@ function registryContract(
       );
     });
 
+    test("moves off a drained machine hold only while it is drained; nothing goes onto one", async () => {
+      await registry.createUnit(unit("drain-mover.service", "dm"), "dm");
+      const placed = revisionOf(
+        (
+          await registry.writePlacements([
+            [{ name: "drain-mover.service", machineId: "drained-from" }],
+          ])
+        )[0],
+      );
+      const move = [
+        {
+          name: "drain-mover.service",
+          machineId: "drained-to",
+          from: { machineId: "drained-from", version: placed, machineDrained: true },
+        },
+      ];
+      assert.deepEqual(
+        await registry.writePlacements([move]),
+        [CONFLICT],
+        "not drained (any more)",
+      );
+      assert.deepEqual(
+        await registry.unplace("drain-mover.service", "drained-from", { ifMachineDrained: true }),
+        CONFLICT,
+      );
+      const drain = { since: "2026-12-07T10:15:00.000Z" };
+      revisionOf(await registry.setMachineDrain("drained-from", drain, undefined));
+      revisionOf(await registry.setMachineDrain("drained-to", drain, undefined));
+      assert.deepEqual(await registry.writePlacements([move]), [CONFLICT], "onto a drained one");
+      const newDrain = await registry.getMachineDrain("drained-to");
+      assert.ok(newDrain);
+      revisionOf(await registry.clearMachineDrain("drained-to", newDrain));
+      revisionOf((await registry.writePlacements([move]))[0]);
+      assert.equal(
+        (await recordOf(registry, "placement", "drain-mover.service"))?.value?.machineId,
+        "drained-to",
+      );
+      const oldDrain = await registry.getMachineDrain("drained-from");
+      assert.ok(oldDrain);
+      revisionOf(await registry.clearMachineDrain("drained-from", oldDrain));
+    });
+
     test("writing a placement clears the unit's schedule status", async () => {
       await registry.createUnit(unit("waiting.service", "wt"), "wt");
       await registry.setScheduleStatus("waiting.service", "no machine fits");

@@ -282,6 +282,9 @@ export class MemoryRegistry implements Registry {
         return CONFLICT;
       if (move.from?.machineGone && etcd.entries.has(this.keys.machine(move.from.machineId)))
         return CONFLICT;
+      const drain = (id: string) => etcd.entries.has(this.keys.machineDrain(id));
+      if (move.from?.machineDrained && !drain(move.from.machineId)) return CONFLICT;
+      if (drain(move.machineId)) return CONFLICT;
     }
     const placedAt = new Date().toISOString();
     return written(
@@ -301,7 +304,7 @@ export class MemoryRegistry implements Registry {
   async unplace(
     name: string,
     machineId: string,
-    options: { ifMachineGone?: boolean } = {},
+    options: { ifMachineGone?: boolean; ifMachineDrained?: boolean } = {},
   ): Promise<WriteResult> {
     const etcd = this.etcd;
     const key = this.keys.placement(name);
@@ -309,6 +312,8 @@ export class MemoryRegistry implements Registry {
     if (!entry || (JSON.parse(entry.value) as PlacementRecord).machineId !== machineId)
       return CONFLICT;
     if (options.ifMachineGone && etcd.entries.has(this.keys.machine(machineId))) return CONFLICT;
+    if (options.ifMachineDrained && !etcd.entries.has(this.keys.machineDrain(machineId)))
+      return CONFLICT;
     return written(commit(etcd, [{ key }]));
   }
 

@@ -645,21 +645,6 @@ describe("rollout --dry-run", () => {
         "INSTANCE\t\tMACHINE\tCHANGE\t\tWAVE\tCANARY\n" +
         "apache@4.service\t-\trestart-free\t-\t-\n",
     );
-    const unplaceable = plan([
-      planned(9, {
-        change: "add",
-        order: 1,
-        wave: 1,
-        canary: true,
-        reason: "no machine can run it",
-      }),
-    ]);
-    assert.equal(
-      planText(unplaceable, legends, { noLegend: true }),
-      "Rollout of apache@.service would start 1 canary beside the old instances and then replace no instances\n" +
-        "apache@9.service\t-\tadd\t1\tyes\n" +
-        "apache@9.service: no machine can run it; the canary would fail the rollout at once (--canaries=0: none)\n",
-    );
   });
 
   /** The command against an API of the test's own, recording what is asked of it. */

@@ -47,6 +47,8 @@ describe("/v1/rollouts", () => {
   let v2: string;
   before(async () => {
     api = await injectApp();
+    // A machine with room for a canary beside the old instances.
+    await api.announceMachine("f00d0000000000000000000000000001");
     await api.submit("web@.service", V1);
     // Launched: the engine would drain and replace each (none runs here).
     for (const instance of [10, 2, 1])
@@ -259,7 +261,7 @@ describe("/v1/rollouts", () => {
         { target, text: V2, options: { healthyDeadlineSeconds: 900 } },
         "invalid-request",
         {
-          detail: `progressDeadlineSeconds (${ROLLOUT_DEFAULTS.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds (900): the rollout would give up on an instance before the instance's own deadline`,
+          detail: `progressDeadlineSeconds (${ROLLOUT_DEFAULTS.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds and drainSeconds together (${900 + ROLLOUT_DEFAULTS.drainSeconds}): the rollout would give up on an instance before the instance's own deadline`,
         },
       );
       for (const bad of ["worker@[.service", "cache-[a-.service"]) {

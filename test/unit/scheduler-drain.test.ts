@@ -195,7 +195,12 @@ describe("the engine's pass over a drained machine", () => {
         ],
       );
       assert.deepEqual(actions.unplace, [
-        { unit: "ssd.service", machineId: "m1", why: "its machine is draining" },
+        {
+          unit: "ssd.service",
+          machineId: "m1",
+          why: "its machine is drained",
+          machineDrained: true,
+        },
       ]);
       assert.deepEqual(actions.status, [
         {

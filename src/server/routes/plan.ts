@@ -91,29 +91,23 @@ function rolloutPlan(context: ServerContext, request: RolloutRequest): Static<ty
 }
 
 /**
- * Where the engine would place the canaries to add, by the template's [X-Fleet] as it is now
- * (the new content's takes effect as the rollout begins), or why it could not.
+ * Where the engine would place the canaries to add (the rollout adds them only where it can),
+ * by the template's [X-Fleet] as it is now: the new content's takes effect as it begins.
  */
 function plannedCanaries(
   context: ServerContext,
   canaries: readonly AddedCanary[],
-): Map<string, { machineId?: string; reason?: string }> {
+): Map<string, { machineId?: string }> {
+  const where = new Map<string, { machineId?: string }>();
+  if (canaries.length === 0) return where;
   const names = canaries.flatMap((canary) => [
     canary.name,
     ...canary.companions.map((companion) => companion.name),
   ]);
-  const where = new Map<string, { machineId?: string; reason?: string }>();
-  if (names.length === 0) return where;
   const { units } = dryRun(context.view, names, Date.now());
   for (const canary of canaries) {
-    const outcome = units.find((unit) => unit.unit === canary.name);
-    const machineId = outcome?.machineIds[0];
-    where.set(
-      canary.name,
-      machineId !== undefined
-        ? { machineId }
-        : { reason: outcome?.reason ?? "it cannot be placed" },
-    );
+    const machineId = units.find((unit) => unit.unit === canary.name)?.machineIds[0];
+    where.set(canary.name, machineId === undefined ? {} : { machineId });
   }
   return where;
 }

@@ -1,21 +1,23 @@
 import type { UnitRecord } from "../../registry/records.ts";
 import { type AddedCanary, planCanaries, type TemplateView } from "../../rollout/canaries.ts";
+import type { ClusterState } from "../../scheduler/cluster-state.ts";
+import { dryRun } from "../../scheduler/dry-run.ts";
 import type { UnitFile } from "../../unit/model.ts";
 import { parseUnitName } from "../../unit/name.ts";
 import { parseUnitFile } from "../../unit/parse.ts";
 
-/** What the canaries' plan reads of the cluster. */
-export interface CanaryCache {
+/** What the canaries' plan reads of the cluster: the scheduler's state, and contents. */
+export interface CanaryCache extends ClusterState {
   readonly units: ReadonlyMap<string, UnitRecord>;
-  /** The machines' reports by unit name: a unit destroyed may still be stopping somewhere. */
-  readonly states: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   unitText(hash: string): string | undefined;
 }
 
 /**
  * The canaries a template's rollout starts beside its old instances: as many as the options
  * ask for, but no more than it has running instances to replace (canaries of instances that
- * do not run would start what nobody asked to run).
+ * do not run would start what nobody asked to run). None when the engine could not place them
+ * now (a template whose Conflicts= allow one instance per machine, on a cluster it fills): the
+ * rollout then takes its first instances as canaries, replaced in place, rather than fail.
  */
 export function addedCanariesFor(
   cache: CanaryCache,
@@ -32,7 +34,7 @@ export function addedCanariesFor(
   if (count === 0) return [];
   const views = templateViews(cache);
   const own = views.get(template.name);
-  return planCanaries({
+  const planned = planCanaries({
     template: {
       prefix: parsed.value.prefix,
       suffix: parsed.value.suffix,
@@ -45,6 +47,13 @@ export function addedCanariesFor(
     taken: (name) => cache.units.has(name) || (cache.states.get(name)?.size ?? 0) > 0,
     others: [...views].filter(([name]) => name !== template.name).map(([, view]) => view),
   });
+  if (planned.length === 0) return [];
+  const { units } = dryRun(
+    cache,
+    planned.map((canary) => canary.name),
+    Date.now(),
+  );
+  return units.every((unit) => unit.machineIds.length > 0) ? planned : [];
 }
 
 /** Every template whose content is known, with its instances' names. */

@@ -18,6 +18,7 @@ import {
 } from "../../rollout/operations.ts";
 import { unitWrites } from "../../rollout/unit-writes.ts";
 import type { SchedulerUnit } from "../../scheduler/cluster-index.ts";
+import type { ClusterState } from "../../scheduler/cluster-state.ts";
 import { globMatch, isValidGlob } from "../../unit/glob.ts";
 import { parseUnitName } from "../../unit/name.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
@@ -40,9 +41,8 @@ export interface RolloutRequest {
 export type RolloutAction = "pause" | "resume" | "promote" | "abort";
 
 /** What the writes read the cluster from: the server's watch-fed view. */
-export interface RolloutCache {
+export interface RolloutCache extends ClusterState {
   readonly units: ReadonlyMap<string, UnitRecord>;
-  readonly states: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   readonly rollouts: ReadonlyMap<string, Versioned<RolloutRecord>>;
   versionedUnit(name: string): Versioned<UnitRecord> | undefined;
   /** A unit's scheduling requirements (Global=, ...), when its content is known. */
@@ -95,10 +95,11 @@ export class RolloutWrites {
         "invalid-request",
         `healthyDeadlineSeconds (${options.healthyDeadlineSeconds}) must exceed minHealthySeconds (${options.minHealthySeconds}): no instance could stay healthy long enough in time`,
       );
-    if (options.progressDeadlineSeconds <= options.healthyDeadlineSeconds)
+    const instanceTime = options.healthyDeadlineSeconds + options.drainSeconds;
+    if (options.progressDeadlineSeconds <= instanceTime)
       throw new ProblemError(
         "invalid-request",
-        `progressDeadlineSeconds (${options.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds (${options.healthyDeadlineSeconds}): the rollout would give up on an instance before the instance's own deadline`,
+        `progressDeadlineSeconds (${options.progressDeadlineSeconds}) must exceed healthyDeadlineSeconds and drainSeconds together (${instanceTime}): the rollout would give up on an instance before the instance's own deadline`,
       );
     const global = names.find((name) => this.cache.spec(name)?.requirements.global);
     if (global)
@@ -210,7 +211,17 @@ export class RolloutWrites {
     const text = this.cache.unitText(hash) ?? (await this.registry.getUnitText(hash));
     if (text === undefined)
       throw new ProblemError("rollout-conflict", `the content rollout ${id} replaced is gone`);
-    return this.start({ target: rollout.target, text, options: rollout.options }, id);
+    // A rollout kept from before the deadlines were checked against each other may not pass
+    // that check: its revert gets the least progress deadline that does.
+    const { healthyDeadlineSeconds, drainSeconds, progressDeadlineSeconds } = rollout.options;
+    const options = {
+      ...rollout.options,
+      progressDeadlineSeconds: Math.max(
+        progressDeadlineSeconds,
+        healthyDeadlineSeconds + drainSeconds + 1,
+      ),
+    };
+    return this.start({ target: rollout.target, text, options }, id);
   }
 
   private async read(id: string, attempt: number): Promise<Versioned<RolloutRecord>> {
@@ -308,13 +319,25 @@ export function refuseOverlap(
   prepared: PreparedRollout,
   rollouts: readonly Versioned<RolloutRecord>[],
 ): void {
-  const names = new Set(prepared.instances.map((instance) => instance.name));
+  // The canaries' and their companions' names too: a rollout of a sidekick's template would
+  // otherwise roll, or take, the units this one adds.
+  const names = new Set([
+    ...prepared.instances.map((instance) => instance.name),
+    ...prepared.addedCanaries.flatMap((canary) => [
+      canary.name,
+      ...canary.companions.map((companion) => companion.name),
+    ]),
+  ]);
   for (const { value: other } of rollouts) {
     if (FINAL_PHASES.has(other.phase)) continue;
     const overlaps =
       other.target === prepared.target ||
       (prepared.template !== undefined && other.template?.name === prepared.template.value.name) ||
-      other.instances.some((instance) => names.has(instance.name));
+      other.instances.some(
+        (instance) =>
+          names.has(instance.name) ||
+          (instance.companions ?? []).some((companion) => names.has(companion.name)),
+      );
     if (!overlaps) continue;
     const instances = other.instances.filter((instance) => !instance.added);
     const replaced = instances.filter((instance) => instance.step === "done").length;
