@@ -1,11 +1,12 @@
 import type { Registry } from "../registry/registry.ts";
 import type { UserKeys } from "../registry/user-keys.ts";
 import { classifyExec } from "../unit/command-kind.ts";
+import type { Leftovers } from "./leftovers.ts";
 import { startAnnounceLoop } from "./runtime/announce-runtime.ts";
 import type { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { runEtcdctl } from "./runtime/etcdctl-runtime.ts";
 import { startProcess } from "./runtime/process-runtime.ts";
-import type { CommandContext, ExitStatus, MainProcess } from "./runtime/types.ts";
+import type { Adoption, CommandContext, ExitStatus, MainProcess } from "./runtime/types.ts";
 
 /** What a unit's service runner needs: runs its command lines and starts its main process. */
 export interface CommandExecutor {
@@ -13,6 +14,11 @@ export interface CommandExecutor {
   run(argv: string[], context: CommandContext): Promise<ExitStatus>;
   /** Starts the unit's main process (ExecStart of a simple service). */
   start(argv: string[], context: CommandContext): Promise<MainProcess>;
+  /**
+   * Takes over the unit's main process (ExecStart) as an earlier agent of the machine left it
+   * running; absent: nothing can be (a simulated runtime's units start anew).
+   */
+  adopt?(argv: string[], context: CommandContext): Promise<Adoption>;
 }
 
 /**
@@ -21,6 +27,9 @@ export interface CommandExecutor {
  * child process.
  */
 export class CommandRunner implements CommandExecutor {
+  /** What earlier agents of the machine left, while the agent adopts their units. */
+  leftovers: Leftovers | undefined;
+
   constructor(
     private readonly docker: DockerRuntime,
     private readonly keys: UserKeys,
@@ -71,6 +80,45 @@ export class CommandRunner implements CommandExecutor {
       default:
         return completed(this.run(argv, context), argv);
     }
+  }
+
+  /**
+   * Adoption by kind: a foreground container is followed again when it still runs. An
+   * announce loop runs in the agent, so it died with the earlier one, and goes on from where it
+   * was: its key, still under the earlier lease, is put under a new one at once and never
+   * vanishes. A child process had its output and exit status go to the earlier agent: it
+   * cannot be followed, and is started anew.
+   */
+  async adopt(argv: string[], context: CommandContext): Promise<Adoption> {
+    const command = classifyExec(argv);
+    if (command.kind === "announce" && command.loop.ttlSeconds > 0) {
+      const main = await startAnnounceLoop(command.loop, context, this.registry, this.machineId);
+      return { kind: "adopted", main };
+    }
+    if (command.kind !== "docker") return { kind: "unsupported" };
+    const docker = command.command;
+    if (docker.verb === "run" && !docker.run.detach)
+      return this.adoptContainer(docker.run.name, context);
+    if (docker.verb === "start" && docker.attach && docker.containers.length === 1)
+      return this.adoptContainer(docker.containers[0], context);
+    return { kind: "unsupported" };
+  }
+
+  private async adoptContainer(
+    name: string | undefined,
+    context: CommandContext,
+  ): Promise<Adoption> {
+    const found = this.leftovers?.mainContainer(context.unit, context.labels, name);
+    const shown = name ?? found?.id.slice(0, 12) ?? "of the unit";
+    if (!found) {
+      return {
+        kind: "ended",
+        reason: `container ${shown} ended and was removed while no agent watched it`,
+      };
+    }
+    if (!found.running)
+      return { kind: "ended", reason: await this.docker.endedWhileAway(found.id, shown) };
+    return { kind: "adopted", main: await this.docker.adopt(found.id, shown, context) };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type HealthState,
   judgeCheck,
   judgeImageHealth,
+  resumedHealth,
   startedHealth,
   type Verdict,
 } from "./health-state.ts";
@@ -83,17 +84,29 @@ export class HealthMonitor {
     return this.state?.lastCheck;
   }
 
-  /** The unit's main process runs (`target`): checks begin. A second start changes nothing. */
-  start(target: ProbeTarget): void {
+  /**
+   * The unit's main process runs (`target`): checks begin. A second start changes nothing.
+   * `adopted`: the run is an earlier agent's, with the health it reported (none: it had
+   * none), which stands until the checks say otherwise.
+   */
+  start(target: ProbeTarget, adopted?: { health?: UnitHealthRecord }): void {
+    const resumed = adopted?.health;
     if (this.running) return;
     this.running = true;
     const generation = ++this.generation;
     const { check, clock } = this.options;
+    const now = clock.now();
     if (check) {
-      this.state = startedHealth(check.probe.kind, clock.now());
+      this.state =
+        (resumed && resumedHealth(check.probe.kind, resumed, now)) ??
+        startedHealth(check.probe.kind, now);
       this.later(check.intervalSeconds * 1000, () => this.runCheck(check, target, generation));
     } else if (target.containerId) {
-      this.imageUnread = true;
+      const state = resumed && resumedHealth("image", resumed, now);
+      if (state) this.state = state;
+      // An adopted run's verdict (none included) needs no first read to announce: the earlier
+      // agent read its image; Docker is asked as usual from here.
+      this.imageUnread = adopted === undefined;
       void this.readImageHealth(target.containerId, generation);
     }
   }

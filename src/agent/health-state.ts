@@ -60,6 +60,30 @@ export function startedHealth(probe: HealthProbeKind, now: number): HealthState 
 }
 
 /**
+ * The health a unit had under an earlier agent of its machine, taken up by the agent that
+ * adopts it: the verdict stands until the checks say otherwise, so an adopted healthy unit
+ * keeps its announcements across the agent's restart. A verdict from another kind of probe
+ * (the unit's content changed) is not taken: the unit starts over.
+ */
+export function resumedHealth(
+  probe: HealthProbeKind,
+  record: UnitHealthRecord,
+  now: number,
+): HealthState | undefined {
+  if (record.probe !== probe) return undefined;
+  const since = Date.parse(record.since);
+  return {
+    status: record.status,
+    probe,
+    startedAt: Number.isFinite(since) ? Math.min(since, now) : now,
+    failures: record.failures,
+    successes: 0,
+    passedOnce: record.status !== "starting",
+    report: record,
+  };
+}
+
+/**
  * The state after one check of a declared [X-Health] probe. A failure of a check that began
  * within the start period does not count, until a check has passed (as Docker's start period,
  * which looks at a check's start); then UnhealthyThreshold

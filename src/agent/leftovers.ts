@@ -1,36 +1,124 @@
 import { readdir, readFile } from "node:fs/promises";
 import type Dockerode from "dockerode";
-import { MACHINE_ENV, MACHINE_LABEL } from "./runtime/types.ts";
+import {
+  HASH_LABEL,
+  LAUNCH_LABEL,
+  MACHINE_ENV,
+  MACHINE_LABEL,
+  MAIN_LABEL,
+  UNIT_LABEL,
+} from "./runtime/types.ts";
 
 /** How long leftover processes have to end on SIGTERM before they get SIGKILL. */
 const TERM_GRACE_MS = 5000;
 
-export interface Leftovers {
+export interface Released {
   processes: number;
   containers: number;
 }
 
+/** A container an earlier agent of this machine created, as the engine lists it. */
+export interface LeftContainer {
+  id: string;
+  /** Its names, without the engine's leading slash. */
+  names: string[];
+  labels: Readonly<Record<string, string>>;
+  running: boolean;
+}
+
 /**
- * Stops what an earlier agent of this machine left running. An agent that dies without
- * stopping its units (SIGKILL, a crash, --leave-running) leaves their processes and
- * containers behind, and no later agent can follow them (their output and exit status went to
- * the dead one). The engine gives the machine its units again once the new agent is present,
- * so the new agent first stops the leftovers, as systemd restarting a service would: no unit
- * then runs twice, and no container name is taken by a stale copy.
+ * What earlier agents of this machine left running. An agent that dies without stopping its
+ * units (SIGKILL, a crash, an upgrade with --leave-running) leaves their containers and
+ * processes behind. The agent that comes back adopts the units it can (unit-manager.ts
+ * `adopt`) and claims their containers; `release` then stops the rest, as systemd restarting
+ * a service would: no unit runs twice, and no container name is taken by a stale copy.
  */
-export async function stopLeftovers(
-  machineId: string,
-  docker: Dockerode,
-  log: (message: string, error?: unknown) => void,
-): Promise<Leftovers> {
-  const [processes, containers] = await Promise.all([
-    stopMarkedProcesses(machineId),
-    removeLabelledContainers(machineId, docker).catch((error: unknown) => {
-      log("cannot list the containers earlier agents left (is the Docker engine running?)", error);
-      return 0;
-    }),
-  ]);
-  return { processes, containers };
+export class Leftovers {
+  private readonly claimed = new Set<string>();
+
+  private constructor(
+    private readonly machineId: string,
+    private readonly docker: Dockerode | undefined,
+    readonly containers: readonly LeftContainer[],
+  ) {}
+
+  /** Lists the machine's labelled containers; none when the engine does not answer. */
+  static async find(
+    machineId: string,
+    docker: Dockerode | undefined,
+    log: (message: string, error?: unknown) => void,
+  ): Promise<Leftovers> {
+    const listed = docker
+      ? await docker
+          .listContainers({
+            all: true,
+            filters: JSON.stringify({ label: [`${MACHINE_LABEL}=${machineId}`] }),
+          })
+          .catch((error: unknown) => {
+            log(
+              "cannot list the containers earlier agents left (is the Docker engine running?)",
+              error,
+            );
+            return [];
+          })
+      : [];
+    const containers = listed.map((info) => ({
+      id: info.Id,
+      names: info.Names.map((name) => name.replace(/^\//, "")),
+      labels: info.Labels ?? {},
+      running: info.State === "running",
+    }));
+    return new Leftovers(machineId, docker, containers);
+  }
+
+  /**
+   * The main container of the run labelled with `unit`, `hash` and `launch`: the one named
+   * `name` when the command names it, else the one marked main.
+   */
+  mainContainer(
+    unit: string,
+    labels: Readonly<Record<string, string>>,
+    name: string | undefined,
+  ): LeftContainer | undefined {
+    return this.containers.find(
+      (container) =>
+        container.labels[UNIT_LABEL] === unit &&
+        container.labels[HASH_LABEL] === labels[HASH_LABEL] &&
+        container.labels[LAUNCH_LABEL] === labels[LAUNCH_LABEL] &&
+        (name === undefined
+          ? container.labels[MAIN_LABEL] === "true"
+          : container.names.includes(name)),
+    );
+  }
+
+  /** Every container of `unit`'s is kept: the unit was adopted. */
+  claim(unit: string): void {
+    this.claimed.add(unit);
+  }
+
+  /**
+   * Stops what no adopted unit claimed: containers removed by force, marked processes
+   * (none is adopted yet) stopped, group and all.
+   */
+  async release(): Promise<Released> {
+    const unclaimed = this.containers.filter(
+      (container) => !this.claimed.has(container.labels[UNIT_LABEL] ?? ""),
+    );
+    const { docker } = this;
+    const [processes] = await Promise.all([
+      stopMarkedProcesses(this.machineId),
+      docker &&
+        Promise.all(
+          unclaimed.map((container) =>
+            docker
+              .getContainer(container.id)
+              .remove({ force: true })
+              .catch(() => {}),
+          ),
+        ),
+    ]);
+    return { processes, containers: unclaimed.length };
+  }
 }
 
 /** Process groups of unit processes marked with this machine (see process-runtime.ts). */

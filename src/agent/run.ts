@@ -15,7 +15,8 @@ import { type CommandExecutor, CommandRunner } from "./commands.ts";
 import { type AgentConfig, agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
 import { MachineProbes, simulatedProbes } from "./health-probes.ts";
-import { stopLeftovers } from "./leftovers.ts";
+import { Leftovers } from "./leftovers.ts";
+import { isDeadLocalAgent } from "./predecessor.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
@@ -25,6 +26,11 @@ export const AGENT_VERSION = "0.1.0";
 
 /** How often the machine record's heartbeat is rewritten; the lease itself is kept alive more often. */
 const HEARTBEAT_MS = 30_000;
+/**
+ * How long a takeover waits for the adopted units' states to be written under the new lease
+ * before it revokes the predecessor's; past it, the control plane may ask for some again.
+ */
+const ADOPTED_STATES_WAIT_MS = 10_000;
 /** Announcing the machine again after its presence lease was lost: every second until it works. */
 const REANNOUNCE_BACKOFF: Backoff = { firstMs: 1000, maxMs: 1000 };
 
@@ -120,6 +126,7 @@ export async function startAgentInstance(
     heartbeatAt: new Date().toISOString(),
     presenceTtlSeconds: config.presenceTtlSeconds,
     capacity,
+    agentProcess: { hostname: machine.hostname, bootId: machine.bootId, pid: process.pid },
   });
 
   let presence: Presence | undefined;
@@ -135,12 +142,17 @@ export async function startAgentInstance(
     (docker
       ? new CommandRunner(new DockerRuntime(docker), new UserKeys(etcd), registry, machine.id)
       : new SimulatedRuntime());
-  if (docker) {
-    const left = await stopLeftovers(machine.id, docker, log);
-    if (left.processes + left.containers > 0)
-      log(
-        `stopped what an earlier agent of this machine left running: ${left.processes} process(es), ${left.containers} container(s)`,
-      );
+  // An announcement with our own address, or of an agent on this host that has ended, is a
+  // predecessor's that was killed before its lease ran out: we take over its machine id.
+  const ownPredecessor = (existing: MachineRecord) =>
+    existing.agentURL === agentURL() || isDeadLocalAgent(existing.agentProcess, machine);
+  // Before anything of the machine's is touched: a live agent with this id owns it.
+  const announced = await registry.getMachine(machine.id);
+  if (announced && !ownPredecessor(announced)) {
+    closeEtcd();
+    throw new ConfigError(
+      `${new MachineIdInUseError(machine.id).message}; give each agent its own --machine-id`,
+    );
   }
   const manager = new UnitManager({
     machine,
@@ -156,6 +168,9 @@ export async function startAgentInstance(
     health: { probes: simulated ? simulatedProbes : new MachineProbes(docker, machine.id) },
   });
 
+  if (docker && runtime instanceof CommandRunner)
+    await adoptLeftovers(runtime, docker, machine.id, registry, manager, log);
+
   const api = await buildAgentApi({
     manager,
     token: config.token,
@@ -170,11 +185,13 @@ export async function startAgentInstance(
 
   // Presence: announced once (a second agent with this id is refused), renewed whenever the lease is
   // lost, for example after etcd was unreachable for longer than the TTL; units keep running meanwhile.
-  // An announcement with our own address is a predecessor's that was killed before its lease
-  // ran out: we hold that address now, so it is dead, and we take over its machine id.
-  const ownPredecessor = (existing: MachineRecord) => existing.agentURL === agentURL();
+  // Taking over a predecessor's, the adopted units' states are written under the new lease
+  // before the old one is revoked: the control plane never sees them vanish.
   presence = await registry
-    .announceMachine(record(), config.presenceTtlSeconds, ownPredecessor)
+    .announceMachine(record(), config.presenceTtlSeconds, ownPredecessor, async (taken) => {
+      reporter.presence = taken;
+      await reporter.settled(ADOPTED_STATES_WAIT_MS);
+    })
     .catch(async (error: unknown) => {
       await api.close();
       closeEtcd();
@@ -242,14 +259,51 @@ export async function startAgentInstance(
       clearTimeout(stateCheck);
       // First, whatever the mode: a check must not restart a unit while the agent leaves.
       manager.stopHealthMonitors();
+      // Left running, the units keep the machine's presence until its lease runs out: an agent
+      // that starts meanwhile (an upgrade) takes it over and adopts them, and nothing moves.
       if (!config.leaveRunning) await manager.stopAll();
-      // Revoking the lease deletes the machine's states; nothing is left to report.
       reporter.presence = undefined;
-      await presence?.revoke();
+      // Revoking the lease deletes the machine's states; nothing is left to report.
+      if (!config.leaveRunning) await presence?.revoke();
       await api.close();
       closeEtcd();
     },
   };
+}
+
+/**
+ * Takes up what an earlier agent of this machine left running: the units its last states in
+ * etcd describe, with their containers (see UnitManager.adopt), then stops what no adopted
+ * unit claims, then starts again the units whose main process ended while no agent watched.
+ */
+async function adoptLeftovers(
+  runtime: CommandRunner,
+  docker: Dockerode,
+  machineId: string,
+  registry: EtcdRegistry,
+  manager: UnitManager,
+  log: (message: string, error?: unknown) => void,
+): Promise<void> {
+  const leftovers = await Leftovers.find(machineId, docker, log);
+  const previous = await registry.unitStatesOf(machineId).catch((error: unknown) => {
+    log("cannot read the units an earlier agent reported; starting them anew", error);
+    return [];
+  });
+  runtime.leftovers = leftovers;
+  const adopted = await manager.adopt(previous).finally(() => {
+    runtime.leftovers = undefined;
+  });
+  for (const name of adopted.units) leftovers.claim(name);
+  const released = await leftovers.release();
+  if (adopted.units.length + adopted.ended.length > 0)
+    log(
+      `adopted ${adopted.units.length} unit(s) an earlier agent of this machine left; starting ${adopted.ended.length} that ended meanwhile`,
+    );
+  if (released.processes + released.containers > 0)
+    log(
+      `stopped what an earlier agent of this machine left and no adopted unit claims: ${released.processes} process(es), ${released.containers} container(s)`,
+    );
+  manager.startEnded(adopted.ended);
 }
 
 function dockerConnection(dockerHost: string): Dockerode.DockerOptions {

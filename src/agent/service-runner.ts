@@ -2,6 +2,7 @@ import { parseExecLine } from "../unit/exec-line.ts";
 import type { ServiceDefinition } from "../unit/service.ts";
 import type { CommandExecutor } from "./commands.ts";
 import {
+  type Adoption,
   type AnnounceGate,
   type CommandContext,
   describeStatus,
@@ -20,12 +21,29 @@ export interface ServiceStatus {
   /** The command that failed and how, kept until the next start. */
   error?: string;
   restarts: number;
+  /** How the main process last ended, kept across starts (Kubernetes' lastState). */
+  lastExit?: LastExit;
+}
+
+export interface LastExit {
+  at: string;
+  reason: string;
+}
+
+/** The run an earlier agent of the machine reported, for the agent that adopts it. */
+export interface PreviousRun {
+  activeState: string;
+  subState: string;
+  since: string;
+  error?: string;
+  lastExit?: LastExit;
 }
 
 export interface ServiceRunnerOptions {
   commands: CommandExecutor;
   log: UnitLog;
-  labels: Readonly<Record<string, string>>;
+  /** Labels for the containers of each start (they name the unit, its content and launch). */
+  labels: () => Readonly<Record<string, string>>;
   /** When its announcements may exist; absent: always. */
   announceGate?: AnnounceGate;
   /** Resolves the unit's environment at each start; rejects with a reason a user can act on. */
@@ -124,6 +142,68 @@ export class ServiceRunner {
     return this.serialise(() => this.doStart());
   }
 
+  /**
+   * Takes up the run an earlier agent of the machine reported (`previous`) without running
+   * any of the unit's commands: a failed or exited unit's state as it was, a running one's
+   * main process followed again. `ended`: the main process ended while no agent watched, and
+   * the unit stays inactive, for the caller to start again; `unsupported`: nothing was taken
+   * up (a run between states, a child process), and the unit stays inactive.
+   */
+  adopt(previous: PreviousRun): Promise<Adoption["kind"]> {
+    return this.serialise(async () => {
+      const { definition } = this;
+      const lastExit = previous.lastExit ? { lastExit: previous.lastExit } : {};
+      const taken = (activeState: ActiveState, error?: string) => {
+        this.status = {
+          activeState,
+          subState: previous.subState,
+          since: previous.since,
+          restarts: 0,
+          ...(error ? { error } : {}),
+          ...lastExit,
+        };
+        this.options.onChange(this.status);
+        return "adopted" as const;
+      };
+      if (previous.activeState === "failed") return taken("failed", previous.error);
+      if (previous.activeState !== "active") return "unsupported";
+      try {
+        this.environment = await this.options.environment();
+      } catch {
+        return "unsupported";
+      }
+      if (definition.type === "oneshot") {
+        if (previous.subState !== "exited") return "unsupported";
+        this.wanted = true;
+        return taken("active");
+      }
+      const [execStart, ...extra] = definition.execStart;
+      if (previous.subState !== "running" || execStart === undefined || extra.length > 0)
+        return "unsupported";
+      const parsed = parseExecLine(execStart, this.environment);
+      if (!parsed.ok) return "unsupported";
+      const adoption = (await this.options.commands.adopt?.(parsed.line.argv, this.context())) ?? {
+        kind: "unsupported" as const,
+      };
+      if (adoption.kind === "ended") {
+        this.options.log.line(`${adoption.reason}; starting it again`);
+        this.status = {
+          ...this.status,
+          restarts: 1,
+          lastExit: { at: new Date().toISOString(), reason: adoption.reason },
+        };
+        return "ended";
+      }
+      if (adoption.kind === "unsupported") return "unsupported";
+      this.wanted = true;
+      this.follow(adoption.main, execStart);
+      this.options.log.line(
+        `Adopted ${adoption.main.description}, left running by an earlier agent`,
+      );
+      return taken("active");
+    });
+  }
+
   private serialise<T>(operation: () => Promise<T>): Promise<T> {
     const next = this.queue.then(operation, operation);
     this.queue = next.then(
@@ -195,7 +275,11 @@ export class ServiceRunner {
   private async startMain(line: string): Promise<void> {
     const parsed = parseExecLine(line, this.environment);
     if (!parsed.ok) throw new StartFailure(`ExecStart=${line}: ${parsed.error}`);
-    const main = await this.options.commands.start(parsed.line.argv, this.context());
+    this.follow(await this.options.commands.start(parsed.line.argv, this.context()), line);
+  }
+
+  /** `main` is the unit's main process, started for ExecStart=`line`. */
+  private follow(main: MainProcess, line: string): void {
     this.main = main;
     const generation = ++this.mainGeneration;
     // Whether this end still matters is decided in turn, not when it happens: a stop that was
@@ -218,6 +302,7 @@ export class ServiceRunner {
     const { definition } = this;
     const { log } = this.options;
     log.line(`Main process exited: ${describeStatus(status)}`);
+    this.status.lastExit = { at: new Date().toISOString(), reason: describeStatus(status) };
     this.setState("deactivating", "stop");
     await this.runAll("ExecStop", definition.execStop);
     await this.runAll("ExecStopPost", definition.execStopPost);
@@ -329,7 +414,7 @@ export class ServiceRunner {
       unit: this.definition.name,
       env: this.environment,
       log,
-      labels,
+      labels: labels(),
       ...(announceGate ? { announceGate } : {}),
     };
   }

@@ -58,6 +58,16 @@ export class StateReporter {
     }
   }
 
+  /**
+   * Resolves once every change so far is written, or after `maxMs` (etcd may not answer):
+   * checked every GATHER_MS, as writes are gathered that often.
+   */
+  async settled(maxMs: number): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while ((this.busy || this.pending.size > 0) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+  }
+
   report(unit: AgentUnitView): void {
     this.enqueue(unit.name, { kind: "report", unit });
   }
@@ -138,6 +148,7 @@ export class StateReporter {
       ...(unit.error ? { error: unit.error } : {}),
       ...(unit.launch !== undefined ? { launch: unit.launch } : {}),
       ...(unit.draining ? { draining: true } : {}),
+      ...(unit.lastExit ? { lastExit: unit.lastExit } : {}),
       // The health as last reported: it changes with its status only, never with each check
       // (the agent's view has the last check too, which stays out of etcd), so a unit's
       // checks cost etcd a write per change of health, not one per interval.

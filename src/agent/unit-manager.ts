@@ -1,5 +1,5 @@
 import type { Static } from "typebox";
-import type { DesiredState } from "../registry/records.ts";
+import type { DesiredState, UnitHealthRecord, UnitStateRecord } from "../registry/records.ts";
 import type { AgentUnit } from "../schema/agent.ts";
 import { unitHash } from "../unit/hash.ts";
 import { parseUnitFile } from "../unit/parse.ts";
@@ -9,7 +9,7 @@ import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
 import { type Clock, HealthMonitor, systemClock } from "./health-monitor.ts";
 import type { HealthProbes } from "./health-probes.ts";
-import { MACHINE_LABEL, UNIT_LABEL } from "./runtime/types.ts";
+import { HASH_LABEL, LAUNCH_LABEL, MACHINE_LABEL, UNIT_LABEL } from "./runtime/types.ts";
 import { ServiceRunner } from "./service-runner.ts";
 import { UnitLog } from "./unit-log.ts";
 
@@ -69,6 +69,16 @@ interface ManagedUnit {
   draining: boolean;
   /** Opens and closes its announcements (see ServiceDefinition.announcesFor). */
   gate: HealthGate;
+  /** Adopted from an earlier agent: the health it reported, for the checks to go on from. */
+  adoptedHealth?: { health?: UnitHealthRecord };
+}
+
+/** What `adopt` took up of the units an earlier agent reported. */
+export interface Adopted {
+  /** Units taken up as they were; their containers are theirs. */
+  units: string[];
+  /** Units whose main process ended while no agent watched: `startEnded` starts them again. */
+  ended: string[];
 }
 
 /**
@@ -120,6 +130,7 @@ export class UnitManager {
       since: status.since,
       ...(error ? { error } : {}),
       restarts: status.restarts,
+      ...(status.lastExit ? { lastExit: status.lastExit } : {}),
       ...(unit.launch > 0 ? { launch: unit.launch } : {}),
       ...(unit.draining ? { draining: true } : {}),
       ...healthView(unit.health),
@@ -143,6 +154,49 @@ export class UnitManager {
   /** Stops every unit, dependents first (the reverse of the order they were loaded in). */
   async stopAll(): Promise<void> {
     for (const unit of [...this.units.values()].reverse()) await this.stopExplicitly(unit);
+  }
+
+  /**
+   * Takes up the units an earlier agent of this machine reported (`previous`, its states in
+   * etcd) as it left them, running none of their commands: the control plane, finding the
+   * states it expects, asks nothing, and only what changed while no agent ran is touched.
+   * Units that others announce go first, so that an adopted announcement finds the unit it
+   * serves running, with its health, and is never withdrawn. Units caught between states,
+   * or whose main process cannot be followed, are not taken up: the control plane asks for
+   * them again, and they start anew.
+   */
+  async adopt(previous: readonly UnitStateRecord[]): Promise<Adopted> {
+    const adopted: Adopted = { units: [], ended: [] };
+    const loaded: [ManagedUnit, UnitStateRecord][] = [];
+    for (const state of previous) {
+      if (state.desiredState === "inactive" || state.loadState !== "loaded") continue;
+      const unit = await this.load(state.name, state.hash, undefined).catch(() => undefined);
+      if (!unit) continue;
+      unit.desired = state.desiredState;
+      unit.launch = state.launch ?? 0;
+      unit.draining = state.draining === true;
+      unit.adoptedHealth = state.health ? { health: state.health } : {};
+      loaded.push([unit, state]);
+    }
+    const announcing = ([unit]: [ManagedUnit, UnitStateRecord]) =>
+      unit.definition.announcesFor.length > 0 ? 1 : 0;
+    for (const [unit, state] of loaded.sort((a, b) => announcing(a) - announcing(b))) {
+      this.units.set(unit.name, unit);
+      const outcome = state.activeState === "inactive" ? "adopted" : await unit.runner.adopt(state);
+      unit.adoptedHealth = undefined;
+      if (outcome === "unsupported") {
+        this.units.delete(unit.name);
+        continue;
+      }
+      adopted[outcome === "adopted" ? "units" : "ended"].push(unit.name);
+      this.report(unit.name);
+    }
+    return adopted;
+  }
+
+  /** Starts again the adopted units whose main process ended while no agent watched. */
+  startEnded(names: readonly string[]): void {
+    for (const name of names) void this.startWithDependencies(name, new Set());
   }
 
   private async doApply(
@@ -241,7 +295,12 @@ export class UnitManager {
     const runner = new ServiceRunner(definition, {
       commands: this.options.commands,
       log,
-      labels: { [UNIT_LABEL]: name, [MACHINE_LABEL]: machine.id },
+      labels: () => ({
+        [UNIT_LABEL]: name,
+        [MACHINE_LABEL]: machine.id,
+        [HASH_LABEL]: hash,
+        [LAUNCH_LABEL]: String(this.units.get(name)?.launch ?? 0),
+      }),
       announceGate: gate,
       environment: () =>
         resolveEnvironment(definition, this.options.baseEnv, {
@@ -341,10 +400,13 @@ export class UnitManager {
     // (`starting`) or their end (no health), in the same write.
     const { activeState, subState } = runner.status;
     if (activeState === "active" && subState === "running" && !this.healthStopped) {
-      unit.health?.start({
-        env: runner.startedEnvironment,
-        ...(runner.mainContainer ? { containerId: runner.mainContainer } : {}),
-      });
+      unit.health?.start(
+        {
+          env: runner.startedEnvironment,
+          ...(runner.mainContainer ? { containerId: runner.mainContainer } : {}),
+        },
+        unit.adoptedHealth,
+      );
     } else {
       unit.health?.stop();
     }

@@ -1617,6 +1617,19 @@ export interface components {
              * @enum {string}
              */
             kind: "instance" | "unit";
+            /**
+             * UnitLastExit
+             * @description How the unit's main process last ended, as its machine's agent reports it; kept after the unit starts again
+             */
+            lastExit?: {
+                /** Format: date-time */
+                at: string;
+                /**
+                 * @example exit status 137
+                 * @example container apache1 exited with status 137 while no agent watched it
+                 */
+                reason: string;
+            };
             /** @description As the machine's agent reports it */
             loadState?: string;
             /** @description The machine the unit is placed on */

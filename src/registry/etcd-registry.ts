@@ -243,10 +243,18 @@ export class EtcdRegistry implements Registry {
     machine: MachineRecord,
     ttlSeconds: number,
     takeOver?: TakeOver,
+    beforeRetiring?: (presence: Presence) => Promise<void>,
   ): Promise<Presence> {
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true });
     const lost = new Promise<void>((resolve) => lease.on("lost", () => resolve()));
     const leaseId = await lease.grant();
+    const presence: Presence = {
+      leaseId,
+      lost,
+      revoke: async () => {
+        if (!lease.revoked()) await lease.revoke();
+      },
+    };
     const key = this.keys.machine(machine.id);
     const create = () =>
       this.client
@@ -273,6 +281,7 @@ export class EtcdRegistry implements Registry {
         .commit();
       if (moved.succeeded) {
         announced = true;
+        await beforeRetiring?.(presence);
         await this.client.leaseClient.leaseRevoke({ ID: existing.lease }).catch(() => {});
       }
     }
@@ -280,13 +289,7 @@ export class EtcdRegistry implements Registry {
       await lease.revoke();
       throw new MachineIdInUseError(machine.id);
     }
-    return {
-      leaseId,
-      lost,
-      revoke: async () => {
-        if (!lease.revoked()) await lease.revoke();
-      },
-    };
+    return presence;
   }
 
   async writePlacements(groups: readonly PlacementGroup[]): Promise<WriteResult[]> {
@@ -553,6 +556,23 @@ export class EtcdRegistry implements Registry {
         .then(...chunk)
         .commit();
     }
+  }
+
+  async unitStatesOf(machineId: string): Promise<UnitStateRecord[]> {
+    const keys = await this.client.getAll().prefix(this.keys.states()).keys();
+    const names: string[] = [];
+    for (const key of keys) {
+      const ref = this.keys.parse(key);
+      if (ref?.kind === "state" && ref.machineId === machineId) names.push(ref.name);
+    }
+    const stored = await this.storedUnitStates(machineId, names);
+    return [...stored.values()].flatMap((value) => {
+      try {
+        return [JSON.parse(value) as UnitStateRecord];
+      } catch {
+        return [];
+      }
+    });
   }
 
   async storedUnitStates(

@@ -65,6 +65,9 @@ export class Keys {
   state(name: string, machineId: string): string {
     return `${this.prefix}states/${name}/${machineId}`;
   }
+  states(): string {
+    return `${this.prefix}states/`;
+  }
   statesOf(name: string): string {
     return `${this.prefix}states/${name}/`;
   }

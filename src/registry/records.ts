@@ -194,6 +194,15 @@ export interface MachineRecord {
   /** The TTL of its presence lease: how long the engine waits before a vanished machine is lost. */
   presenceTtlSeconds?: number;
   capacity?: MachineCapacity;
+  /** The agent's process, so that its successor on the same host can tell it has ended. */
+  agentProcess?: AgentProcess;
+}
+
+export interface AgentProcess {
+  hostname: string;
+  /** /proc/sys/kernel/random/boot_id: a pid means something within one boot only. */
+  bootId: string;
+  pid: number;
 }
 
 /** What an agent reports of a unit it runs, bound to the agent's presence lease. */
@@ -212,6 +221,8 @@ export interface UnitStateRecord {
   launch?: number;
   /** The agent has withdrawn the announcements made for the unit (UnitRecord.draining). */
   draining?: boolean;
+  /** How its main process last ended, kept after it starts again. */
+  lastExit?: { at: string; reason: string };
   /**
    * The unit's health while it runs with a check (its [X-Health] probe, or its image's
    * HEALTHCHECK); absent otherwise, which reads as `none`.

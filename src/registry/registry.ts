@@ -236,11 +236,14 @@ export interface Registry {
    * already announced, `takeOver` decides whether that announcement is a dead predecessor
    * (its lease is then revoked) or another live agent (MachineIdInUseError). A predecessor
    * whose lease runs out meanwhile is no reason to fail: the id is then free, and taken.
+   * `beforeRetiring` runs between the takeover and that revocation, with the new presence:
+   * the states the successor adopted are written under it there, and never vanish.
    */
   announceMachine(
     machine: MachineRecord,
     ttlSeconds: number,
     takeOver?: TakeOver,
+    beforeRetiring?: (presence: Presence) => Promise<void>,
   ): Promise<Presence>;
   /** Rewrites the machine's record (its heartbeat) under its presence lease. */
   refreshMachine(presence: Presence, machine: MachineRecord): Promise<void>;
@@ -256,6 +259,8 @@ export interface Registry {
     reports: readonly UnitStateRecord[],
     withdrawals: readonly string[],
   ): Promise<void>;
+  /** Every unit state etcd holds for one machine: what its agent (or a predecessor) reported. */
+  unitStatesOf(machineId: string): Promise<UnitStateRecord[]>;
   /** The states etcd holds for these units of one machine, by unit name, as stored (JSON). */
   storedUnitStates(machineId: string, names: readonly string[]): Promise<Map<string, string>>;
 

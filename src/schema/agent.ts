@@ -101,6 +101,24 @@ export const AgentUnitHealth = Type.Object(
   },
 );
 
+export const AgentLastExit = Type.Object(
+  {
+    at: Type.String({ format: "date-time" }),
+    reason: Type.String({
+      examples: [
+        "exit status 137",
+        "container apache1 exited with status 137 while no agent watched it",
+      ],
+    }),
+  },
+  {
+    $id: "AgentLastExit",
+    additionalProperties: false,
+    description:
+      "How the unit's main process last ended, kept after it starts again (as Kubernetes' lastState)",
+  },
+);
+
 export const AgentUnit = Type.Object(
   {
     name: Type.String(),
@@ -123,6 +141,7 @@ export const AgentUnit = Type.Object(
     restarts: Type.Integer({
       description: "How often Restart= (or a failing health check's RestartAfter=) restarted it",
     }),
+    lastExit: Type.Optional(ref(AgentLastExit)),
     launch: Type.Optional(Launch),
     draining: Type.Optional(Draining),
     health: Type.Optional(ref(AgentUnitHealth)),

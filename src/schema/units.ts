@@ -232,6 +232,25 @@ export const Unit = Type.Object(
     activeState: Type.Optional(Type.String()),
     subState: Type.Optional(Type.String()),
     health: Type.Optional(ref(UnitHealth)),
+    lastExit: Type.Optional(
+      Type.Object(
+        {
+          at: Type.String({ format: "date-time" }),
+          reason: Type.String({
+            examples: [
+              "exit status 137",
+              "container apache1 exited with status 137 while no agent watched it",
+            ],
+          }),
+        },
+        {
+          title: "UnitLastExit",
+          additionalProperties: false,
+          description:
+            "How the unit's main process last ended, as its machine's agent reports it; kept after the unit starts again",
+        },
+      ),
+    ),
     reason: Type.Optional(
       Type.String({ description: "Why the unit is not placed or not running" }),
     ),

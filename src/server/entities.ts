@@ -84,6 +84,7 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     unit.activeState = state.activeState;
     unit.subState = state.subState;
     unit.health = healthOf(state);
+    if (state.lastExit) unit.lastExit = { at: state.lastExit.at, reason: state.lastExit.reason };
   }
   const reason =
     reasonOf(view, name, record.desiredState, reportedOn, state?.error) ??

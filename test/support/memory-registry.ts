@@ -502,6 +502,7 @@ export class MemoryRegistry implements Registry {
     machine: MachineRecord,
     ttlSeconds: number,
     takeOver?: TakeOver,
+    beforeRetiring?: (presence: Presence) => Promise<void>,
   ): Promise<Presence> {
     const etcd = this.etcd;
     const lease = grant(etcd, ttlSeconds, this);
@@ -520,11 +521,15 @@ export class MemoryRegistry implements Registry {
     // A takeover moves the key to the new lease in one write, so the machine never vanishes;
     // revoking the predecessor's lease then takes its unit states.
     commit(etcd, [put]);
-    if (now?.lease !== undefined) endLease(etcd, now.lease);
     const lost = new Promise<void>((resolve) => {
       lease.onLost = resolve;
     });
-    return { leaseId: lease.id, lost, revoke: () => this.revokeOwn(lease) };
+    const presence = { leaseId: lease.id, lost, revoke: () => this.revokeOwn(lease) };
+    if (now?.lease !== undefined) {
+      await beforeRetiring?.(presence);
+      endLease(etcd, now.lease);
+    }
+    return presence;
   }
 
   /**
@@ -575,6 +580,16 @@ export class MemoryRegistry implements Registry {
     for (let at = 0; at < operations.length; at += STATES_PER_TXN) {
       commit(etcd, operations.slice(at, at + STATES_PER_TXN));
     }
+  }
+
+  async unitStatesOf(machineId: string): Promise<UnitStateRecord[]> {
+    const states: UnitStateRecord[] = [];
+    for (const [key, entry] of this.etcd.entries) {
+      const ref = this.keys.parse(key);
+      if (ref?.kind === "state" && ref.machineId === machineId)
+        states.push(JSON.parse(entry.value) as UnitStateRecord);
+    }
+    return states;
   }
 
   async storedUnitStates(

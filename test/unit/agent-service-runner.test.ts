@@ -47,7 +47,7 @@ function runnerOf(text: string, options: { commandCode?: number; diesWhenKilled?
   const runner = new ServiceRunner(serviceDefinition(parsed.file, { unitName: "a.service" }), {
     commands,
     log: new UnitLog("a.service"),
-    labels: {},
+    labels: () => ({}),
     environment: async () => ({}),
     onChange: (status) => seen.push(status),
   });

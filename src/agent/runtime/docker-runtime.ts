@@ -8,7 +8,7 @@ import {
   parseDockerEnvFile,
   resolveDockerEnv,
 } from "../../unit/docker-command.ts";
-import type { CommandContext, ExitStatus, MainProcess } from "./types.ts";
+import { type CommandContext, type ExitStatus, MAIN_LABEL, type MainProcess } from "./types.ts";
 
 /** The docker CLI's status when the engine refuses to create or start a container. */
 const ENGINE_REFUSED = 125;
@@ -89,7 +89,8 @@ export class DockerRuntime {
   async start(command: DockerCommand, context: CommandContext): Promise<MainProcess> {
     let container: Dockerode.Container;
     try {
-      if (command.verb === "run") container = await this.create(command.run, context);
+      if (command.verb === "run")
+        container = await this.create(command.run, context, { [MAIN_LABEL]: "true" });
       else if (
         command.verb === "start" &&
         command.containers.length === 1 &&
@@ -114,16 +115,7 @@ export class DockerRuntime {
         throw error;
       }
       const description = `container ${containerName(command) ?? container.id.slice(0, 12)}`;
-      let stopSignal: NodeJS.Signals | undefined;
-      return {
-        description,
-        containerId: container.id,
-        exited: this.exitStatus(container, description, exit, context, () => stopSignal),
-        terminate: async (signal) => {
-          stopSignal = signal;
-          await container.kill({ signal }).catch(() => {});
-        },
-      };
+      return this.followed(container, description, exit, context);
     } catch (error) {
       return {
         description: "docker",
@@ -131,6 +123,47 @@ export class DockerRuntime {
         terminate: async () => {},
       };
     }
+  }
+
+  /**
+   * Takes over a unit's running container that an earlier agent of this machine started: its
+   * output from now on goes to the unit's log, and its end is the unit's main process's.
+   */
+  async adopt(containerId: string, name: string, context: CommandContext): Promise<MainProcess> {
+    const container = this.docker.getContainer(containerId);
+    await this.attachLogs(container, context);
+    // "not-running": it runs already, and a stop between the listing and now returns at once.
+    const exit = this.wait(container, "not-running");
+    return this.followed(container, `container ${name}`, exit, context);
+  }
+
+  /** What an unknown container turned into while no agent watched it, in words. */
+  async endedWhileAway(containerId: string, name: string): Promise<string> {
+    try {
+      const { State } = await this.docker.getContainer(containerId).inspect();
+      if (State.Running) return `container ${name} is running again`;
+      return `container ${name} exited with status ${State.ExitCode} while no agent watched it`;
+    } catch {
+      return `container ${name} ended and was removed while no agent watched it`;
+    }
+  }
+
+  private followed(
+    container: Dockerode.Container,
+    description: string,
+    exit: Promise<WaitResult>,
+    context: CommandContext,
+  ): MainProcess {
+    let stopSignal: NodeJS.Signals | undefined;
+    return {
+      description,
+      containerId: container.id,
+      exited: this.exitStatus(container, description, exit, context, () => stopSignal),
+      terminate: async (signal) => {
+        stopSignal = signal;
+        await container.kill({ signal }).catch(() => {});
+      },
+    };
   }
 
   /**
@@ -249,7 +282,11 @@ export class DockerRuntime {
     }
   }
 
-  private async create(spec: DockerRunSpec, context: CommandContext): Promise<Dockerode.Container> {
+  private async create(
+    spec: DockerRunSpec,
+    context: CommandContext,
+    extraLabels: Readonly<Record<string, string>> = {},
+  ): Promise<Dockerode.Container> {
     if (!(await this.hasImage(spec.image))) await this.pull(spec.image, context);
     const env = [
       ...(await this.envFiles(spec.envFiles, context)),
@@ -282,7 +319,7 @@ export class DockerRuntime {
       Hostname: spec.hostname,
       Tty: spec.tty,
       OpenStdin: spec.interactive,
-      Labels: { ...spec.labels, ...context.labels },
+      Labels: { ...spec.labels, ...context.labels, ...extraLabels },
       ExposedPorts: exposed,
       HostConfig: {
         // An init process as PID 1 (docker run --init): a main process that installs no

@@ -1,8 +1,16 @@
 import type { UnitLog } from "../unit-log.ts";
 
-/** The labels naming a container's unit and machine, for finding it again. */
+/**
+ * The labels naming a container's unit and machine, and the content (hash) and launch of the
+ * start that created it: an agent that comes back finds it again by them, and adopts it only
+ * when they are those of the unit's last reported run.
+ */
 export const UNIT_LABEL = "flotilla.unit";
 export const MACHINE_LABEL = "flotilla.machine";
+export const HASH_LABEL = "flotilla.hash";
+export const LAUNCH_LABEL = "flotilla.launch";
+/** Marks the container that is a unit's main process (a foreground `docker run`). */
+export const MAIN_LABEL = "flotilla.main";
 /**
  * The environment variable that marks a unit's processes with their machine, likewise. Not
  * FLOTILLA_MACHINE_ID: that one configures the agent, and whatever started the agent with it
@@ -36,6 +44,16 @@ export interface AnnounceGate {
   /** Calls `listener` whenever the answer may have changed; returns the unsubscribe. */
   watch(listener: () => void): () => void;
 }
+
+/**
+ * What an agent that comes back finds of a unit's main process that an earlier agent of the
+ * machine started: still running (now followed by this agent), ended while no agent watched
+ * (and how), or nothing this runtime can take over (it is started anew).
+ */
+export type Adoption =
+  | { kind: "adopted"; main: MainProcess }
+  | { kind: "ended"; reason: string }
+  | { kind: "unsupported" };
 
 /** A unit's main process while it runs: a container, a child process, an announce loop. */
 export interface MainProcess {
