@@ -6,6 +6,12 @@ import { startAnnounceLoop } from "./runtime/announce-runtime.ts";
 import type { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { runEtcdctl } from "./runtime/etcdctl-runtime.ts";
 import { startProcess } from "./runtime/process-runtime.ts";
+import {
+  adoptSupervised,
+  endedWhileAway,
+  startSupervised,
+  supervisorDir,
+} from "./runtime/supervised-process.ts";
 import type { Adoption, CommandContext, ExitStatus, MainProcess } from "./runtime/types.ts";
 
 /** What a unit's service runner needs: runs its command lines and starts its main process. */
@@ -35,6 +41,8 @@ export class CommandRunner implements CommandExecutor {
     private readonly keys: UserKeys,
     private readonly registry: Registry,
     private readonly machineId: string,
+    /** Where supervised main processes keep their output and status, a directory per unit. */
+    private readonly processDir: string,
   ) {}
 
   /** Runs to completion (ExecStartPre, ExecStop, a oneshot's ExecStart, ...). */
@@ -73,21 +81,24 @@ export class CommandRunner implements CommandExecutor {
       case "announce":
         // Without a TTL there is no lease to manage: the loop runs as written, with the
         // etcdctl on its PATH.
-        if (command.loop.ttlSeconds === 0) return startProcess(argv, context);
+        if (command.loop.ttlSeconds === 0) return this.startSupervised(argv, context);
         return startAnnounceLoop(command.loop, context, this.registry, this.machineId);
       case "process":
-        return startProcess(command.argv, context);
+        return this.startSupervised(command.argv, context);
       default:
         return completed(this.run(argv, context), argv);
     }
   }
 
+  private startSupervised(argv: readonly string[], context: CommandContext): Promise<MainProcess> {
+    return startSupervised(argv, context, supervisorDir(this.processDir, context.unit));
+  }
+
   /**
-   * Adoption by kind: a foreground container is followed again when it still runs. An
-   * announce loop runs in the agent, so it died with the earlier one, and goes on from where it
-   * was: its key, still under the earlier lease, is put under a new one at once and never
-   * vanishes. A child process had its output and exit status go to the earlier agent: it
-   * cannot be followed, and is started anew.
+   * Adoption by kind: a foreground container, or a process's supervisor, is followed again
+   * when it still runs. An announce loop runs in the agent, so it died with the earlier one,
+   * and goes on from where it was: its key, still under the earlier lease, is put under a new
+   * one at once and never vanishes.
    */
   async adopt(argv: string[], context: CommandContext): Promise<Adoption> {
     const command = classifyExec(argv);
@@ -95,6 +106,8 @@ export class CommandRunner implements CommandExecutor {
       const main = await startAnnounceLoop(command.loop, context, this.registry, this.machineId);
       return { kind: "adopted", main };
     }
+    if (command.kind === "process" || command.kind === "announce")
+      return this.adoptSupervised(context);
     if (command.kind !== "docker") return { kind: "unsupported" };
     const docker = command.command;
     if (docker.verb === "run" && !docker.run.detach)
@@ -102,6 +115,17 @@ export class CommandRunner implements CommandExecutor {
     if (docker.verb === "start" && docker.attach && docker.containers.length === 1)
       return this.adoptContainer(docker.containers[0], context);
     return { kind: "unsupported" };
+  }
+
+  private async adoptSupervised(context: CommandContext): Promise<Adoption> {
+    const found = this.leftovers?.mainSupervisor(context.unit, context.labels);
+    // None: an agent that ran processes unsupervised; they are stopped, and start anew.
+    if (!found) return { kind: "unsupported" };
+    if (!found.running) {
+      const reason = await endedWhileAway(found.dir, found.record.description);
+      return { kind: "ended", reason };
+    }
+    return { kind: "adopted", main: await adoptSupervised(found.record, context, found.dir) };
   }
 
   private async adoptContainer(

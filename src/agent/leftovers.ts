@@ -1,11 +1,13 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import type Dockerode from "dockerode";
+import { supervisorsIn } from "./runtime/supervised-process.ts";
 import {
   HASH_LABEL,
   LAUNCH_LABEL,
   MACHINE_ENV,
   MACHINE_LABEL,
   MAIN_LABEL,
+  UNIT_ENV,
   UNIT_LABEL,
 } from "./runtime/types.ts";
 
@@ -26,6 +28,9 @@ export interface LeftContainer {
   running: boolean;
 }
 
+/** A supervised main process an earlier agent started (see supervised-process.ts). */
+export type LeftSupervisor = Awaited<ReturnType<typeof supervisorsIn>>[number];
+
 /**
  * What earlier agents of this machine left running. An agent that dies without stopping its
  * units (SIGKILL, a crash, an upgrade with --leave-running) leaves their containers and
@@ -40,12 +45,14 @@ export class Leftovers {
     private readonly machineId: string,
     private readonly docker: Dockerode | undefined,
     readonly containers: readonly LeftContainer[],
+    readonly supervisors: readonly LeftSupervisor[],
   ) {}
 
   /** Lists the machine's labelled containers; none when the engine does not answer. */
   static async find(
     machineId: string,
     docker: Dockerode | undefined,
+    processDir: string,
     log: (message: string, error?: unknown) => void,
   ): Promise<Leftovers> {
     const listed = docker
@@ -68,7 +75,23 @@ export class Leftovers {
       labels: info.Labels ?? {},
       running: info.State === "running",
     }));
-    return new Leftovers(machineId, docker, containers);
+    const supervisors = (await supervisorsIn(processDir)).filter(
+      ({ record }) => record.labels[MACHINE_LABEL] === machineId,
+    );
+    return new Leftovers(machineId, docker, containers, supervisors);
+  }
+
+  /** The supervisor of `unit`'s main process, started by the run with these labels. */
+  mainSupervisor(
+    unit: string,
+    labels: Readonly<Record<string, string>>,
+  ): LeftSupervisor | undefined {
+    return this.supervisors.find(
+      ({ record }) =>
+        record.labels[UNIT_LABEL] === unit &&
+        record.labels[HASH_LABEL] === labels[HASH_LABEL] &&
+        record.labels[LAUNCH_LABEL] === labels[LAUNCH_LABEL],
+    );
   }
 
   /**
@@ -106,7 +129,7 @@ export class Leftovers {
     );
     const { docker } = this;
     const [processes] = await Promise.all([
-      stopMarkedProcesses(this.machineId),
+      stopMarkedProcesses(this.machineId, this.claimed),
       docker &&
         Promise.all(
           unclaimed.map((container) =>
@@ -117,13 +140,21 @@ export class Leftovers {
           ),
         ),
     ]);
+    // Their processes are stopped: what they wrote is of no further use.
+    await Promise.all(
+      this.supervisors
+        .filter(({ record }) => !this.claimed.has(record.labels[UNIT_LABEL] ?? ""))
+        .map(({ dir }) => rm(dir, { recursive: true, force: true })),
+    );
     return { processes, containers: unclaimed.length };
   }
 }
 
 /** Process groups of unit processes marked with this machine (see process-runtime.ts). */
-async function stopMarkedProcesses(machineId: string): Promise<number> {
-  const marked = await markedProcesses(`${MACHINE_ENV}=${machineId}`);
+async function stopMarkedProcesses(machineId: string, kept: ReadonlySet<string>): Promise<number> {
+  const marked = (await markedProcesses(`${MACHINE_ENV}=${machineId}`)).filter(
+    ({ unit }) => unit === undefined || !kept.has(unit),
+  );
   if (marked.length === 0) return 0;
   const ownGroup = (await processInfo(process.pid))?.group;
   const signal = (sig: NodeJS.Signals) => {
@@ -146,17 +177,22 @@ async function stopMarkedProcesses(machineId: string): Promise<number> {
   return marked.length;
 }
 
-async function markedProcesses(marker: string): Promise<{ pid: number; group: number }[]> {
-  const found: { pid: number; group: number }[] = [];
+async function markedProcesses(
+  marker: string,
+): Promise<{ pid: number; group: number; unit?: string }[]> {
+  const found: { pid: number; group: number; unit?: string }[] = [];
   for (const entry of await readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
     // Unreadable (another user's, or gone meanwhile): not ours to stop.
-    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
-    if (!environ.split("\0").includes(marker)) continue;
+    const environ = (await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "")).split("\0");
+    if (!environ.includes(marker)) continue;
+    const unit = environ
+      .find((entry) => entry.startsWith(`${UNIT_ENV}=`))
+      ?.slice(UNIT_ENV.length + 1);
     const info = await processInfo(pid);
-    if (info && info.state !== "Z") found.push({ pid, group: info.group });
+    if (info && info.state !== "Z") found.push({ pid, group: info.group, unit });
   }
   return found;
 }

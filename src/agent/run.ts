@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism, hostname, totalmem } from "node:os";
+import { join } from "node:path";
 import Dockerode from "dockerode";
 import type { Etcd3 } from "etcd3";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
@@ -135,12 +136,19 @@ export async function startAgentInstance(
     app
       ? app.log.warn({ err: error }, message)
       : console.error(`flotilla agent: ${message}`, error ?? "");
+  const processDir = join(config.stateDir, "units");
   const reporter = new StateReporter(registry, machine.id, log);
   const docker = simulated ? undefined : new Dockerode(dockerConnection(config.dockerHost));
   const runtime =
     options.runtime ??
     (docker
-      ? new CommandRunner(new DockerRuntime(docker), new UserKeys(etcd), registry, machine.id)
+      ? new CommandRunner(
+          new DockerRuntime(docker),
+          new UserKeys(etcd),
+          registry,
+          machine.id,
+          processDir,
+        )
       : new SimulatedRuntime());
   // An announcement with our own address, or of an agent on this host that has ended, is a
   // predecessor's that was killed before its lease ran out: we take over its machine id.
@@ -169,7 +177,7 @@ export async function startAgentInstance(
   });
 
   if (docker && runtime instanceof CommandRunner)
-    await adoptLeftovers(runtime, docker, machine.id, registry, manager, log);
+    await adoptLeftovers(runtime, docker, machine.id, processDir, registry, manager, log);
 
   const api = await buildAgentApi({
     manager,
@@ -280,11 +288,12 @@ async function adoptLeftovers(
   runtime: CommandRunner,
   docker: Dockerode,
   machineId: string,
+  processDir: string,
   registry: EtcdRegistry,
   manager: UnitManager,
   log: (message: string, error?: unknown) => void,
 ): Promise<void> {
-  const leftovers = await Leftovers.find(machineId, docker, log);
+  const leftovers = await Leftovers.find(machineId, docker, processDir, log);
   const previous = await registry.unitStatesOf(machineId).catch((error: unknown) => {
     log("cannot read the units an earlier agent reported; starting them anew", error);
     return [];

@@ -87,11 +87,13 @@ class Declarations {
 
   /** The declared patterns that match `name`. */
   matching(name: string): Holders[] {
-    const found: Holders[] = [];
+    const globs: Holders[] = [];
+    this.prefix.forEachMatch(name, (holders) => globs.push(holders));
+    // In the patterns' order, not the order they were declared in: an index built change by
+    // change and one rebuilt at once must explain a decision in the same words.
+    if (globs.length > 1) globs.sort((a, b) => compareText(a.pattern.text, b.pattern.text));
     const literal = this.literal.get(name);
-    if (literal !== undefined) found.push(literal);
-    this.prefix.forEachMatch(name, (holders) => found.push(holders));
-    return found;
+    return literal === undefined ? globs : [literal, ...globs];
   }
 
   clone(): Declarations {
@@ -512,4 +514,8 @@ function sameRequirements(a: FleetRequirements, b: FleetRequirements): boolean {
     same(a.replaces, b.replaces) &&
     JSON.stringify(a.metadata) === JSON.stringify(b.metadata)
   );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,10 +6,12 @@
 // saying why, and a unit destroyed meanwhile goes.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
-import { docker, startAgent, stopAgent, type TestAgent } from "../support/agents.ts";
+import { docker, startAgent, type TestAgent } from "../support/agents.ts";
 import { TestCluster } from "../support/cluster.ts";
 import { rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
+import { unitProcessesOf } from "../support/process.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const IP = "127.0.8.11";
@@ -34,7 +36,36 @@ ExecStart=/bin/sh -c "while true; do etcdctl set /flotilla-test-adoption-${TAG}/
 MachineOf=web@%i.service
 `;
 
-const UNITS = ["web@1.service", "web@2.service", "web@3.service", "web-announce@1.service"];
+/** A process on the machine, not a container: its supervisor outlives the agent. */
+const WORKER = `[Service]
+ExecStart=/bin/sh -c 'echo worker up; exec sleep 100000'
+`;
+
+/** Another, whose command is killed while no agent runs. */
+const DOOMED_WORKER = `[Service]
+ExecStart=/bin/sleep 100${TAG.replace(/[^0-9]/g, "")
+  .padEnd(4, "7")
+  .slice(0, 4)}
+`;
+
+const UNITS = [
+  "web@1.service",
+  "web@2.service",
+  "web@3.service",
+  "web-announce@1.service",
+  "worker.service",
+  "doomed-worker.service",
+];
+
+/** The pids of the worker's processes (its sleep; not its supervisor). */
+async function workerPids(machineId: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await unitProcessesOf(machineId)) {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    if (commandLine.split("\0").includes("100000")) pids.push(pid);
+  }
+  return pids;
+}
 
 async function container(instance: number) {
   return docker
@@ -60,6 +91,8 @@ describe("an agent adopts what it left running", () => {
     agent = cluster.agents[0] as TestAgent;
     await cluster.submit("web@.service", WEB);
     await cluster.submit("web-announce@.service", ANNOUNCE);
+    await cluster.submit("worker.service", WORKER);
+    await cluster.submit("doomed-worker.service", DOOMED_WORKER);
     for (const name of UNITS) await cluster.setState(name, "launched");
     for (const name of UNITS)
       await cluster.waitFor(name, (unit) => unit.activeState === "active", "active", 120_000);
@@ -83,6 +116,14 @@ describe("an agent adopts what it left running", () => {
   after(async () => {
     clearInterval(polling);
     await cluster?.stop();
+    // Left running by --leave-running: the worker's processes go by hand.
+    for (const pid of await unitProcessesOf(agent.machineId)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
     etcd.close();
   });
 
@@ -92,7 +133,9 @@ describe("an agent adopts what it left running", () => {
     const since = Object.fromEntries(units.map((unit) => [unit.name, unit.since]));
     const web1 = await container(1);
     assert.ok(web1?.State.Running, "web@1's container runs");
-    return { id: web1.Id, startedAt: web1.State.StartedAt, since };
+    const pids = await workerPids(agent.machineId);
+    assert.equal(pids.length, 1, "the worker's command");
+    return { id: web1.Id, startedAt: web1.State.StartedAt, since, pids };
   }
 
   async function comeBack(port: number): Promise<TestAgent> {
@@ -104,6 +147,7 @@ describe("an agent adopts what it left running", () => {
       prefix: cluster.prefix,
       presenceTtl: 10,
       extraArgs: ["--leave-running"],
+      stateDir: agent.stateDir,
     });
     cluster.agents = [back];
     return back;
@@ -112,10 +156,17 @@ describe("an agent adopts what it left running", () => {
   test("SIGKILLed and back on another port: units kept, what changed meanwhile touched", async () => {
     const before = await running();
     const web2 = await container(2);
-    await stopAgent(agent, "SIGKILL");
+    const output = await (await agent.client.logs("worker.service")).text();
+    assert.match(output, /worker up/, "a supervised process's output reaches the unit's log");
+    await agent.daemon.stop("SIGKILL");
 
     // While no agent runs: web@2's container dies, web@3 is destroyed.
     await docker.getContainer(web2?.Id ?? "").kill();
+    const doomed = DOOMED_WORKER.slice(DOOMED_WORKER.indexOf("/bin/sleep")).trim();
+    for (const pid of await unitProcessesOf(agent.machineId)) {
+      const commandLine = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+      if (commandLine.split("\0").join(" ").trim() === doomed) process.kill(pid, "SIGKILL");
+    }
     await cluster.destroy("web@3.service");
 
     agent = await comeBack(7602);
@@ -130,11 +181,18 @@ describe("an agent adopts what it left running", () => {
       60_000,
     );
     assert.match(restarted.lastExit.reason, /while no agent watched it/);
+    const worker = await cluster.waitFor(
+      "doomed-worker.service",
+      (unit) => unit.activeState === "active" && unit.lastExit !== undefined,
+      "started again, with its last exit",
+    );
+    assert.match(worker.lastExit.reason, /ended with signal SIGKILL while no agent watched it/);
     await waitUntil("web@3's container gone", async () => (await container(3)) === undefined);
     const after = await running();
     assert.equal(after.id, before.id, "web@1 keeps its container");
     assert.equal(after.startedAt, before.startedAt, "web@1's container was not restarted");
-    for (const name of ["web@1.service", "web-announce@1.service"])
+    assert.deepEqual(after.pids, before.pids, "the worker's processes are the same");
+    for (const name of ["web@1.service", "web-announce@1.service", "worker.service"])
       assert.equal(after.since[name], before.since[name], `${name} did not change state`);
     assert.notEqual((await container(2))?.Id, web2?.Id, "web@2 runs a new container");
     assert.equal(
@@ -161,14 +219,20 @@ describe("an agent adopts what it left running", () => {
     );
     await waitUntil(
       "every unit reported by the new agent",
-      async () => (await agent.client.listUnits()).length === 3,
+      async () => (await agent.client.listUnits()).length === 5,
     );
     const after = await running();
     assert.equal(after.id, before.id);
     assert.equal(after.startedAt, before.startedAt);
+    assert.deepEqual(after.pids, before.pids);
     assert.deepEqual(after.since, before.since, "no unit changed state");
     assert.equal((await container(2))?.State.StartedAt, web2?.State.StartedAt);
-    for (const name of ["web@1.service", "web@2.service", "web-announce@1.service"])
+    for (const name of [
+      "web@1.service",
+      "web@2.service",
+      "web-announce@1.service",
+      "worker.service",
+    ])
       assert.equal((await cluster.unit(name)).currentState, "launched", name);
     assert.equal(misses, 0, "the sidekick's key never vanished");
   });

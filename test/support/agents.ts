@@ -39,10 +39,12 @@ export async function startAgent(options: {
   env?: NodeJS.ProcessEnv;
   /** For an agent that serves HTTPS (its --tls-* flags in extraArgs): a client it accepts. */
   https?: Dispatcher;
+  /** An earlier agent's, for one that comes back; a new directory without. */
+  stateDir?: string;
 }): Promise<TestAgent> {
   const machineId = options.machineId ?? randomBytes(16).toString("hex");
   const port = options.port ?? 7601;
-  const stateDir = await mkdtemp(join(tmpdir(), "flotilla-agent-"));
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "flotilla-agent-")));
   const url = `${options.https ? "https" : "http"}://${options.ip}:${port}`;
   const args = [
     "agent",

@@ -208,9 +208,15 @@ function fits(
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** FLOTILLA_PROPERTY_SEED=<seed> replays a failing run's seed (fast-check prints it). */
+/**
+ * FLOTILLA_PROPERTY_SEED=<seed> (and FLOTILLA_PROPERTY_PATH=<path>) replay a failing run
+ * (fast-check prints both).
+ */
 const replay = process.env.FLOTILLA_PROPERTY_SEED
-  ? { seed: Number(process.env.FLOTILLA_PROPERTY_SEED) }
+  ? {
+      seed: Number(process.env.FLOTILLA_PROPERTY_SEED),
+      ...(process.env.FLOTILLA_PROPERTY_PATH ? { path: process.env.FLOTILLA_PROPERTY_PATH } : {}),
+    }
   : {};
 
 describe("decide: properties on random small clusters", () => {
@@ -300,7 +306,7 @@ describe("decide: properties on random small clusters", () => {
         assert.deepEqual(fresh.byLoad().flat(), index.byLoad().flat());
         assert.deepEqual(fresh.machines(), index.machines());
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...replay },
     );
   });
 });

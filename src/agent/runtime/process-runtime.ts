@@ -5,9 +5,14 @@ import {
   MACHINE_ENV,
   MACHINE_LABEL,
   type MainProcess,
+  UNIT_ENV,
 } from "./types.ts";
 
-/** Runs a plain command line as a child process in its own process group; output goes to the unit's log. */
+/**
+ * Runs a plain command line as a child process in its own process group; output goes to the
+ * unit's log. For commands that run to completion (ExecStartPre=, ExecStop=, ...): a unit's
+ * main process runs supervised (supervised-process.ts), to outlive the agent.
+ */
 export function startProcess(argv: readonly string[], context: CommandContext): MainProcess {
   const [program, ...args] = argv;
   const description = argv.join(" ");
@@ -21,7 +26,10 @@ export function startProcess(argv: readonly string[], context: CommandContext): 
   const machineId = context.labels[MACHINE_LABEL];
   const child = spawn(program, args, {
     // The mark lets an agent that starts later find what this one left running (leftovers.ts).
-    env: { ...context.env, ...(machineId ? { [MACHINE_ENV]: machineId } : {}) },
+    env: {
+      ...context.env,
+      ...(machineId ? { [MACHINE_ENV]: machineId, [UNIT_ENV]: context.unit } : {}),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -17,6 +17,8 @@ export const MAIN_LABEL = "flotilla.main";
  * must not be taken for a unit.
  */
 export const MACHINE_ENV = "FLOTILLA_UNIT_MACHINE";
+/** And with their unit: an adopted unit's processes are not stopped as leftovers. */
+export const UNIT_ENV = "FLOTILLA_UNIT_NAME";
 
 /** How a command ended: exit code 0 is success; a signal or an error message otherwise. */
 export interface ExitStatus {

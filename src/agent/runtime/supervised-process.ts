@@ -1,0 +1,320 @@
+import { spawn } from "node:child_process";
+import { type FSWatcher, constants as fsConstants, watch } from "node:fs";
+import {
+  access,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
+import { constants } from "node:os";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import {
+  type CommandContext,
+  type ExitStatus,
+  MACHINE_ENV,
+  MACHINE_LABEL,
+  type MainProcess,
+  UNIT_ENV,
+} from "./types.ts";
+
+/**
+ * A unit's main process runs under this shell, not as the agent's child: it outlives the
+ * agent, its output goes to a file the agent follows (a pipe to a dead agent would kill it),
+ * and its exit status is written where the next agent finds it. The traps keep the shell
+ * alive through the signals a stop sends the process group (a trapped signal waits for the
+ * foreground command), and are not inherited: the command gets every signal as it would.
+ */
+const SUPERVISOR = `trap : HUP INT QUIT TERM USR1 USR2 PIPE
+dir=$1
+shift
+"$@" >>"$dir/output" 2>&1 </dev/null
+code=$?
+echo "$code" >"$dir/status.new" && mv -f "$dir/status.new" "$dir/status"`;
+
+/** How often an adopted supervisor (not the agent's child) is checked for its end. */
+const ADOPTED_POLL_MS = 500;
+/** Past this, the output file is emptied once read: the unit's log keeps the recent lines. */
+const OUTPUT_KEPT_BYTES = 1024 * 1024;
+
+/** What the agent records of a supervisor, to know it again after a restart. */
+export interface SupervisorRecord {
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat: with the pid, names one process for the whole boot. */
+  startTime: string;
+  /** The labels of the start that made it (unit, machine, content hash, launch). */
+  labels: Record<string, string>;
+  description: string;
+}
+
+/** Where a unit's supervised main process keeps its record, output and exit status. */
+export function supervisorDir(processDir: string, unit: string): string {
+  return join(processDir, unit);
+}
+
+/** Starts `argv` as the unit's main process, under a supervisor in `dir`. */
+export async function startSupervised(
+  argv: readonly string[],
+  context: CommandContext,
+  dir: string,
+): Promise<MainProcess> {
+  const description = argv.join(" ");
+  const [program = ""] = argv;
+  const missing = await notRunnable(program, context.env.PATH);
+  if (missing) {
+    const message = `cannot run ${program}: ${missing}`;
+    context.log.line(message);
+    return {
+      description,
+      exited: Promise.resolve({ code: null, message }),
+      terminate: async () => {},
+    };
+  }
+  await mkdir(dir, { recursive: true });
+  await Promise.all([rm(join(dir, "status"), { force: true }), writeFile(join(dir, "output"), "")]);
+  const child = spawn("/bin/sh", ["-c", SUPERVISOR, "flotilla-supervise", dir, ...argv], {
+    env: markedEnv(context),
+    stdio: "ignore",
+    detached: true,
+  });
+  // Listened for at once: a command that ends at once may end before the record is written.
+  const supervisorExit = new Promise<NodeJS.Signals | null>((resolve) => {
+    child.once("exit", (_code, signal) => resolve(signal));
+  });
+  const spawned = await new Promise<Error | undefined>((resolve) => {
+    child.once("spawn", () => resolve(undefined));
+    child.once("error", resolve);
+  });
+  if (spawned || child.pid === undefined) {
+    const message = `cannot run ${argv[0]}: ${spawned?.message ?? "no process"}`;
+    context.log.line(message);
+    return {
+      description,
+      exited: Promise.resolve({ code: null, message }),
+      terminate: async () => {},
+    };
+  }
+  const pid = child.pid;
+  child.unref();
+  const record: SupervisorRecord = {
+    pid,
+    startTime: (await startTimeOf(pid)) ?? "",
+    labels: { ...context.labels },
+    description,
+  };
+  // Written whole or not at all: a record cut short would name no process.
+  await writeFile(join(dir, "supervisor.json.new"), JSON.stringify(record));
+  await rename(join(dir, "supervisor.json.new"), join(dir, "supervisor.json"));
+  const output = new OutputFollower(join(dir, "output"), context, 0);
+  let sent: NodeJS.Signals | undefined;
+  const exited = supervisorExit.then((signal) => ended(dir, output, signal ?? sent));
+  return { description, exited, terminate: signalGroup(pid, (signal) => (sent = signal)) };
+}
+
+/**
+ * Takes over a supervisor an earlier agent started: its output from now on goes to the unit's
+ * log, and its end (polled: it is not this agent's child) is the unit's main process's.
+ */
+export async function adoptSupervised(
+  record: SupervisorRecord,
+  context: CommandContext,
+  dir: string,
+): Promise<MainProcess> {
+  const size = (await stat(join(dir, "output")).catch(() => undefined))?.size ?? 0;
+  const output = new OutputFollower(join(dir, "output"), context, size);
+  let sent: NodeJS.Signals | undefined;
+  const exited = new Promise<ExitStatus>((resolve) => {
+    const poll = setInterval(() => {
+      void isRunning(record).then((running) => {
+        if (running) return;
+        clearInterval(poll);
+        void ended(dir, output, sent).then(resolve);
+      });
+    }, ADOPTED_POLL_MS);
+  });
+  return {
+    description: record.description,
+    exited,
+    terminate: signalGroup(record.pid, (signal) => (sent = signal)),
+  };
+}
+
+/** The records of supervisors earlier agents left under `processDir`. */
+export async function supervisorsIn(
+  processDir: string,
+): Promise<{ dir: string; record: SupervisorRecord; running: boolean }[]> {
+  const found: { dir: string; record: SupervisorRecord; running: boolean }[] = [];
+  for (const entry of await readdir(processDir).catch(() => [] as string[])) {
+    const dir = join(processDir, entry);
+    const text = await readFile(join(dir, "supervisor.json"), "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      const record = JSON.parse(text) as SupervisorRecord;
+      found.push({ dir, record, running: await isRunning(record) });
+    } catch {
+      // A record cut short (the agent died writing it): nothing to adopt.
+    }
+  }
+  return found;
+}
+
+/** How a supervisor's command ended while no agent watched, in words. */
+export async function endedWhileAway(dir: string, description: string): Promise<string> {
+  const status = await statusIn(dir, undefined);
+  return `${description} ended with ${status.signal ? `signal ${status.signal}` : `exit status ${status.code ?? "unknown"}`} while no agent watched it`;
+}
+
+/** Whether the supervisor the record names still runs (the same process, not a reused pid). */
+export async function isRunning(record: SupervisorRecord): Promise<boolean> {
+  const startTime = await startTimeOf(record.pid);
+  return startTime !== undefined && startTime === record.startTime;
+}
+
+/**
+ * Why `program` cannot be run, as spawning it would say (ENOENT, EACCES); undefined when it
+ * can. Checked before the supervisor starts, so that a unit whose program is missing fails to
+ * start, as it did when the agent spawned it itself, instead of failing once it runs.
+ */
+async function notRunnable(program: string, path: string | undefined): Promise<string | undefined> {
+  if (program === "") return "empty command line";
+  const candidates = program.includes("/")
+    ? [program]
+    : (path ?? "/usr/local/bin:/usr/bin:/bin")
+        .split(":")
+        .filter((dir) => dir !== "")
+        .map((dir) => join(dir, program));
+  let reason = "ENOENT";
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, fsConstants.X_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "ENOENT";
+      if (code !== "ENOENT") reason = code;
+    }
+  }
+  return `spawn ${program} ${reason}`;
+}
+
+function signalGroup(pid: number, note: (signal: NodeJS.Signals) => void) {
+  return async (signal: NodeJS.Signals) => {
+    note(signal);
+    try {
+      // The group: the supervisor and the command, and whatever the command started.
+      process.kill(-pid, signal);
+    } catch {
+      // Gone already.
+    }
+  };
+}
+
+async function ended(
+  dir: string,
+  output: OutputFollower,
+  signal: NodeJS.Signals | undefined,
+): Promise<ExitStatus> {
+  await output.close();
+  return statusIn(dir, signal);
+}
+
+/**
+ * The command's exit status as the supervisor wrote it (a shell's: 128 + n for signal n);
+ * without one, the supervisor itself was killed (SIGKILL reaches the whole group).
+ */
+async function statusIn(dir: string, signal: NodeJS.Signals | undefined): Promise<ExitStatus> {
+  const text = await readFile(join(dir, "status"), "utf8").catch(() => undefined);
+  const code = text === undefined ? Number.NaN : Number.parseInt(text, 10);
+  if (Number.isNaN(code))
+    return signal ? { code: null, signal } : { code: null, signal: "SIGKILL" };
+  const byNumber = Object.entries(constants.signals).find(([, n]) => n === code - 128);
+  if (code > 128 && byNumber) return { code: null, signal: byNumber[0] };
+  return { code };
+}
+
+function markedEnv(context: CommandContext): Record<string, string> {
+  const machineId = context.labels[MACHINE_LABEL];
+  return {
+    ...context.env,
+    ...(machineId ? { [MACHINE_ENV]: machineId, [UNIT_ENV]: context.unit } : {}),
+  };
+}
+
+async function startTimeOf(pid: number): Promise<string | undefined> {
+  const stat_ = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat_ === undefined) return undefined;
+  const fields = stat_.slice(stat_.lastIndexOf(")") + 2).split(" ");
+  // After the comm: state is field 3, starttime field 22.
+  if (fields[0] === "Z") return undefined;
+  return fields[19];
+}
+
+/**
+ * Copies what is appended to a file into the unit's log, as it comes (inotify, with a slow
+ * poll behind it). Once past OUTPUT_KEPT_BYTES and fully read, the file is emptied: the
+ * command appends (O_APPEND), so its next write lands at the new end.
+ */
+class OutputFollower {
+  private watcher: FSWatcher | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private reading: Promise<void> = Promise.resolve();
+  private closed = false;
+  /** A character cut between two reads waits here for the rest of its bytes. */
+  private readonly decoder = new StringDecoder("utf8");
+
+  constructor(
+    private readonly path: string,
+    private readonly context: CommandContext,
+    private offset: number,
+  ) {
+    try {
+      this.watcher = watch(path, () => this.read());
+      this.watcher.on("error", () => {});
+    } catch {
+      this.watcher = undefined;
+    }
+    this.timer = setInterval(() => this.read(), 1000);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watcher?.close();
+    clearInterval(this.timer);
+    this.read(true);
+    await this.reading;
+    this.context.log.flush();
+  }
+
+  private read(final = false): void {
+    if (this.closed && !final) return;
+    this.reading = this.reading.then(() => this.readMore()).catch(() => {});
+  }
+
+  private async readMore(): Promise<void> {
+    const file = await open(this.path, "r").catch(() => undefined);
+    if (!file) return;
+    try {
+      const { size } = await file.stat();
+      if (size < this.offset) this.offset = 0;
+      while (this.offset < size) {
+        const buffer = Buffer.alloc(Math.min(64 * 1024, size - this.offset));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        this.context.log.write(this.decoder.write(buffer.subarray(0, bytesRead)));
+      }
+      if (this.offset > OUTPUT_KEPT_BYTES && (await file.stat()).size === this.offset) {
+        await truncate(this.path, 0);
+        this.offset = 0;
+      }
+    } finally {
+      await file.close();
+    }
+  }
+}
