@@ -1,5 +1,6 @@
 import { computeActions } from "../../src/engine/actions.ts";
 import { PlacementIndex } from "../../src/engine/placement-index.ts";
+import { CLUSTER_RECORD } from "../../src/registry/records.ts";
 import type { Change, Registry, Snapshot, WatchHandlers } from "../../src/registry/registry.ts";
 import { ClusterView } from "../../src/registry/view.ts";
 import { percentile } from "./cluster.ts";
@@ -24,7 +25,10 @@ export async function enginePass(
   units: number,
 ): Promise<{ units: number; rebuildMs: number; incrementalMs: number }> {
   const now = new Date().toISOString();
-  const changes: Change[] = [{ kind: "unit-file", hash: "h", text: TEXT }];
+  const changes: Change[] = [
+    { kind: "cluster", value: CLUSTER_RECORD },
+    { kind: "unit-file", hash: "h", text: TEXT },
+  ];
   const ids = Array.from({ length: machines }, (_, i) => `m${String(i).padStart(5, "0")}`);
   for (const id of ids) {
     changes.push({

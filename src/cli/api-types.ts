@@ -2,6 +2,7 @@ import type { components } from "../client/openapi.ts";
 
 /** Names for the generated schema types the commands handle; none is written by hand. */
 export type Machine = components["schemas"]["Machine"];
+export type Backup = components["schemas"]["Backup"];
 export type Unit = components["schemas"]["Unit"];
 export type UnitFileSummary = components["schemas"]["UnitFileSummary"];
 export type UnitFileDetail = components["schemas"]["UnitFileDetail"];

@@ -176,6 +176,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Take a backup of the cluster's desired state
+         * @description Every unit file (with the contents its history keeps), unit and desired state, placement, operator metadata, drain and rollout, read from etcd at one revision. Keep it somewhere etcd is not; POST it to /v1/restore to bring a cluster back.
+         */
+        get: operations["getBackup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -271,6 +291,26 @@ export interface paths {
          * @description Nothing is written. The answer is what the engine would do if the units were started now, one after another in the order given, and it acted on them in one pass: the same planner runs over the same cluster state, pass after pass, until nothing moves. `moved` lists the other units the change would move (Replaces=, and their MachineOf sidekicks). With `rollout` instead of `units`, the rollout POST /v1/rollouts would start: which instances it would replace, where they run, in what order and in which waves; it is checked as that request would be (400, 404, 409).
          */
         post: operations["plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring a cluster back from a backup
+         * @description Writes the backup's keys into a cluster that holds none of its units yet (etcd lost its data, or a new prefix). Agents that kept running report their units again: those the backup places on them, with the same content and launch, are left running untouched. Until a restore (or a first unit submitted), the engine stops nothing an agent runs without a record. Keys that already hold the backup's value are left alone, so a restore cut short can be run again. 409 when a unit exists that the backup does not have, or a key holds something else.
+         */
+        post: operations["restoreBackup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,6 +603,40 @@ export interface components {
          */
         AnnouncementList: {
             announcements: components["schemas"]["Announcement"][];
+        };
+        /**
+         * @description Every unit file (with the contents its history keeps), unit and desired state, placement, machine metadata set by operators, drain and rollout: what etcd must hold to bring the cluster back. Machines, unit states and announcements are not in it: agents write them again.
+         * @example {
+         *       "format": "flotilla-backup",
+         *       "version": 1,
+         *       "createdAt": "2026-12-07T21:00:00.000Z",
+         *       "revision": 4211,
+         *       "keys": [
+         *         {
+         *           "key": "units/hello.service",
+         *           "value": "{\"name\":\"hello.service\",\"hash\":\"1c9f6a0c2e1e4a4b6d0b0f0e7c6d5b4a3f2e1d0c\",\"desiredState\":\"launched\",\"createdAt\":\"2026-12-07T20:00:00.000Z\",\"updatedAt\":\"2026-12-07T20:00:00.000Z\"}"
+         *         }
+         *       ]
+         *     }
+         */
+        Backup: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            format: "flotilla-backup";
+            keys: {
+                /** @description Relative to the cluster's prefix (units/web@1.service, ...) */
+                key: string;
+                /** @description As stored: a unit file's text, or a JSON record */
+                value: string;
+            }[];
+            /** @description The etcd revision every key was read at: the backup is one consistent cut */
+            revision: number;
+            /**
+             * @description The backup document's own version
+             * @enum {number}
+             */
+            version: 1;
         };
         /**
          * @example {
@@ -1204,7 +1278,7 @@ export interface components {
             instance?: string;
             status: number;
             title: string;
-            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found, version-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, version-content-gone, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
+            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found, version-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, version-content-gone, restore-conflict, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
             type: string;
         } & {
             [key: string]: unknown;
@@ -1218,6 +1292,21 @@ export interface components {
         Rejection: {
             machineId: string;
             reason: string;
+        };
+        /**
+         * @example {
+         *       "written": 214,
+         *       "unchanged": 0,
+         *       "units": 40
+         *     }
+         */
+        RestoreResult: {
+            /** @description Keys that already held the backup's value (a restore run again) */
+            unchanged: number;
+            /** @description Units the cluster holds now */
+            units: number;
+            /** @description Keys written */
+            written: number;
         };
         /**
          * @example {
@@ -3217,6 +3306,77 @@ export interface operations {
             };
         };
     };
+    getBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backup */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backup"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -3811,6 +3971,117 @@ export interface operations {
             /** @description Not found: an RFC 9457 problem document */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: an RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large: an RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type: an RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: an RFC 9457 problem document */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: an RFC 9457 problem document */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description etcd is unreachable: an RFC 9457 problem document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Backup"];
+            };
+        };
+        responses: {
+            /** @description What was written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
+                };
+            };
+            /** @description The request is not valid: an RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required: an RFC 9457 problem document */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "www-authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with this token: an RFC 9457 problem document */
+            403: {
+                headers: {
+                    /** @description Bearer error="insufficient_scope" */
+                    "www-authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -49,6 +49,11 @@ export interface Actions {
    * counts as lost, and those whose stop is held (UnitRecord.stopHeldUntil).
    */
   recheckAt: Map<string, number>;
+  /**
+   * Units agents report that have no record, left running because etcd holds no cluster
+   * record: it lost its data, and a restore is to bring them back (see Keys.cluster).
+   */
+  held: string[];
 }
 
 export type { Scope };
@@ -118,6 +123,7 @@ function planActions(
     agent: [],
     waiting: plan.waiting,
     recheckAt: standing.held,
+    held: [],
   };
   const removed = new Set(actions.unplace.map((entry) => `${entry.unit}@${entry.machineId}`));
   for (const entry of actions.place)
@@ -155,8 +161,14 @@ function planActions(
       });
     }
   }
-  // What an agent runs but should not (unplaced, moved, destroyed) is stopped and unloaded there.
+  // What an agent runs but should not (unplaced, moved, destroyed) is stopped and unloaded there,
+  // unless etcd lost the cluster: then a unit without a record waits for the restore.
+  const lost = view.cluster === undefined;
   eachIn(view.states, scope, (name, byMachine) => {
+    if (lost && !view.units.has(name)) {
+      actions.held.push(name);
+      return;
+    }
     const wanted = targets.get(name) ?? [];
     for (const [machineId, state] of byMachine) {
       if (wanted.includes(machineId) && !isRemoved(name, machineId)) continue;

@@ -76,6 +76,8 @@ export class Engine {
   private readonly limiter = new Limiter(64, 4);
   private readonly agents = new Map<string, AgentClient>();
   private readonly calls = new CallLog();
+  /** The units last said to be held (see warnHeld). */
+  private heldSaid = "";
   private leadership: Leadership | undefined;
   private leading = false;
   private stopped = false;
@@ -241,6 +243,7 @@ export class Engine {
         this.wake(at);
       }
       this.calls.settle(scope, actions.agent);
+      this.warnHeld(actions.held);
     } catch (error) {
       this.scope.widen();
       this.options.log.warn("reconciliation failed", { err: String(error) });
@@ -309,6 +312,18 @@ export class Engine {
       for (const batch of agentBatches(tasks, view)) void this.callAgent(machineId, batch);
     await this.driveRollouts();
     if (revision > 0) await view.waitFor(revision);
+  }
+
+  /** Says once (and again when it changes) that units run on without a record. */
+  private warnHeld(held: readonly string[]): void {
+    // A pass that looks at a few units only sees few: only a different set is said again.
+    const said = [...held].sort().join(" ");
+    if (held.length === 0 || said === this.heldSaid) return;
+    this.heldSaid = said;
+    this.options.log.warn(
+      "etcd holds no cluster record, yet agents run units it has no record of: they are left running until a backup is restored (flotilla restore) or a unit is submitted",
+      { units: held.length, examples: [...held].sort().slice(0, 5) },
+    );
   }
 
   private async driveRollouts(): Promise<void> {

@@ -42,6 +42,8 @@ export function decodeChange(
       return { kind: "machine-drain", id: ref.id, value: parseJson(value) };
     case "state":
       return { kind: "state", name: ref.name, machineId: ref.machineId, value: parseJson(value) };
+    case "cluster":
+      return { kind: "cluster", value: parseJson(value) };
     case "rollout": {
       const rollout = parseJson<RolloutRecord>(value);
       return rollout

@@ -1,20 +1,28 @@
 import { type Etcd3, type IKeyValue, Range, type Watcher } from "etcd3";
 import { retry } from "../backoff.ts";
+import {
+  type DurableEntry,
+  type DurableKeys,
+  isDurable,
+  planRestore,
+  type RestoreResult,
+} from "./backup.ts";
 import { packGroups } from "./batches.ts";
 import { contentRefChanges, droppedContents, rolloutContents } from "./content-refs.ts";
 import { decodeChange } from "./decode.ts";
 import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
-import type {
-  AnnouncementRecord,
-  MachineDrainRecord,
-  MachineRecord,
-  MetadataOverrides,
-  PlacementRecord,
-  RolloutRecord,
-  ScheduleStatusRecord,
-  UnitRecord,
-  UnitStateRecord,
+import {
+  type AnnouncementRecord,
+  CLUSTER_RECORD,
+  type MachineDrainRecord,
+  type MachineRecord,
+  type MetadataOverrides,
+  type PlacementRecord,
+  type RolloutRecord,
+  type ScheduleStatusRecord,
+  type UnitRecord,
+  type UnitStateRecord,
 } from "./records.ts";
 import type {
   Announcement,
@@ -103,10 +111,60 @@ export class EtcdRegistry implements Registry {
       .then(
         this.client.put(key).value(JSON.stringify(unit)),
         this.client.put(this.keys.unitFile(unit.hash)).value(text),
+        this.client.put(this.keys.cluster()).value(JSON.stringify(CLUSTER_RECORD)),
         ...this.refOps(unit.name, undefined, unit),
       )
       .commit();
     return writeResult(result);
+  }
+
+  async recordClusterIfUnits(): Promise<void> {
+    const [cluster, units] = await Promise.all([
+      this.client.get(this.keys.cluster()).exec(),
+      this.client.getAll().prefix(this.keys.unitsNamed("")).limit(1).keys(),
+    ]);
+    if (cluster.kvs.length > 0 || units.length === 0) return;
+    await this.client
+      .if(this.keys.cluster(), "Create", "==", 0)
+      .then(this.client.put(this.keys.cluster()).value(JSON.stringify(CLUSTER_RECORD)))
+      .commit();
+  }
+
+  async readDurable(): Promise<DurableKeys> {
+    const entries: DurableEntry[] = [];
+    const revision = await this.readAll((kv) => {
+      const key = kv.key.toString();
+      if (isDurable(this.keys, key))
+        entries.push({ key: key.slice(this.prefix.length), value: kv.value.toString() });
+    });
+    return { revision, entries };
+  }
+
+  async restoreDurable(backup: readonly DurableEntry[]): Promise<RestoreResult> {
+    const { entries } = await this.readDurable();
+    const plan = planRestore(this.keys, new Map(entries.map((e) => [e.key, e.value])), backup);
+    if ("invalid" in plan) return { ok: false, invalid: plan.invalid };
+    if ("conflicts" in plan) return { ok: false, conflicts: plan.conflicts };
+    let written = 0;
+    for (const batch of plan.batches) {
+      // Each key only where it is still absent: a writer that came in between wins, and the
+      // restore says so instead of overwriting it.
+      const keys = batch.map((entry) => this.prefix + entry.key);
+      const builder = this.client.if(keys[0] as string, "Create", "==", 0);
+      for (const key of keys.slice(1)) builder.and(key, "Create", "==", 0);
+      const result = await builder
+        .then(...batch.map((entry, i) => this.client.put(keys[i] as string).value(entry.value)))
+        .commit();
+      if (!result.succeeded) {
+        const taken = await Promise.all(keys.map((key) => this.client.get(key).exec()));
+        return {
+          ok: false,
+          conflicts: batch.filter((_, i) => (taken[i]?.kvs.length ?? 0) > 0).map((e) => e.key),
+        };
+      }
+      written += batch.length;
+    }
+    return { ok: true, written, unchanged: plan.unchanged };
   }
 
   async updateUnit(
@@ -641,8 +699,17 @@ export class EtcdRegistry implements Registry {
   }
 
   async snapshot(): Promise<Snapshot> {
-    const whole = Range.prefix(this.prefix);
     const changes: Change[] = [];
+    const revision = await this.readAll((kv) => {
+      const change = this.decode(kv);
+      if (change) changes.push(change);
+    });
+    return { revision, changes };
+  }
+
+  /** Every key under the prefix, page by page at the first page's revision; that revision. */
+  private async readAll(visit: (kv: IKeyValue) => void): Promise<Revision> {
+    const whole = Range.prefix(this.prefix);
     let revision: string | undefined;
     let start: Buffer = whole.start;
     for (;;) {
@@ -650,15 +717,12 @@ export class EtcdRegistry implements Registry {
       if (revision !== undefined) query.revision(revision);
       const page = await query.exec();
       revision ??= page.header.revision;
-      for (const kv of page.kvs) {
-        const change = this.decode(kv);
-        if (change) changes.push(change);
-      }
+      for (const kv of page.kvs) visit(kv);
       const last = page.kvs.at(-1);
       if (!page.more || !last) break;
       start = Buffer.concat([last.key, Buffer.from([0])]);
     }
-    return { revision: Number(revision), changes };
+    return Number(revision);
   }
 
   async watch(handlers: WatchHandlers): Promise<WatchHandle> {

@@ -14,6 +14,7 @@
  *   <prefix>rollouts/<id>                   RolloutRecord
  *   <prefix>rollout-lock                    bumped by every rollout's creation, for overlap checks
  *   <prefix>election/                       engine leader election
+ *   <prefix>cluster/record                  ClusterRecord: this etcd holds a Flotilla cluster
  */
 
 export type KeyRef =
@@ -26,7 +27,8 @@ export type KeyRef =
   | { kind: "machine-metadata"; id: string }
   | { kind: "machine-drain"; id: string }
   | { kind: "state"; name: string; machineId: string }
-  | { kind: "rollout"; id: string };
+  | { kind: "rollout"; id: string }
+  | { kind: "cluster" };
 
 export class Keys {
   constructor(readonly prefix: string) {}
@@ -93,6 +95,13 @@ export class Keys {
   rolloutRefName(id: string): string {
     return `rollout:${id}`;
   }
+  /**
+   * Written with every unit created (and by a restore): its absence while agents report units
+   * means etcd lost the cluster, and the engine stops nothing until it is restored.
+   */
+  cluster(): string {
+    return `${this.prefix}cluster/record`;
+  }
   election(): string {
     return `${this.prefix}election`;
   }
@@ -127,6 +136,8 @@ export class Keys {
         return { kind: "machine-drain", id: tail };
       case "rollouts":
         return { kind: "rollout", id: tail };
+      case "cluster":
+        return tail === "record" ? { kind: "cluster" } : undefined;
       case "states": {
         const [name, machineId] = splitOnce(tail);
         return name && machineId ? { kind: "state", name, machineId } : undefined;

@@ -243,6 +243,17 @@ export type MetadataOverrides = Record<string, string | null>;
 /** An operator's drain of a machine; not bound to the agent's lease, so it outlives the agent. */
 export type MachineDrainRecord = MachineDrain;
 
+/**
+ * That this etcd holds a Flotilla cluster, and in which layout of its keys. Written with every
+ * unit created and by a restore; never deleted by Flotilla.
+ */
+export interface ClusterRecord {
+  layout: number;
+}
+
+/** The layout of Flotilla's keys this version writes. */
+export const CLUSTER_RECORD: ClusterRecord = { layout: 1 };
+
 /** A key a unit announces (its sidekick loop), recorded so the control plane can list it. */
 export interface AnnouncementRecord {
   /** The announced key, where the unit file says (outside Flotilla's prefix). */

@@ -1,5 +1,7 @@
+import type { DurableEntry, DurableKeys, RestoreResult } from "./backup.ts";
 import type {
   AnnouncementRecord,
+  ClusterRecord,
   MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
@@ -33,7 +35,8 @@ export type Change =
   | { kind: "machine-drain"; id: string; value?: MachineDrainRecord }
   | { kind: "state"; name: string; machineId: string; value?: UnitStateRecord }
   /** `version` is the rollout key's modification revision, given with a value. */
-  | { kind: "rollout"; id: string; value?: RolloutRecord; version?: Revision };
+  | { kind: "rollout"; id: string; value?: RolloutRecord; version?: Revision }
+  | { kind: "cluster"; value?: ClusterRecord };
 
 /** Everything Flotilla keeps, read at one revision. */
 export interface Snapshot {
@@ -259,6 +262,15 @@ export interface Registry {
     reports: readonly UnitStateRecord[],
     withdrawals: readonly string[],
   ): Promise<void>;
+  /** Writes the cluster record where units exist without one (a cluster older than it). */
+  recordClusterIfUnits(): Promise<void>;
+  /** Flotilla's durable keys (see backup.ts), relative to its prefix, read at one revision. */
+  readDurable(): Promise<DurableKeys>;
+  /**
+   * Writes a backup's keys (see backup.ts planRestore): nothing when a key holds something
+   * else, or a unit exists that the backup does not have.
+   */
+  restoreDurable(backup: readonly DurableEntry[]): Promise<RestoreResult>;
   /** Every unit state etcd holds for one machine: what its agent (or a predecessor) reported. */
   unitStatesOf(machineId: string): Promise<UnitStateRecord[]>;
   /** The states etcd holds for these units of one machine, by unit name, as stored (JSON). */

@@ -2,6 +2,7 @@ import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
 import type { ClusterState } from "../scheduler/cluster-state.ts";
 import { SortedNames } from "../scheduler/sorted-names.ts";
 import type {
+  ClusterRecord,
   MachineDrainRecord,
   MachineRecord,
   MetadataOverrides,
@@ -50,6 +51,8 @@ export class ClusterView implements ClusterState {
   readonly drains = new Map<string, MachineDrainRecord>();
   readonly states = new Map<string, Map<string, UnitStateRecord>>();
   readonly rollouts = new Map<string, Versioned<RolloutRecord>>();
+  /** The cluster record (see Keys.cluster); absent in an etcd that lost, or never had, a cluster. */
+  cluster: ClusterRecord | undefined;
   private readonly reportsByMachine = new Map<string, Set<string>>();
 
   private readonly listeners = new Set<ViewListener>();
@@ -148,6 +151,7 @@ export class ClusterView implements ClusterState {
     this.states.clear();
     this.reportsByMachine.clear();
     this.rollouts.clear();
+    this.cluster = undefined;
     this.advance(snapshot.revision, snapshot.changes);
   }
 
@@ -218,6 +222,9 @@ export class ClusterView implements ClusterState {
         else this.reportsByMachine.delete(change.machineId);
         break;
       }
+      case "cluster":
+        this.cluster = change.value;
+        break;
       case "rollout":
         setOrDelete(
           this.rollouts,

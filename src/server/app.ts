@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { TSchema } from "typebox";
 import { createFastify, type HttpOptions, registerOpenApi } from "../http/fastify.ts";
 import { Announcement, AnnouncementList } from "../schema/announcements.ts";
+import { Backup, RestoreResult } from "../schema/backup.ts";
 import { ALWAYS_SENT_HEADERS, Problem, problemResponse } from "../schema/common.ts";
 import { ClusterEvent, StreamEvent, StreamReset } from "../schema/events.ts";
 import * as fleetSchemas from "../schema/fleet.ts";
@@ -35,6 +36,7 @@ import { problemErrorHandler, sendProblem } from "./problem-reply.ts";
 import { ProblemError } from "./problems.ts";
 import { type RateLimit, rateLimit, StreamLimit } from "./rate-limit.ts";
 import { announcementRoutes } from "./routes/announcements.ts";
+import { backupRoutes } from "./routes/backup.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { Health, healthRoutes } from "./routes/health.ts";
@@ -77,6 +79,8 @@ const sharedSchemas: TSchema[] = [
   MachineList,
   MetadataPatch,
   DrainRequest,
+  Backup,
+  RestoreResult,
   ...Object.values(unitSchemas).filter((schema) => "$id" in schema),
   ...Object.values(rolloutSchemas).filter((schema) => "$id" in schema),
   ...Object.values(fleetSchemas).filter((schema) => typeof schema === "object" && "$id" in schema),
@@ -136,6 +140,7 @@ export async function buildApp(
         { name: "events", description: "Live changes" },
         { name: "announcements", description: "Keys announced by units' sidekick loops" },
         { name: "rollouts", description: "Rolling replacements of units' content, health-checked" },
+        { name: "backup", description: "Backing the cluster's desired state up, and restoring it" },
         { name: "fleet-v1", description: "fleet's v1 API, wire-compatible" },
         { name: "operations", description: "Health, readiness and metrics" },
       ],
@@ -226,6 +231,7 @@ export async function buildApp(
   await app.register(announcementRoutes(context));
   await app.register(planRoutes(context));
   await app.register(rolloutRoutes(context));
+  await app.register(backupRoutes(context));
   await app.register(dashboardRoutes());
   const stopHoldMs = options.fleetStopHoldMs;
   await app.register(fleetApi(context, { stopHoldMs }), { prefix: "/fleet/v1" });

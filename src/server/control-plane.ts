@@ -122,6 +122,9 @@ export class ControlPlane {
   async sync(): Promise<void> {
     await retry(
       async () => {
+        // A cluster from before the cluster record gets it here, not at its next unit: without
+        // it, the engine would hold its stops (see Keys.cluster).
+        await this.registry.recordClusterIfUnits();
         await this.view.start(this.registry);
         this.synced = true;
         if (this.options.runEngine !== false) await this.engine.start();

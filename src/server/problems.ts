@@ -26,6 +26,10 @@ export const problemKinds = {
     title: "The units are already rolling out, or the rollout cannot do that now",
   },
   "version-content-gone": { status: 409, title: "The content of that version is no longer stored" },
+  "restore-conflict": {
+    status: 409,
+    title: "The cluster already holds other units or values than the backup",
+  },
   "write-conflict": { status: 409, title: "The resource changed concurrently; retry" },
   "body-too-large": { status: 413, title: "The request body is too large" },
   "uri-too-long": { status: 414, title: "The request target is too long" },

@@ -106,7 +106,13 @@ function pick<K extends Change["kind"]>(
   return changes.find(
     (change): change is Extract<Change, { kind: K }> =>
       change.kind === kind &&
-      ("name" in change ? change.name : "id" in change ? change.id : change.hash) === name,
+      ("name" in change
+        ? change.name
+        : "id" in change
+          ? change.id
+          : "hash" in change
+            ? change.hash
+            : change.kind) === name,
   );
 }
 

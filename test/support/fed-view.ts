@@ -1,18 +1,30 @@
 import type { Actions } from "../../src/engine/actions.ts";
-import type { UnitRecord } from "../../src/registry/records.ts";
+import { CLUSTER_RECORD, type UnitRecord } from "../../src/registry/records.ts";
 import type { Change, Registry, WatchHandlers } from "../../src/registry/registry.ts";
 import { ClusterView } from "../../src/registry/view.ts";
 
 export const AT = "2026-01-01T00:00:00.000Z";
 
-/** A view fed by hand: `reset` gives its first snapshot, `push` applies changes at a new revision. */
-export async function fedView(initial: Change[] = []) {
+/**
+ * A view fed by hand: `reset` gives its first snapshot (with the cluster record, as etcd holds
+ * it once a unit was created, unless `cluster` is false), `push` applies changes at a new
+ * revision.
+ */
+export async function fedView(initial: Change[] = [], options: { cluster?: boolean } = {}) {
   let handlers: WatchHandlers | undefined;
   let revision = 1;
   const registry = {
     watch: async (given: WatchHandlers) => {
       handlers = given;
-      given.reset({ revision, changes: initial });
+      given.reset({
+        revision,
+        changes: [
+          ...(options.cluster === false
+            ? []
+            : [{ kind: "cluster" as const, value: CLUSTER_RECORD }]),
+          ...initial,
+        ],
+      });
       return { close: async () => {} };
     },
   } as unknown as Registry;

@@ -6,6 +6,13 @@
  * same cases against both, so a difference is a failing test.
  */
 import { ClientClosedError, EtcdLeaseInvalidError, GRPCInvalidArgumentError } from "etcd3";
+import {
+  type DurableEntry,
+  type DurableKeys,
+  isDurable,
+  planRestore,
+  type RestoreResult,
+} from "../../src/registry/backup.ts";
 import { packGroups } from "../../src/registry/batches.ts";
 import {
   contentRefChanges,
@@ -20,16 +27,17 @@ import {
   STATES_PER_TXN,
 } from "../../src/registry/etcd-registry.ts";
 import { Keys } from "../../src/registry/keys.ts";
-import type {
-  AnnouncementRecord,
-  MachineDrainRecord,
-  MachineRecord,
-  MetadataOverrides,
-  PlacementRecord,
-  RolloutRecord,
-  ScheduleStatusRecord,
-  UnitRecord,
-  UnitStateRecord,
+import {
+  type AnnouncementRecord,
+  CLUSTER_RECORD,
+  type MachineDrainRecord,
+  type MachineRecord,
+  type MetadataOverrides,
+  type PlacementRecord,
+  type RolloutRecord,
+  type ScheduleStatusRecord,
+  type UnitRecord,
+  type UnitStateRecord,
 } from "../../src/registry/records.ts";
 import type {
   Announcement,
@@ -193,9 +201,47 @@ export class MemoryRegistry implements Registry {
       commit(etcd, [
         { key, value: JSON.stringify(unit) },
         { key: this.keys.unitFile(unit.hash), value: text },
+        { key: this.keys.cluster(), value: JSON.stringify(CLUSTER_RECORD) },
         ...this.refOps(unit.name, undefined, unit),
       ]),
     );
+  }
+
+  async recordClusterIfUnits(): Promise<void> {
+    const etcd = this.etcd;
+    if (etcd.entries.has(this.keys.cluster())) return;
+    if (keysUnder(etcd, this.keys.unitsNamed("")).length === 0) return;
+    commit(etcd, [{ key: this.keys.cluster(), value: JSON.stringify(CLUSTER_RECORD) }]);
+  }
+
+  async readDurable(): Promise<DurableKeys> {
+    const etcd = this.etcd;
+    const entries = keysUnder(etcd, this.keys.prefix)
+      .filter((key) => isDurable(this.keys, key))
+      .map((key) => ({
+        key: key.slice(this.keys.prefix.length),
+        value: etcd.entries.get(key)?.value ?? "",
+      }));
+    return { revision: etcd.revision, entries };
+  }
+
+  async restoreDurable(backup: readonly DurableEntry[]): Promise<RestoreResult> {
+    const { entries } = await this.readDurable();
+    const plan = planRestore(this.keys, new Map(entries.map((e) => [e.key, e.value])), backup);
+    if ("invalid" in plan) return { ok: false, invalid: plan.invalid };
+    if ("conflicts" in plan) return { ok: false, conflicts: plan.conflicts };
+    let written = 0;
+    for (const batch of plan.batches) {
+      const etcd = this.etcd;
+      const taken = batch.filter((entry) => etcd.entries.has(this.keys.prefix + entry.key));
+      if (taken.length > 0) return { ok: false, conflicts: taken.map((entry) => entry.key) };
+      commit(
+        etcd,
+        batch.map((entry) => ({ key: this.keys.prefix + entry.key, value: entry.value })),
+      );
+      written += batch.length;
+    }
+    return { ok: true, written, unchanged: plan.unchanged };
   }
 
   async updateUnit(

@@ -9,6 +9,7 @@ import type { InjectApp, RequestOptions } from "./inject-app.ts";
 export const SAMPLE_UNIT = "sample.service";
 export const SAMPLE_MACHINE = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
 export const SAMPLE_UNIT_TEXT = "[Service]\nExecStart=/bin/true\n";
+const AT_SAMPLE = "2026-01-01T00:00:00.000Z";
 
 /**
  * The rollouts requestFor's requests address, each in a phase its operations apply to (see
@@ -54,6 +55,10 @@ const SAMPLES: Record<string, RequestOptions> = {
   "DELETE /v1/machines/{id}/drain": {},
   "GET /v1/events": {},
   "GET /v1/announcements": {},
+  "GET /v1/backup": {},
+  "POST /v1/restore": {
+    json: { format: "flotilla-backup", version: 1, createdAt: AT_SAMPLE, revision: 1, keys: [] },
+  },
   "POST /v1/plan": { json: { units: [SAMPLE_UNIT] } },
   "GET /fleet/v1/discovery": {},
   "GET /fleet/v1/units": {},

@@ -97,6 +97,8 @@ describe("body and target sizes", () => {
         type: "application/json",
       },
       "POST /v1/rollouts/{id}/abort": { body: `{"reason":"${padding}"}`, type: "application/json" },
+      // A restore takes 512 times the limit.
+      "POST /v1/restore": { body: `{"keys":"${"x".repeat(64 * 512)}"}`, type: "application/json" },
     };
     const takingBodies = documenting(413);
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { backupCommand } from "./backup.ts";
 import { catCommand } from "./cat.ts";
 import { completionCommand } from "./completion.ts";
 import { destroyCommand } from "./destroy.ts";
@@ -11,6 +12,7 @@ import { listUnitsCommand } from "./list-units.ts";
 import { loadCommand } from "./load.ts";
 import { planCommand } from "./plan.ts";
 import { restartCommand } from "./restart.ts";
+import { restoreCommand } from "./restore.ts";
 import { rolloutCommand } from "./rollout.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
@@ -23,6 +25,7 @@ import { versionCommand } from "./version.ts";
 
 /** Every CLI command, in the order help lists them (`help` itself is run.ts's). */
 export const commands: readonly Command[] = [
+  backupCommand,
   catCommand,
   completionCommand,
   destroyCommand,
@@ -35,6 +38,7 @@ export const commands: readonly Command[] = [
   loadCommand,
   planCommand,
   restartCommand,
+  restoreCommand,
   rolloutCommand,
   startCommand,
   statusCommand,
