@@ -207,7 +207,12 @@ function moveInstances(draft: Draft): void {
 
 function retireCanaries(draft: Draft, indexes: readonly number[]): void {
   if (!canariesRetire(draft.rollout)) return;
-  for (const index of indexes) if (draft.instance(index).added) retire(draft, index);
+  for (const index of indexes) {
+    if (!draft.instance(index).added) continue;
+    retire(draft, index);
+    // One that serves nothing (crashed, stopped) is drained already, and may go in this step.
+    advance(draft, index);
+  }
 }
 
 function skipIfDestroyed(draft: Draft, index: number): void {

@@ -480,6 +480,36 @@ describe("canaries added beside the old instances", () => {
     assert.equal(cluster.world.has(CANARY), false);
   });
 
+  test("one that crashed is removed in the step that retires it, with no drain time", () => {
+    // The property below found it (a crash, or a drain confirmed early, before the retirement).
+    const options = { maxParallel: 2, canaries: 1, autoRevert: false, drainSeconds: 0 };
+    const cluster = new Cluster(4, { ...options, minHealthySeconds: 0 }, added());
+    cluster.agent();
+    cluster.step();
+    cluster.agent();
+    cluster.step();
+    assert.equal(cluster.rollout.phase, "rolling");
+    assert.equal(cluster.instance(CANARY).step, "done");
+    // It crashes once done: nothing is left for it to prove, and it serves nothing to drain.
+    cluster.report(CANARY, CRASHED);
+    cluster.step();
+    cluster.agent();
+    cluster.step();
+    cluster.agent();
+    cluster.step();
+    cluster.agent();
+    cluster.step();
+    cluster.agent();
+    const last = cluster.step();
+    assert.deepEqual(last.events.slice(-3), [
+      `${CANARY}: canary draining, to be removed`,
+      `${CANARY}: canary removed`,
+      "rollout succeeded",
+    ]);
+    assert.equal(cluster.world.has(CANARY), false);
+    assert.equal(cluster.world.has(SIDEKICK), false);
+  });
+
   test("a canary destroyed by someone before it was healthy fails the rollout", () => {
     const cluster = new Cluster(2, { canaries: 1 }, added());
     cluster.step();
@@ -856,6 +886,17 @@ describe("destroyed units", () => {
   });
 });
 
+/**
+ * FLOTILLA_PROPERTY_SEED=<seed> (and FLOTILLA_PROPERTY_PATH=<path>) replay a failing run
+ * (fast-check prints both).
+ */
+const replay = process.env.FLOTILLA_PROPERTY_SEED
+  ? {
+      seed: Number(process.env.FLOTILLA_PROPERTY_SEED),
+      ...(process.env.FLOTILLA_PROPERTY_PATH ? { path: process.env.FLOTILLA_PROPERTY_PATH } : {}),
+    }
+  : {};
+
 /** An operator's action, when the rollout's phase allows it. */
 function operate(
   cluster: Cluster,
@@ -938,7 +979,7 @@ describe("idempotence", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, ...replay },
     );
   });
 });
