@@ -21,6 +21,11 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case "agent": {
+      if (rest[0] === "drain" || rest[0] === "undrain") {
+        const { localMachineCommand } = await import("./agent/local-machine.ts");
+        const cli = localMachineCommand(rest, process.env);
+        return exitAfterOutput(await runCli(cli, programName(process.argv[1])));
+      }
       const { runAgent } = await import("./agent/run.ts");
       await runAgent(rest);
       return -1;

@@ -136,7 +136,7 @@ function parseMetadata(entries: string[]): Record<string, string> {
   return metadata;
 }
 
-function defaultStateDir(): string {
+export function defaultStateDir(): string {
   return process.getuid?.() === 0
     ? "/var/lib/flotilla"
     : join(homedir(), ".local", "state", "flotilla");
