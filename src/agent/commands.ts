@@ -103,7 +103,9 @@ export class CommandRunner implements CommandExecutor {
   async adopt(argv: string[], context: CommandContext): Promise<Adoption> {
     const command = classifyExec(argv);
     if (command.kind === "announce" && command.loop.ttlSeconds > 0) {
-      const main = await startAnnounceLoop(command.loop, context, this.registry, this.machineId);
+      const main = await startAnnounceLoop(command.loop, context, this.registry, this.machineId, {
+        adopted: true,
+      });
       return { kind: "adopted", main };
     }
     if (command.kind === "process" || command.kind === "announce")
@@ -132,6 +134,8 @@ export class CommandRunner implements CommandExecutor {
     name: string | undefined,
     context: CommandContext,
   ): Promise<Adoption> {
+    // The engine did not answer: what runs is unknown, so nothing is taken up (or for ended).
+    if (this.leftovers?.containersListed === false) return { kind: "unsupported" };
     const found = this.leftovers?.mainContainer(context.unit, context.labels, name);
     const shown = name ?? found?.id.slice(0, 12) ?? "of the unit";
     if (!found) {

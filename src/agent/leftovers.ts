@@ -46,6 +46,8 @@ export class Leftovers {
     private readonly docker: Dockerode | undefined,
     readonly containers: readonly LeftContainer[],
     readonly supervisors: readonly LeftSupervisor[],
+    /** Whether the engine listed the containers: else none is known, ended or not. */
+    readonly containersListed: boolean,
   ) {}
 
   /** Lists the machine's labelled containers; none when the engine does not answer. */
@@ -63,13 +65,13 @@ export class Leftovers {
           })
           .catch((error: unknown) => {
             log(
-              "cannot list the containers earlier agents left (is the Docker engine running?)",
+              "cannot list the containers earlier agents left (is the Docker engine running?); their units start anew",
               error,
             );
-            return [];
+            return undefined;
           })
       : [];
-    const containers = listed.map((info) => ({
+    const containers = (listed ?? []).map((info) => ({
       id: info.Id,
       names: info.Names.map((name) => name.replace(/^\//, "")),
       labels: info.Labels ?? {},
@@ -78,7 +80,7 @@ export class Leftovers {
     const supervisors = (await supervisorsIn(processDir)).filter(
       ({ record }) => record.labels[MACHINE_LABEL] === machineId,
     );
-    return new Leftovers(machineId, docker, containers, supervisors);
+    return new Leftovers(machineId, docker, containers, supervisors, listed !== undefined);
   }
 
   /** The supervisor of `unit`'s main process, started by the run with these labels. */
@@ -90,7 +92,7 @@ export class Leftovers {
       ({ record }) =>
         record.labels[UNIT_LABEL] === unit &&
         record.labels[HASH_LABEL] === labels[HASH_LABEL] &&
-        record.labels[LAUNCH_LABEL] === labels[LAUNCH_LABEL],
+        sameRun(record.labels, labels),
     );
   }
 
@@ -107,7 +109,7 @@ export class Leftovers {
       (container) =>
         container.labels[UNIT_LABEL] === unit &&
         container.labels[HASH_LABEL] === labels[HASH_LABEL] &&
-        container.labels[LAUNCH_LABEL] === labels[LAUNCH_LABEL] &&
+        sameRun(container.labels, labels) &&
         (name === undefined
           ? container.labels[MAIN_LABEL] === "true"
           : container.names.includes(name)),
@@ -148,6 +150,20 @@ export class Leftovers {
     );
     return { processes, containers: unclaimed.length };
   }
+}
+
+/**
+ * Whether what was labelled `found` at its start is the run the unit's last state describes
+ * (`wanted`): a launch asked for while the unit already ran (a unit a `Requires=` started,
+ * then launched itself) is recorded without a restart, so the label may be older.
+ */
+function sameRun(
+  found: Readonly<Record<string, string>>,
+  wanted: Readonly<Record<string, string>>,
+): boolean {
+  const started = Number(found[LAUNCH_LABEL]);
+  const reported = Number(wanted[LAUNCH_LABEL]);
+  return Number.isInteger(started) && Number.isInteger(reported) && started <= reported;
 }
 
 /** Process groups of unit processes marked with this machine (see process-runtime.ts). */

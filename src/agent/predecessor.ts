@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import type { AgentProcess } from "../registry/records.ts";
 
 /**
@@ -10,10 +10,13 @@ import type { AgentProcess } from "../registry/records.ts";
  */
 export function isDeadLocalAgent(
   recorded: AgentProcess | undefined,
-  self: Pick<AgentProcess, "hostname" | "bootId">,
+  self: Omit<AgentProcess, "pid">,
 ): boolean {
   if (!recorded || self.bootId === "" || recorded.bootId !== self.bootId) return false;
   if (recorded.hostname !== self.hostname) return false;
+  // Agents in containers share the host's boot and often its name: their pids are their own.
+  if (recorded.pidNamespace === undefined || recorded.pidNamespace !== self.pidNamespace)
+    return false;
   if (recorded.pid === process.pid) return true;
   try {
     process.kill(recorded.pid, 0);
@@ -27,4 +30,13 @@ export function isDeadLocalAgent(
     return true;
   }
   return !commandLine.includes("agent");
+}
+
+/** This process's pid namespace, as /proc names it; undefined where there is no /proc. */
+export function ownPidNamespace(): string | undefined {
+  try {
+    return readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
 }

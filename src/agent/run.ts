@@ -17,7 +17,7 @@ import { type AgentConfig, agentConfig } from "./config.ts";
 import { writeEtcdctlShim } from "./etcdctl-shim.ts";
 import { MachineProbes, simulatedProbes } from "./health-probes.ts";
 import { Leftovers } from "./leftovers.ts";
-import { isDeadLocalAgent } from "./predecessor.ts";
+import { isDeadLocalAgent, ownPidNamespace } from "./predecessor.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
@@ -112,6 +112,7 @@ export async function startAgentInstance(
     bootId: (await readFile("/proc/sys/kernel/random/boot_id", "utf8").catch(() => "")).trim(),
   };
   const startedAt = new Date().toISOString();
+  const pidNamespace = ownPidNamespace();
   const capacity = { cpus: availableParallelism(), memoryBytes: totalmem() };
   let port = config.port;
   const agentURL = () =>
@@ -127,7 +128,12 @@ export async function startAgentInstance(
     heartbeatAt: new Date().toISOString(),
     presenceTtlSeconds: config.presenceTtlSeconds,
     capacity,
-    agentProcess: { hostname: machine.hostname, bootId: machine.bootId, pid: process.pid },
+    agentProcess: {
+      hostname: machine.hostname,
+      bootId: machine.bootId,
+      pid: process.pid,
+      ...(pidNamespace ? { pidNamespace } : {}),
+    },
   });
 
   let presence: Presence | undefined;
@@ -153,7 +159,8 @@ export async function startAgentInstance(
   // An announcement with our own address, or of an agent on this host that has ended, is a
   // predecessor's that was killed before its lease ran out: we take over its machine id.
   const ownPredecessor = (existing: MachineRecord) =>
-    existing.agentURL === agentURL() || isDeadLocalAgent(existing.agentProcess, machine);
+    existing.agentURL === agentURL() ||
+    isDeadLocalAgent(existing.agentProcess, { ...machine, pidNamespace });
   // Before anything of the machine's is touched: a live agent with this id owns it.
   const announced = await registry.getMachine(machine.id);
   if (announced && !ownPredecessor(announced)) {

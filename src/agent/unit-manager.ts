@@ -182,7 +182,14 @@ export class UnitManager {
       unit.definition.announcesFor.length > 0 ? 1 : 0;
     for (const [unit, state] of loaded.sort((a, b) => announcing(a) - announcing(b))) {
       this.units.set(unit.name, unit);
-      const outcome = state.activeState === "inactive" ? "adopted" : await unit.runner.adopt(state);
+      const outcome =
+        state.activeState === "inactive"
+          ? "adopted"
+          : await unit.runner.adopt(state).catch((error: unknown) => {
+              // Gone between the listing and now, say: the unit starts anew.
+              unit.log.line(`Cannot adopt what an earlier agent left: ${(error as Error).message}`);
+              return "unsupported" as const;
+            });
       unit.adoptedHealth = undefined;
       if (outcome === "unsupported") {
         this.units.delete(unit.name);

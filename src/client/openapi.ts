@@ -308,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Bring a cluster back from a backup
-         * @description Writes the backup's keys into a cluster that holds none of its units yet (etcd lost its data, or a new prefix). Agents that kept running report their units again: those the backup places on them, with the same content and launch, are left running untouched. Until a restore (or a first unit submitted), the engine stops nothing an agent runs without a record. Keys that already hold the backup's value are left alone, so a restore cut short can be run again. 409 when a unit exists that the backup does not have, or a key holds something else.
+         * @description Writes the backup's keys into a cluster that holds none of its units yet (etcd lost its data, or a new prefix). Agents that kept running report their units again: those the backup places on them, with the same content and launch, are left running untouched. Until a restore (or a first unit submitted), the engine stops nothing an agent runs without a record. Keys that already hold the backup's value are left alone (and a placement the engine moved since), so a restore cut short can be run again. 409, before anything is written, when a unit exists that the backup does not have, or a key holds something else; 409 too when a writer takes a key between two of the restore's transactions.
          */
         post: operations["restoreBackup"];
         delete?: never;

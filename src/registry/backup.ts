@@ -27,6 +27,8 @@ export type RestoreResult =
 
 /** Keys written per transaction (etcd allows 128 operations). */
 export const RESTORE_BATCH = 100;
+/** Bytes written per transaction: etcd refuses a request over 1.5 MiB by default. */
+export const RESTORE_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Whether a key outlives its writer: unit files and their references, units, placements,
@@ -65,7 +67,8 @@ function entryProblem(keys: Keys, entry: DurableEntry): string | undefined {
       return `${entry.key} does not have the hash it is named after`;
     return undefined;
   }
-  if (ref?.kind === "unit-file-ref") return undefined;
+  // References and the rollout lock (a rollout's id) hold no JSON.
+  if (ref?.kind === "unit-file-ref" || key === keys.rolloutLock()) return undefined;
   try {
     const value: unknown = JSON.parse(entry.value);
     if (value === null || typeof value !== "object") return `${entry.key} does not hold a record`;
@@ -102,27 +105,42 @@ export function planRestore(
   for (const [key, value] of existing) {
     const ref = keys.parse(keys.prefix + key);
     const restored = wanted.get(key);
-    if (restored === undefined && ref?.kind === "unit") conflicts.push(key);
-    else if (restored !== undefined && restored !== value && ref?.kind !== "cluster")
-      conflicts.push(key);
+    if (restored === undefined) {
+      if (ref?.kind === "unit") conflicts.push(key);
+      continue;
+    }
+    if (restored === value || ref?.kind === "cluster") continue;
+    // The engine may have moved a restored unit (its machine gone) since a restore that was
+    // cut short: its placement is the engine's now, as long as the unit is the backup's.
+    const unitKey = ref?.kind === "placement" ? keys.unit(ref.name).slice(keys.prefix.length) : "";
+    if (ref?.kind === "placement" && existing.get(unitKey) === wanted.get(unitKey)) {
+      wanted.delete(key);
+      continue;
+    }
+    conflicts.push(key);
   }
   if (conflicts.length > 0) return { conflicts: conflicts.sort() };
   const toWrite = [...wanted]
     .filter(([key, value]) => existing.get(key) !== value)
     .map(([key, value]) => ({ key, value }));
+  // Content, then what constrains placements (metadata, drains), then units with their
+  // placements, then rollouts, and the cluster record last.
   const rank = (entry: DurableEntry): number => {
     const ref = keys.parse(keys.prefix + entry.key);
     switch (ref?.kind) {
       case "unit-file":
       case "unit-file-ref":
         return 0;
+      case "machine-metadata":
+      case "machine-drain":
+        return 1;
       case "unit":
       case "placement":
-        return 1;
-      case "cluster":
-        return 3;
-      default:
         return 2;
+      case "cluster":
+        return 4;
+      default:
+        return 3;
     }
   };
   const groups = new Map<string, DurableEntry[]>();
@@ -130,19 +148,28 @@ export function planRestore(
     const ref = keys.parse(keys.prefix + entry.key);
     const group =
       ref?.kind === "unit" || ref?.kind === "placement"
-        ? `1 ${ref.name}`
+        ? `2 ${ref.name}`
         : `${rank(entry)} ${entry.key}`;
     groups.set(group, [...(groups.get(group) ?? []), entry]);
   }
   const ordered = [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
   const batches: DurableEntry[][] = [];
   let batch: DurableEntry[] = [];
+  let bytes = 0;
+  const size = (group: DurableEntry[]) =>
+    group.reduce((sum, entry) => sum + entry.key.length + Buffer.byteLength(entry.value), 0);
   for (const group of ordered) {
-    if (batch.length + group.length > RESTORE_BATCH) {
+    const groupBytes = size(group);
+    if (
+      batch.length > 0 &&
+      (batch.length + group.length > RESTORE_BATCH || bytes + groupBytes > RESTORE_BATCH_BYTES)
+    ) {
       batches.push(batch);
       batch = [];
+      bytes = 0;
     }
     batch.push(...group);
+    bytes += groupBytes;
   }
   if (batch.length > 0) batches.push(batch);
   return { batches, unchanged: wanted.size - toWrite.length };

@@ -203,6 +203,8 @@ export interface AgentProcess {
   /** /proc/sys/kernel/random/boot_id: a pid means something within one boot only. */
   bootId: string;
   pid: number;
+  /** The pid namespace (/proc/self/ns/pid): a pid means something within it only. */
+  pidNamespace?: string;
 }
 
 /** What an agent reports of a unit it runs, bound to the agent's presence lease. */

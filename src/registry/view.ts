@@ -223,6 +223,8 @@ export class ClusterView implements ClusterState {
         break;
       }
       case "cluster":
+        // Every unit created puts it again, the same.
+        if (JSON.stringify(change.value) === JSON.stringify(this.cluster)) return false;
         this.cluster = change.value;
         break;
       case "rollout":

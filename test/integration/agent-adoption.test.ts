@@ -116,14 +116,6 @@ describe("an agent adopts what it left running", () => {
   after(async () => {
     clearInterval(polling);
     await cluster?.stop();
-    // Left running by --leave-running: the worker's processes go by hand.
-    for (const pid of await unitProcessesOf(agent.machineId)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Gone already.
-      }
-    }
     etcd.close();
   });
 

@@ -108,12 +108,12 @@ describe("scheduling with the engine and real agents", () => {
     );
     await launch("everywhere.service");
     await launch("ssd-only.service");
-    const everywhere = await cluster.waitFor(
+    // Reported by all three as they start it; launched once the first of them runs it.
+    await cluster.waitFor(
       "everywhere.service",
-      (unit) => unit.machineIds?.length === 3,
-      "on all three machines",
+      (unit) => unit.machineIds?.length === 3 && unit.currentState === "launched",
+      "launched, on all three machines",
     );
-    assert.equal(everywhere.currentState, "launched");
     for (const agent of cluster.agents) {
       await waitUntil(
         `everywhere.service on ${agent.ip}`,

@@ -8,11 +8,12 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { ClientClosedError, EtcdLeaseInvalidError } from "etcd3";
 import { connectEtcd } from "../../src/registry/etcd-client.ts";
 import { EtcdRegistry, MachineIdInUseError } from "../../src/registry/etcd-registry.ts";
-import type {
-  MachineRecord,
-  RolloutRecord,
-  UnitRecord,
-  UnitStateRecord,
+import {
+  CLUSTER_RECORD,
+  type MachineRecord,
+  type RolloutRecord,
+  type UnitRecord,
+  type UnitStateRecord,
 } from "../../src/registry/records.ts";
 import type {
   Change,
@@ -970,6 +971,8 @@ function registryContract(
       assert.deepEqual(await watch.at(created), [
         { kind: "unit", name: "w-a.service", value: a, version: created },
         { kind: "unit-file", hash: "wa", text: "text a" },
+        // Every unit created puts the cluster record (see Keys.cluster).
+        { kind: "cluster", value: CLUSTER_RECORD },
       ]);
 
       await registry.createUnit(unit("w-b.service", "wb"), "text b");

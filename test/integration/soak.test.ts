@@ -121,6 +121,7 @@ describe("soak", () => {
                   !key.startsWith("unit-files/") &&
                   !key.startsWith("unit-file-refs/") &&
                   !key.startsWith("units/soak") &&
+                  !key.startsWith("cluster/") &&
                   !key.startsWith("election"),
               );
             return left.length === 0;

@@ -10,7 +10,7 @@ import { unitHash } from "../../src/unit/hash.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
 import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import { http } from "./http.ts";
-import { type Daemon, startDaemon } from "./process.ts";
+import { type Daemon, killUnitProcessesOf, startDaemon } from "./process.ts";
 
 export interface TestAgent {
   machineId: string;
@@ -92,6 +92,8 @@ export async function stopAgent(
   signal: NodeJS.Signals = "SIGTERM",
 ): Promise<void> {
   await agent.daemon.stop(signal);
+  // For good: what a killed (or --leave-running) agent left goes with its state directory.
+  await killUnitProcessesOf(agent.machineId);
   await rm(agent.stateDir, { recursive: true, force: true });
 }
 

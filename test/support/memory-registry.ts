@@ -207,6 +207,11 @@ export class MemoryRegistry implements Registry {
     );
   }
 
+  /** Test hook: deletes the cluster record, as in a cluster from before it. */
+  forgetClusterRecord(): void {
+    commit(this.etcd, [{ key: this.keys.cluster() }]);
+  }
+
   async recordClusterIfUnits(): Promise<void> {
     const etcd = this.etcd;
     if (etcd.entries.has(this.keys.cluster())) return;

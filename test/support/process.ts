@@ -124,19 +124,30 @@ export function freePort(): Promise<number> {
 
 /**
  * Live processes that agents started for units of this machine (they carry its id), without
- * the supervisors a unit's main process runs under.
+ * the supervisors a unit's main process runs under (with them when `supervisors`).
  */
-export async function unitProcessesOf(machineId: string): Promise<number[]> {
+export async function unitProcessesOf(machineId: string, supervisors = false): Promise<number[]> {
   const found: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const environ = await readFile(`/proc/${entry}/environ`, "latin1").catch(() => "");
     if (!environ.split("\0").includes(`${MACHINE_ENV}=${machineId}`)) continue;
     const commandLine = await readFile(`/proc/${entry}/cmdline`, "latin1").catch(() => "");
-    if (commandLine.split("\0").includes("flotilla-supervise")) continue;
+    if (!supervisors && commandLine.split("\0").includes("flotilla-supervise")) continue;
     const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
     // A zombie has ended; only its parent's reaping is missing.
     if (stat !== "" && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z") found.push(Number(entry));
   }
   return found;
+}
+
+/** Kills what units of this machine left running (a killed agent's, say), supervisors and all. */
+export async function killUnitProcessesOf(machineId: string): Promise<void> {
+  for (const pid of await unitProcessesOf(machineId, true)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
 }

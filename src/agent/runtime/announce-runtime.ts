@@ -15,6 +15,8 @@ export async function startAnnounceLoop(
   context: CommandContext,
   registry: Registry,
   machineId: string,
+  /** `adopted`: an earlier agent's loop goes on; its key is put again at once, sleep first or not. */
+  options: { adopted?: boolean } = {},
 ): Promise<MainProcess> {
   const periodMs = loop.periodSeconds * 1000;
   const gate = context.announceGate;
@@ -24,7 +26,7 @@ export async function startAnnounceLoop(
   let ended = false;
   // A loop that sleeps first announces one period after it starts; until then the gate's
   // changes have nothing to withdraw or put back.
-  let begun = !loop.sleepFirst;
+  let begun = !loop.sleepFirst || options.adopted === true;
 
   const announce = async () => {
     if (announcement) {

@@ -53,16 +53,23 @@ export interface SupervisorRecord {
   description: string;
 }
 
-/** Where a unit's supervised main process keeps its record, output and exit status. */
+/** Where a unit's supervised main processes keep their records, output and exit status. */
 export function supervisorDir(processDir: string, unit: string): string {
   return join(processDir, unit);
 }
 
-/** Starts `argv` as the unit's main process, under a supervisor in `dir`. */
+/** Tells runs of one agent apart, within a millisecond. */
+let runs = 0;
+
+/**
+ * Starts `argv` as the unit's main process, under a supervisor in a directory of its own in
+ * `unitDir`: a run that outlives its stop (KillMode=none, a stop that timed out) keeps its
+ * own output and status. Ended runs' directories go.
+ */
 export async function startSupervised(
   argv: readonly string[],
   context: CommandContext,
-  dir: string,
+  unitDir: string,
 ): Promise<MainProcess> {
   const description = argv.join(" ");
   const [program = ""] = argv;
@@ -76,8 +83,10 @@ export async function startSupervised(
       terminate: async () => {},
     };
   }
+  await removeEndedRuns(unitDir);
+  const dir = join(unitDir, `${Date.now().toString(36)}-${process.pid}-${++runs}`);
   await mkdir(dir, { recursive: true });
-  await Promise.all([rm(join(dir, "status"), { force: true }), writeFile(join(dir, "output"), "")]);
+  await writeFile(join(dir, "output"), "");
   const child = spawn("/bin/sh", ["-c", SUPERVISOR, "flotilla-supervise", dir, ...argv], {
     env: markedEnv(context),
     stdio: "ignore",
@@ -113,7 +122,7 @@ export async function startSupervised(
   await rename(join(dir, "supervisor.json.new"), join(dir, "supervisor.json"));
   const output = new OutputFollower(join(dir, "output"), context, 0);
   let sent: NodeJS.Signals | undefined;
-  const exited = supervisorExit.then((signal) => ended(dir, output, signal ?? sent));
+  const exited = supervisorExit.then((signal) => ended(pid, dir, output, signal ?? sent));
   return { description, exited, terminate: signalGroup(pid, (signal) => (sent = signal)) };
 }
 
@@ -134,7 +143,7 @@ export async function adoptSupervised(
       void isRunning(record).then((running) => {
         if (running) return;
         clearInterval(poll);
-        void ended(dir, output, sent).then(resolve);
+        void ended(record.pid, dir, output, sent).then(resolve);
       });
     }, ADOPTED_POLL_MS);
   });
@@ -145,23 +154,40 @@ export async function adoptSupervised(
   };
 }
 
-/** The records of supervisors earlier agents left under `processDir`. */
+/** The records of supervisors earlier agents left under `processDir`, a run directory each. */
 export async function supervisorsIn(
   processDir: string,
 ): Promise<{ dir: string; record: SupervisorRecord; running: boolean }[]> {
   const found: { dir: string; record: SupervisorRecord; running: boolean }[] = [];
-  for (const entry of await readdir(processDir).catch(() => [] as string[])) {
-    const dir = join(processDir, entry);
+  for (const unit of await readdir(processDir).catch(() => [] as string[]))
+    for (const { dir, record, running } of await runsIn(join(processDir, unit)))
+      if (record) found.push({ dir, record, running });
+  return found;
+}
+
+/** A unit's run directories, with their records (none: cut short, or never written). */
+async function runsIn(
+  unitDir: string,
+): Promise<{ dir: string; record: SupervisorRecord | undefined; running: boolean }[]> {
+  const found: { dir: string; record: SupervisorRecord | undefined; running: boolean }[] = [];
+  for (const entry of await readdir(unitDir).catch(() => [] as string[])) {
+    const dir = join(unitDir, entry);
     const text = await readFile(join(dir, "supervisor.json"), "utf8").catch(() => undefined);
-    if (text === undefined) continue;
+    let record: SupervisorRecord | undefined;
     try {
-      const record = JSON.parse(text) as SupervisorRecord;
-      found.push({ dir, record, running: await isRunning(record) });
+      record = text === undefined ? undefined : (JSON.parse(text) as SupervisorRecord);
     } catch {
       // A record cut short (the agent died writing it): nothing to adopt.
     }
+    found.push({ dir, record, running: record !== undefined && (await isRunning(record)) });
   }
   return found;
+}
+
+/** Removes the directories of a unit's runs that have ended. */
+async function removeEndedRuns(unitDir: string): Promise<void> {
+  for (const run of await runsIn(unitDir))
+    if (!run.running) await rm(run.dir, { recursive: true, force: true });
 }
 
 /** How a supervisor's command ended while no agent watched, in words. */
@@ -215,10 +241,18 @@ function signalGroup(pid: number, note: (signal: NodeJS.Signals) => void) {
 }
 
 async function ended(
+  pid: number,
   dir: string,
   output: OutputFollower,
   signal: NodeJS.Signals | undefined,
 ): Promise<ExitStatus> {
+  // The supervisor may have been killed alone (the OOM killer): what it ran goes with it, so
+  // that a restart never runs a second copy beside it. The group is the run's own.
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group is empty: the usual end.
+  }
   await output.close();
   return statusIn(dir, signal);
 }
