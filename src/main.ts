@@ -13,6 +13,12 @@ async function main(argv: string[]): Promise<number> {
   // `server --help`, and `help server` as for the CLI's commands.
   const helpFor = command === "help" && rest.length === 1 ? rest[0] : undefined;
   if (isTool(helpFor)) return printUsage(helpFor);
+  if (command === "agent" && (rest[0] === "drain" || rest[0] === "undrain")) {
+    // The CLI's drain of this machine (its --help is the CLI command's).
+    const { localMachineCommand } = await import("./agent/local-machine.ts");
+    const cli = wantsHelp(rest) ? [rest[0], "--help"] : localMachineCommand(rest, process.env);
+    return exitAfterOutput(await runCli(cli, programName(process.argv[1])));
+  }
   if (isTool(command) && wantsHelp(rest)) return printUsage(command);
   switch (command) {
     case "server": {
@@ -21,11 +27,6 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case "agent": {
-      if (rest[0] === "drain" || rest[0] === "undrain") {
-        const { localMachineCommand } = await import("./agent/local-machine.ts");
-        const cli = localMachineCommand(rest, process.env);
-        return exitAfterOutput(await runCli(cli, programName(process.argv[1])));
-      }
       const { runAgent } = await import("./agent/run.ts");
       await runAgent(rest);
       return -1;

@@ -31,7 +31,11 @@ export function localMachineCommand(
     if (value === undefined || value === "") throw new ConfigError(`${flag} needs a value`);
     given[flag] = value;
   }
-  if (passed.some((argument) => !argument.startsWith("-")))
+  // A word after `--flag` (without `=`) is the flag's value; any other is a machine named.
+  const named = passed.some(
+    (argument, i) => !argument.startsWith("-") && !/^--[^=]+$/.test(passed[i - 1] ?? ""),
+  );
+  if (named)
     throw new ConfigError(
       `flotilla agent ${verb} acts on this machine and takes no machine: run 'flotilla ${verb} MACHINE' for another`,
     );

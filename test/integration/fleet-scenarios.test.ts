@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { stopAgent } from "../support/agents.ts";
 import { TestCluster } from "../support/cluster.ts";
 import { rawEtcd } from "../support/etcd.ts";
 import { type Fleetctl, FleetctlReplay, FlotillaCli } from "../support/fleetctl.ts";
@@ -87,16 +88,25 @@ for (const { name, base, open } of fleetctls) {
         const victim = cluster.agentOn(ping.machineId);
         await victim.daemon.stop("SIGKILL");
         cluster.agents = cluster.agents.filter((agent) => agent !== victim);
-        const moved = await Promise.all(
-          ["ping.1.service", "pong.1.service"].map((unit) =>
-            cluster.waitFor(
-              unit,
-              (seen) => seen.currentState === "launched" && seen.machineId !== victim.machineId,
-              "running on another machine",
+        try {
+          const moved = await Promise.all(
+            ["ping.1.service", "pong.1.service"].map((unit) =>
+              cluster.waitFor(
+                unit,
+                (seen) => seen.currentState === "launched" && seen.machineId !== victim.machineId,
+                "running on another machine",
+              ),
             ),
-          ),
-        );
-        assert.equal(moved[0].machineId, moved[1].machineId, "the sidekick went with its service");
+          );
+          assert.equal(
+            moved[0].machineId,
+            moved[1].machineId,
+            "the sidekick went with its service",
+          );
+        } finally {
+          // The machine is dead for good: what its agent ran goes with it.
+          await stopAgent(victim);
+        }
       }));
 
     // fleetctl's first poll after a stop must come within the hold: a long one here, so that

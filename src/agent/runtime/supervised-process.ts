@@ -30,13 +30,14 @@ import {
  * and its exit status is written where the next agent finds it. The traps keep the shell
  * alive through the signals a stop sends the process group (a trapped signal waits for the
  * foreground command), and are not inherited: the command gets every signal as it would.
+ * mv by its path: the unit's environment may set another PATH.
  */
 const SUPERVISOR = `trap : HUP INT QUIT TERM USR1 USR2 PIPE
 dir=$1
 shift
 "$@" >>"$dir/output" 2>&1 </dev/null
 code=$?
-echo "$code" >"$dir/status.new" && mv -f "$dir/status.new" "$dir/status"`;
+echo "$code" >"$dir/status.new" && /bin/mv -f "$dir/status.new" "$dir/status"`;
 
 /** How often an adopted supervisor (not the agent's child) is checked for its end. */
 const ADOPTED_POLL_MS = 500;
