@@ -81,16 +81,16 @@ export class CommandRunner implements CommandExecutor {
       case "announce":
         // Without a TTL there is no lease to manage: the loop runs as written, with the
         // etcdctl on its PATH.
-        if (command.loop.ttlSeconds === 0) return this.startSupervised(argv, context);
+        if (command.loop.ttlSeconds === 0) return this.supervise(argv, context);
         return startAnnounceLoop(command.loop, context, this.registry, this.machineId);
       case "process":
-        return this.startSupervised(command.argv, context);
+        return this.supervise(command.argv, context);
       default:
         return completed(this.run(argv, context), argv);
     }
   }
 
-  private startSupervised(argv: readonly string[], context: CommandContext): Promise<MainProcess> {
+  private supervise(argv: readonly string[], context: CommandContext): Promise<MainProcess> {
     return startSupervised(argv, context, supervisorDir(this.processDir, context.unit));
   }
 

@@ -198,7 +198,7 @@ export async function endedWhileAway(dir: string, description: string): Promise<
 }
 
 /** Whether the supervisor the record names still runs (the same process, not a reused pid). */
-export async function isRunning(record: SupervisorRecord): Promise<boolean> {
+async function isRunning(record: SupervisorRecord): Promise<boolean> {
   const startTime = await startTimeOf(record.pid);
   return startTime !== undefined && startTime === record.startTime;
 }
