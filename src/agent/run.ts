@@ -11,6 +11,7 @@ import { EtcdRegistry, MachineIdInUseError } from "../registry/etcd-registry.ts"
 import type { MachineRecord } from "../registry/records.ts";
 import type { Presence } from "../registry/registry.ts";
 import { UserKeys } from "../registry/user-keys.ts";
+import { FLOTILLA_VERSION } from "../version.ts";
 import { buildAgentApi } from "./api.ts";
 import { type CommandExecutor, CommandRunner } from "./commands.ts";
 import { type AgentConfig, agentConfig } from "./config.ts";
@@ -22,8 +23,6 @@ import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
 import { UnitManager } from "./unit-manager.ts";
-
-export const AGENT_VERSION = "0.1.0";
 
 /** How often the machine record's heartbeat is rewritten; the lease itself is kept alive more often. */
 const HEARTBEAT_MS = 30_000;
@@ -123,7 +122,7 @@ export async function startAgentInstance(
     privateIP: machine.privateIP,
     metadata: config.metadata,
     agentURL: agentURL(),
-    version: AGENT_VERSION,
+    version: FLOTILLA_VERSION,
     startedAt,
     heartbeatAt: new Date().toISOString(),
     presenceTtlSeconds: config.presenceTtlSeconds,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { type Backoff, backoffDelay } from "../backoff.ts";
 import type { UnitStateRecord } from "../registry/records.ts";
 import type { Presence, Registry } from "../registry/registry.ts";
@@ -129,7 +130,9 @@ export class StateReporter {
       // What the unit is now: it may have changed, and been reported, during the read.
       const unit = units.view(name);
       if (!unit || this.pending.has(name)) continue;
-      if (stored.get(name) === JSON.stringify(this.record(unit))) continue;
+      // Through JSON, as etcd holds it: a field left undefined is not stored.
+      const reported: unknown = JSON.parse(JSON.stringify(this.record(unit)));
+      if (isDeepStrictEqual(stored.get(name), reported)) continue;
       this.onError(`etcd did not hold the state of ${name}; reporting it again`, undefined);
       this.report(unit);
     }

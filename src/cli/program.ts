@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 
-export const VERSION = "0.1.0";
+export { FLOTILLA_VERSION as VERSION } from "../version.ts";
 
 export type ProgramName = "fleetctl" | "flotilla";
 

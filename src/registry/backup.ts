@@ -4,6 +4,7 @@
 import { unitHash } from "../unit/hash.ts";
 import { parseUnitFile } from "../unit/parse.ts";
 import type { Keys } from "./keys.ts";
+import { encodeRecord } from "./layout.ts";
 import { CLUSTER_RECORD } from "./records.ts";
 
 /** One key of Flotilla's, relative to its prefix, with its value as stored. */
@@ -100,7 +101,7 @@ export function planRestore(
     if (wanted.has(entry.key)) return { invalid: `${entry.key} is in the backup twice` };
     wanted.set(entry.key, entry.value);
   }
-  wanted.set(keys.cluster().slice(keys.prefix.length), JSON.stringify(CLUSTER_RECORD));
+  wanted.set(keys.cluster().slice(keys.prefix.length), encodeRecord(CLUSTER_RECORD));
   const conflicts: string[] = [];
   for (const [key, value] of existing) {
     const ref = keys.parse(keys.prefix + key);

@@ -1,11 +1,12 @@
 import type { Keys } from "./keys.ts";
+import { decodeRecord } from "./layout.ts";
 import type { PlacementRecord, RolloutRecord, UnitRecord } from "./records.ts";
 import type { Change, Revision } from "./registry.ts";
 
 /**
  * Turns an etcd key, its value (absent for a deletion) and its modification revision into a
- * typed change. A value that is not valid JSON is treated as absent: one corrupt key must not
- * stop a watch.
+ * typed change, its record read in this version's layout. A value that is not a JSON record
+ * is treated as absent: one corrupt key must not stop a watch.
  */
 export function decodeChange(
   keys: Keys,
@@ -21,44 +22,43 @@ export function decodeChange(
     case "unit-file-ref":
       return undefined;
     case "unit": {
-      const unit = parseJson<UnitRecord>(value);
+      const unit = decodeRecord<UnitRecord>("unit", value);
       return unit
         ? { kind: "unit", name: ref.name, value: unit, version: modRevision }
         : { kind: "unit", name: ref.name, value: undefined };
     }
     case "placement": {
-      const placement = parseJson<PlacementRecord>(value);
+      const placement = decodeRecord<PlacementRecord>("placement", value);
       return placement
         ? { kind: "placement", name: ref.name, value: placement, version: modRevision }
         : { kind: "placement", name: ref.name, value: undefined };
     }
     case "schedule":
-      return { kind: "schedule", name: ref.name, value: parseJson(value) };
+      return { kind: "schedule", name: ref.name, value: decodeRecord("schedule", value) };
     case "machine":
-      return { kind: "machine", id: ref.id, value: parseJson(value) };
+      return { kind: "machine", id: ref.id, value: decodeRecord("machine", value) };
     case "machine-metadata":
-      return { kind: "machine-metadata", id: ref.id, value: parseJson(value) };
+      return {
+        kind: "machine-metadata",
+        id: ref.id,
+        value: decodeRecord("machine-metadata", value),
+      };
     case "machine-drain":
-      return { kind: "machine-drain", id: ref.id, value: parseJson(value) };
+      return { kind: "machine-drain", id: ref.id, value: decodeRecord("machine-drain", value) };
     case "state":
-      return { kind: "state", name: ref.name, machineId: ref.machineId, value: parseJson(value) };
+      return {
+        kind: "state",
+        name: ref.name,
+        machineId: ref.machineId,
+        value: decodeRecord("state", value),
+      };
     case "cluster":
-      return { kind: "cluster", value: parseJson(value) };
+      return { kind: "cluster", value: decodeRecord("cluster", value) };
     case "rollout": {
-      const rollout = parseJson<RolloutRecord>(value);
+      const rollout = decodeRecord<RolloutRecord>("rollout", value);
       return rollout
         ? { kind: "rollout", id: ref.id, value: rollout, version: modRevision }
         : { kind: "rollout", id: ref.id, value: undefined };
     }
-  }
-}
-
-function parseJson<T>(value: string | undefined): T | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed !== null && typeof parsed === "object" ? (parsed as T) : undefined;
-  } catch {
-    return undefined;
   }
 }

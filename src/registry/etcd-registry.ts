@@ -12,6 +12,7 @@ import { contentRefChanges, droppedContents, rolloutContents } from "./content-r
 import { decodeChange } from "./decode.ts";
 import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
+import { decodeRecord, encodeRecord, type RecordKind } from "./layout.ts";
 import {
   type AnnouncementRecord,
   CLUSTER_RECORD,
@@ -86,7 +87,7 @@ export class EtcdRegistry implements Registry {
   }
 
   async getUnit(name: string): Promise<Versioned<UnitRecord> | undefined> {
-    return this.getVersionedJson<UnitRecord>(this.keys.unit(name));
+    return this.getVersioned<UnitRecord>("unit", this.keys.unit(name));
   }
 
   async getUnitText(hash: string): Promise<string | undefined> {
@@ -109,9 +110,9 @@ export class EtcdRegistry implements Registry {
     if (template) builder.and(this.keys.unit(template.value.name), "Mod", "==", template.version);
     const result = await builder
       .then(
-        this.client.put(key).value(JSON.stringify(unit)),
+        this.client.put(key).value(encodeRecord(unit)),
         this.client.put(this.keys.unitFile(unit.hash)).value(text),
-        this.client.put(this.keys.cluster()).value(JSON.stringify(CLUSTER_RECORD)),
+        this.client.put(this.keys.cluster()).value(encodeRecord(CLUSTER_RECORD)),
         ...this.refOps(unit.name, undefined, unit),
       )
       .commit();
@@ -126,7 +127,7 @@ export class EtcdRegistry implements Registry {
     if (cluster.kvs.length > 0 || units.length === 0) return;
     await this.client
       .if(this.keys.cluster(), "Create", "==", 0)
-      .then(this.client.put(this.keys.cluster()).value(JSON.stringify(CLUSTER_RECORD)))
+      .then(this.client.put(this.keys.cluster()).value(encodeRecord(CLUSTER_RECORD)))
       .commit();
   }
 
@@ -180,7 +181,7 @@ export class EtcdRegistry implements Registry {
     const result = await this.client
       .if(key, "Mod", "==", expected.version)
       .then(
-        this.client.put(key).value(JSON.stringify(unit)),
+        this.client.put(key).value(encodeRecord(unit)),
         ...newContent,
         ...this.refOps(unit.name, expected.value, unit),
       )
@@ -244,11 +245,11 @@ export class EtcdRegistry implements Registry {
   }
 
   async getMachine(id: string): Promise<MachineRecord | undefined> {
-    return (await this.getVersionedJson<MachineRecord>(this.keys.machine(id)))?.value;
+    return (await this.getVersioned<MachineRecord>("machine", this.keys.machine(id)))?.value;
   }
 
   async getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined> {
-    return this.getVersionedJson<MetadataOverrides>(this.keys.machineMetadata(id));
+    return this.getVersioned<MetadataOverrides>("machine-metadata", this.keys.machineMetadata(id));
   }
 
   async setMetadataOverrides(
@@ -260,7 +261,7 @@ export class EtcdRegistry implements Registry {
     const write =
       Object.keys(overrides).length === 0
         ? this.client.delete().key(key)
-        : this.client.put(key).value(JSON.stringify(overrides));
+        : this.client.put(key).value(encodeRecord(overrides));
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
       .then(write)
@@ -269,7 +270,7 @@ export class EtcdRegistry implements Registry {
   }
 
   async getMachineDrain(id: string): Promise<Versioned<MachineDrainRecord> | undefined> {
-    return this.getVersionedJson<MachineDrainRecord>(this.keys.machineDrain(id));
+    return this.getVersioned<MachineDrainRecord>("machine-drain", this.keys.machineDrain(id));
   }
 
   async setMachineDrain(
@@ -280,7 +281,7 @@ export class EtcdRegistry implements Registry {
     const key = this.keys.machineDrain(id);
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
-      .then(this.client.put(key).value(JSON.stringify(drain)))
+      .then(this.client.put(key).value(encodeRecord(drain)))
       .commit();
     return writeResult(result);
   }
@@ -317,7 +318,7 @@ export class EtcdRegistry implements Registry {
     const create = () =>
       this.client
         .if(key, "Create", "==", 0)
-        .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+        .then(this.client.put(key).value(encodeRecord(machine)).lease(leaseId))
         .commit();
     // A predecessor's key can vanish (its lease running out) between any two of these steps;
     // each such loss sends the announcement round again, a bounded number of times.
@@ -329,13 +330,13 @@ export class EtcdRegistry implements Registry {
       }
       const existing = (await this.client.get(key).exec()).kvs[0];
       if (!existing) continue;
-      const record = JSON.parse(existing.value.toString()) as MachineRecord | null;
+      const record = decodeRecord<MachineRecord>("machine", existing.value.toString());
       if (!record || !(await takeOver?.(record))) break;
       // Moving the key to our lease in one step: it never disappears, so the engine never
       // sees the machine leave. Revoking the predecessor's lease then takes its unit states.
       const moved = await this.client
         .if(key, "Mod", "==", existing.mod_revision)
-        .then(this.client.put(key).value(JSON.stringify(machine)).lease(leaseId))
+        .then(this.client.put(key).value(encodeRecord(machine)).lease(leaseId))
         .commit();
       if (moved.succeeded) {
         announced = true;
@@ -417,7 +418,7 @@ export class EtcdRegistry implements Registry {
         ...moves.flatMap((move) => [
           this.client
             .put(this.keys.placement(move.name))
-            .value(JSON.stringify({ machineId: move.machineId, placedAt })),
+            .value(encodeRecord({ machineId: move.machineId, placedAt })),
           this.client.delete().key(this.keys.schedule(move.name)),
         ]),
       )
@@ -432,7 +433,10 @@ export class EtcdRegistry implements Registry {
   ): Promise<WriteResult> {
     const key = this.keys.placement(name);
     const kv = (await this.client.get(key).exec()).kvs[0];
-    if (!kv || (JSON.parse(kv.value.toString()) as PlacementRecord).machineId !== machineId) {
+    if (
+      !kv ||
+      decodeRecord<PlacementRecord>("placement", kv.value.toString())?.machineId !== machineId
+    ) {
       return { ok: false, reason: "conflict" };
     }
     const builder = this.client.if(key, "Mod", "==", kv.mod_revision);
@@ -453,7 +457,7 @@ export class EtcdRegistry implements Registry {
     await this.client
       .if(this.keys.unit(name), "Create", ">", 0)
       .and(this.keys.placement(name), "Create", "==", 0)
-      .then(this.client.put(key).value(JSON.stringify(status)))
+      .then(this.client.put(key).value(encodeRecord(status)))
       .commit();
   }
 
@@ -495,7 +499,7 @@ export class EtcdRegistry implements Registry {
       builder.and(this.keys.unit(unit.record.name), "Mod", "==", unit.expected.version);
     const result = await builder
       .then(
-        this.client.put(key).value(JSON.stringify(rollout)),
+        this.client.put(key).value(encodeRecord(rollout)),
         this.client.put(lockKey).value(rollout.id),
         this.client.put(this.keys.unitFile(rollout.toHash)).value(start.text),
         ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) =>
@@ -523,10 +527,10 @@ export class EtcdRegistry implements Registry {
       builder.and(this.keys.unit(unit.value.name), "Mod", "==", unit.version);
     const result = await builder
       .then(
-        this.client.put(key).value(JSON.stringify(next)),
+        this.client.put(key).value(encodeRecord(next)),
         ...units.flatMap((unit) => this.rewriteOps(unit)),
         ...lifecycle.created.flatMap((unit) => [
-          this.client.put(this.keys.unit(unit.name)).value(JSON.stringify(unit)),
+          this.client.put(this.keys.unit(unit.name)).value(encodeRecord(unit)),
           ...this.refOps(unit.name, undefined, unit),
         ]),
         ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
@@ -546,7 +550,7 @@ export class EtcdRegistry implements Registry {
    */
   private rewriteOps({ expected, record }: UnitRewrite) {
     return [
-      this.client.put(this.keys.unit(record.name)).value(JSON.stringify(record)),
+      this.client.put(this.keys.unit(record.name)).value(encodeRecord(record)),
       ...this.refOps(record.name, expected.value, record),
     ];
   }
@@ -579,7 +583,7 @@ export class EtcdRegistry implements Registry {
   async refreshMachine(presence: Presence, machine: MachineRecord): Promise<void> {
     await this.client
       .put(this.keys.machine(machine.id))
-      .value(JSON.stringify(machine))
+      .value(encodeRecord(machine))
       .lease(presence.leaseId)
       .exec();
   }
@@ -587,7 +591,7 @@ export class EtcdRegistry implements Registry {
   async reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void> {
     await this.client
       .put(this.keys.state(state.name, state.machineId))
-      .value(JSON.stringify(state))
+      .value(encodeRecord(state))
       .lease(presence.leaseId)
       .exec();
   }
@@ -602,7 +606,7 @@ export class EtcdRegistry implements Registry {
       ...reports.map((state) =>
         this.client
           .put(this.keys.state(state.name, machineId))
-          .value(JSON.stringify(state))
+          .value(encodeRecord(state))
           .lease(presence.leaseId),
       ),
       ...withdrawals.map((name) => this.client.delete().key(this.keys.state(name, machineId))),
@@ -624,20 +628,14 @@ export class EtcdRegistry implements Registry {
       if (ref?.kind === "state" && ref.machineId === machineId) names.push(ref.name);
     }
     const stored = await this.storedUnitStates(machineId, names);
-    return [...stored.values()].flatMap((value) => {
-      try {
-        return [JSON.parse(value) as UnitStateRecord];
-      } catch {
-        return [];
-      }
-    });
+    return [...stored.values()];
   }
 
   async storedUnitStates(
     machineId: string,
     names: readonly string[],
-  ): Promise<Map<string, string>> {
-    const stored = new Map<string, string>();
+  ): Promise<Map<string, UnitStateRecord>> {
+    const stored = new Map<string, UnitStateRecord>();
     for (let at = 0; at < names.length; at += STATES_PER_TXN) {
       const chunk = names.slice(at, at + STATES_PER_TXN);
       const result = await this.client
@@ -646,7 +644,8 @@ export class EtcdRegistry implements Registry {
         .commit();
       chunk.forEach((name, i) => {
         const kv = result.responses[i]?.response_range?.kvs[0];
-        if (kv) stored.set(name, kv.value.toString());
+        const state = kv && decodeRecord<UnitStateRecord>("state", kv.value.toString());
+        if (state) stored.set(name, state);
       });
     }
     return stored;
@@ -662,7 +661,7 @@ export class EtcdRegistry implements Registry {
 
         .then(
           this.client.put(record.key).value(record.value).lease(leaseId),
-          this.client.put(recordKey).value(JSON.stringify(record)).lease(leaseId),
+          this.client.put(recordKey).value(encodeRecord(record)).lease(leaseId),
         )
         .commit();
     };
@@ -689,13 +688,15 @@ export class EtcdRegistry implements Registry {
 
   async listAnnouncements(): Promise<AnnouncementStatus[]> {
     const response = await this.client.getAll().prefix(this.keys.announcements()).exec();
-    return Promise.all(
+    const found = await Promise.all(
       response.kvs.map(async (kv) => {
-        const record = JSON.parse(kv.value.toString()) as AnnouncementRecord;
+        const record = decodeRecord<AnnouncementRecord>("announcement", kv.value.toString());
+        if (!record) return [];
         const lease = await this.client.leaseClient.leaseTimeToLive({ ID: kv.lease });
-        return { ...record, remainingSeconds: Math.max(0, Number(lease.TTL)) };
+        return [{ ...record, remainingSeconds: Math.max(0, Number(lease.TTL)) }];
       }),
     );
+    return found.flat();
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -746,11 +747,13 @@ export class EtcdRegistry implements Registry {
     this.client.close();
   }
 
-  private async getVersionedJson<T>(key: string): Promise<Versioned<T> | undefined> {
+  private async getVersioned<T>(kind: RecordKind, key: string): Promise<Versioned<T> | undefined> {
     const response = await this.client.get(key).exec();
     const kv = response.kvs[0];
     if (!kv) return undefined;
-    return { value: JSON.parse(kv.value.toString()) as T, version: Number(kv.mod_revision) };
+    const value = decodeRecord<T>(kind, kv.value.toString());
+    if (value === undefined) throw new Error(`${key} does not hold a record`);
+    return { value, version: Number(kv.mod_revision) };
   }
 }
 

@@ -246,15 +246,12 @@ export type MetadataOverrides = Record<string, string | null>;
 export type MachineDrainRecord = MachineDrain;
 
 /**
- * That this etcd holds a Flotilla cluster, and in which layout of its keys. Written with every
- * unit created and by a restore; never deleted by Flotilla.
+ * That this etcd holds a Flotilla cluster. Written with every unit created and by a restore;
+ * never deleted by Flotilla. Its layout, as every record's, is its last writer's (layout.ts).
  */
-export interface ClusterRecord {
-  layout: number;
-}
+export type ClusterRecord = Record<string, never>;
 
-/** The layout of Flotilla's keys this version writes. */
-export const CLUSTER_RECORD: ClusterRecord = { layout: 1 };
+export const CLUSTER_RECORD: ClusterRecord = {};
 
 /** A key a unit announces (its sidekick loop), recorded so the control plane can list it. */
 export interface AnnouncementRecord {

@@ -273,8 +273,11 @@ export interface Registry {
   restoreDurable(backup: readonly DurableEntry[]): Promise<RestoreResult>;
   /** Every unit state etcd holds for one machine: what its agent (or a predecessor) reported. */
   unitStatesOf(machineId: string): Promise<UnitStateRecord[]>;
-  /** The states etcd holds for these units of one machine, by unit name, as stored (JSON). */
-  storedUnitStates(machineId: string, names: readonly string[]): Promise<Map<string, string>>;
+  /** The states etcd holds for these units of one machine, by unit name. */
+  storedUnitStates(
+    machineId: string,
+    names: readonly string[],
+  ): Promise<Map<string, UnitStateRecord>>;
 
   /**
    * Puts a unit's announced key and Flotilla's record of it under one lease of the

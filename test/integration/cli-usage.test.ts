@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { MachineRecord, UnitStateRecord } from "../../src/registry/records.ts";
 import type { Presence } from "../../src/registry/registry.ts";
+import { FLOTILLA_VERSION } from "../../src/version.ts";
 import { http } from "../support/http.ts";
 import { runFlotilla } from "../support/process.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -191,9 +192,13 @@ describe("the fleetctl CLI: usage errors, exit codes, flags and environment", ()
     assert.match(load.stdout, /^\tfleetctl load \[--no-block\|--block-attempts=N\]/m);
     assert.deepEqual(await type("fleetctl help load"), load);
     const version = await type("fleetctl version");
-    assert.deepEqual(version, { code: 0, stdout: "fleetctl version 0.1.0\n", stderr: "" });
+    assert.deepEqual(version, {
+      code: 0,
+      stdout: `fleetctl version ${FLOTILLA_VERSION}\n`,
+      stderr: "",
+    });
     const json = await type("fleetctl version -o json");
-    assert.deepEqual(JSON.parse(json.stdout), { version: "0.1.0" });
+    assert.deepEqual(JSON.parse(json.stdout), { version: FLOTILLA_VERSION });
 
     const flotilla = await runFlotilla(["help"]);
     assert.equal(flotilla.code, 0);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connectEtcd } from "../../src/registry/etcd-client.ts";
 import { EtcdRegistry } from "../../src/registry/etcd-registry.ts";
+import { RECORD_LAYOUT } from "../../src/registry/layout.ts";
 import type { UnitRecord } from "../../src/registry/records.ts";
 import type { Change } from "../../src/registry/registry.ts";
 import { freshPrefix, rawEtcd, testEtcdEndpoint } from "../support/etcd.ts";
@@ -138,5 +139,47 @@ describe("the etcd registry: what the contract cannot say", () => {
       (change) => change.kind === "unit" && change.name === "corrupt.service",
     );
     assert.deepEqual(corrupt, { kind: "unit", name: "corrupt.service", value: undefined });
+  });
+
+  test("records are written in this version's layout; the previous layout is read upgraded", async () => {
+    const etcd = rawEtcd();
+    try {
+      await registry.createUnit(unit("layout-new.service", "h2"), "text 2");
+      const stored = JSON.parse(
+        (await etcd.get(`${prefix}units/layout-new.service`).string()) ?? "",
+      );
+      assert.equal(stored.layout, RECORD_LAYOUT);
+      const cluster = JSON.parse((await etcd.get(`${prefix}cluster/record`).string()) ?? "");
+      assert.deepEqual(cluster, { layout: RECORD_LAYOUT });
+
+      // As the previous release wrote it: no layout, and no history for a unit that only ever
+      // had one content. A field of a later layout is kept as it is.
+      const previous = { ...unit("layout-old.service", "h1", "launched"), addedLater: 7 };
+      await etcd.put(`${prefix}units/layout-old.service`).value(JSON.stringify(previous));
+      const read = await registry.getUnit("layout-old.service");
+      assert.ok(read);
+      assert.deepEqual(read.value, {
+        ...previous,
+        history: [{ version: 1, hash: "h1", at: previous.createdAt }],
+      });
+      const watched = (await registry.snapshot()).changes.find(
+        (change) => change.kind === "unit" && change.name === "layout-old.service",
+      );
+      assert.deepEqual(watched?.kind === "unit" && watched.value, read.value);
+
+      // Written back, it is in this layout, with what it did not know still there.
+      assert.equal(
+        (await registry.updateUnit({ ...read.value, desiredState: "loaded" }, read)).ok,
+        true,
+      );
+      const rewritten = JSON.parse(
+        (await etcd.get(`${prefix}units/layout-old.service`).string()) ?? "",
+      );
+      assert.equal(rewritten.layout, RECORD_LAYOUT);
+      assert.equal(rewritten.addedLater, 7);
+      assert.equal(rewritten.desiredState, "loaded");
+    } finally {
+      etcd.close();
+    }
   });
 });

@@ -27,6 +27,7 @@ import {
   STATES_PER_TXN,
 } from "../../src/registry/etcd-registry.ts";
 import { Keys } from "../../src/registry/keys.ts";
+import { decodeRecord, encodeRecord, type RecordKind } from "../../src/registry/layout.ts";
 import {
   type AnnouncementRecord,
   CLUSTER_RECORD,
@@ -173,7 +174,7 @@ export class MemoryRegistry implements Registry {
   }
 
   async getUnit(name: string): Promise<Versioned<UnitRecord> | undefined> {
-    return this.versioned<UnitRecord>(this.keys.unit(name));
+    return this.versioned<UnitRecord>("unit", this.keys.unit(name));
   }
 
   async getUnitText(hash: string): Promise<string | undefined> {
@@ -199,9 +200,9 @@ export class MemoryRegistry implements Registry {
       return CONFLICT;
     return written(
       commit(etcd, [
-        { key, value: JSON.stringify(unit) },
+        { key, value: encodeRecord(unit) },
         { key: this.keys.unitFile(unit.hash), value: text },
-        { key: this.keys.cluster(), value: JSON.stringify(CLUSTER_RECORD) },
+        { key: this.keys.cluster(), value: encodeRecord(CLUSTER_RECORD) },
         ...this.refOps(unit.name, undefined, unit),
       ]),
     );
@@ -216,7 +217,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     if (etcd.entries.has(this.keys.cluster())) return;
     if (keysUnder(etcd, this.keys.unitsNamed("")).length === 0) return;
-    commit(etcd, [{ key: this.keys.cluster(), value: JSON.stringify(CLUSTER_RECORD) }]);
+    commit(etcd, [{ key: this.keys.cluster(), value: encodeRecord(CLUSTER_RECORD) }]);
   }
 
   async readDurable(): Promise<DurableKeys> {
@@ -262,7 +263,7 @@ export class MemoryRegistry implements Registry {
         ? [{ key: this.keys.unitFile(unit.hash), value: text }]
         : [];
     const revision = commit(etcd, [
-      { key, value: JSON.stringify(unit) },
+      { key, value: encodeRecord(unit) },
       ...newContent,
       ...this.refOps(unit.name, expected.value, unit),
     ]);
@@ -344,7 +345,7 @@ export class MemoryRegistry implements Registry {
         moves.flatMap((move): Op[] => [
           {
             key: this.keys.placement(move.name),
-            value: JSON.stringify({ machineId: move.machineId, placedAt }),
+            value: encodeRecord({ machineId: move.machineId, placedAt }),
           },
           { key: this.keys.schedule(move.name) },
         ]),
@@ -360,7 +361,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const key = this.keys.placement(name);
     const entry = etcd.entries.get(key);
-    if (!entry || (JSON.parse(entry.value) as PlacementRecord).machineId !== machineId)
+    if (!entry || decodeRecord<PlacementRecord>("placement", entry.value)?.machineId !== machineId)
       return CONFLICT;
     if (options.ifMachineGone && etcd.entries.has(this.keys.machine(machineId))) return CONFLICT;
     if (options.ifMachineDrained && !etcd.entries.has(this.keys.machineDrain(machineId)))
@@ -378,7 +379,7 @@ export class MemoryRegistry implements Registry {
     if (!etcd.entries.has(this.keys.unit(name)) || etcd.entries.has(this.keys.placement(name)))
       return;
     const status: ScheduleStatusRecord = { reason, since: new Date().toISOString() };
-    commit(etcd, [{ key, value: JSON.stringify(status) }]);
+    commit(etcd, [{ key, value: encodeRecord(status) }]);
   }
 
   async listRollouts(): Promise<RolloutListing> {
@@ -386,7 +387,7 @@ export class MemoryRegistry implements Registry {
     return {
       lock: modOf(etcd, this.keys.rolloutLock()),
       rollouts: keysUnder(etcd, this.keys.rollouts()).flatMap((key) => {
-        const found = this.versioned<RolloutRecord>(key);
+        const found = this.versioned<RolloutRecord>("rollout", key);
         return found ? [found] : [];
       }),
     };
@@ -408,7 +409,7 @@ export class MemoryRegistry implements Registry {
     if (!this.unitsAt(etcd, start.units)) return CONFLICT;
     const refName = this.keys.rolloutRefName(rollout.id);
     const revision = commit(etcd, [
-      { key, value: JSON.stringify(rollout) },
+      { key, value: encodeRecord(rollout) },
       { key: lockKey, value: rollout.id },
       { key: this.keys.unitFile(rollout.toHash), value: start.text },
       ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) => ({
@@ -454,10 +455,10 @@ export class MemoryRegistry implements Registry {
     )
       return CONFLICT;
     const revision = commit(etcd, [
-      { key, value: JSON.stringify(next) },
+      { key, value: encodeRecord(next) },
       ...units.flatMap((unit) => this.rewriteOps(unit)),
       ...lifecycle.created.flatMap((unit) => [
-        { key: this.keys.unit(unit.name), value: JSON.stringify(unit) },
+        { key: this.keys.unit(unit.name), value: encodeRecord(unit) },
         ...this.refOps(unit.name, undefined, unit),
       ]),
       ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
@@ -476,7 +477,7 @@ export class MemoryRegistry implements Registry {
 
   private rewriteOps({ expected, record }: UnitRewrite): Op[] {
     return [
-      { key: this.keys.unit(record.name), value: JSON.stringify(record) },
+      { key: this.keys.unit(record.name), value: encodeRecord(record) },
       ...this.refOps(record.name, expected.value, record),
     ];
   }
@@ -504,11 +505,11 @@ export class MemoryRegistry implements Registry {
   }
 
   async getMachine(id: string): Promise<MachineRecord | undefined> {
-    return this.versioned<MachineRecord>(this.keys.machine(id))?.value;
+    return this.versioned<MachineRecord>("machine", this.keys.machine(id))?.value;
   }
 
   async getMetadataOverrides(id: string): Promise<Versioned<MetadataOverrides> | undefined> {
-    return this.versioned<MetadataOverrides>(this.keys.machineMetadata(id));
+    return this.versioned<MetadataOverrides>("machine-metadata", this.keys.machineMetadata(id));
   }
 
   async setMetadataOverrides(
@@ -520,12 +521,12 @@ export class MemoryRegistry implements Registry {
     const key = this.keys.machineMetadata(id);
     if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
     const write: Op =
-      Object.keys(overrides).length === 0 ? { key } : { key, value: JSON.stringify(overrides) };
+      Object.keys(overrides).length === 0 ? { key } : { key, value: encodeRecord(overrides) };
     return written(commit(etcd, [write]));
   }
 
   async getMachineDrain(id: string): Promise<Versioned<MachineDrainRecord> | undefined> {
-    return this.versioned<MachineDrainRecord>(this.keys.machineDrain(id));
+    return this.versioned<MachineDrainRecord>("machine-drain", this.keys.machineDrain(id));
   }
 
   async setMachineDrain(
@@ -536,7 +537,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const key = this.keys.machineDrain(id);
     if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
-    return written(commit(etcd, [{ key, value: JSON.stringify(drain) }]));
+    return written(commit(etcd, [{ key, value: encodeRecord(drain) }]));
   }
 
   async clearMachineDrain(
@@ -558,9 +559,9 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const lease = grant(etcd, ttlSeconds, this);
     const key = this.keys.machine(machine.id);
-    const put: Op = { key, value: JSON.stringify(machine), lease: lease.id };
+    const put: Op = { key, value: encodeRecord(machine), lease: lease.id };
     const existing = etcd.entries.get(key);
-    const record = existing && (JSON.parse(existing.value) as MachineRecord | null);
+    const record = existing && decodeRecord<MachineRecord>("machine", existing.value);
     // The predecessor's lease may run out while takeOver decides: then the id is free.
     const mayTake =
       !existing || (record !== null && record !== undefined && (await takeOver?.(record)));
@@ -597,7 +598,7 @@ export class MemoryRegistry implements Registry {
     commit(this.etcd, [
       {
         key: this.keys.machine(machine.id),
-        value: JSON.stringify(machine),
+        value: encodeRecord(machine),
         lease: presence.leaseId,
       },
     ]);
@@ -607,7 +608,7 @@ export class MemoryRegistry implements Registry {
     commit(this.etcd, [
       {
         key: this.keys.state(state.name, state.machineId),
-        value: JSON.stringify(state),
+        value: encodeRecord(state),
         lease: presence.leaseId,
       },
     ]);
@@ -623,7 +624,7 @@ export class MemoryRegistry implements Registry {
     const operations: Op[] = [
       ...reports.map((state) => ({
         key: this.keys.state(state.name, machineId),
-        value: JSON.stringify(state),
+        value: encodeRecord(state),
         lease: presence.leaseId,
       })),
       ...withdrawals.map((name) => ({ key: this.keys.state(name, machineId) })),
@@ -638,7 +639,7 @@ export class MemoryRegistry implements Registry {
     for (const [key, entry] of this.etcd.entries) {
       const ref = this.keys.parse(key);
       if (ref?.kind === "state" && ref.machineId === machineId)
-        states.push(JSON.parse(entry.value) as UnitStateRecord);
+        states.push(decodeRecord<UnitStateRecord>("state", entry.value) as UnitStateRecord);
     }
     return states;
   }
@@ -646,12 +647,13 @@ export class MemoryRegistry implements Registry {
   async storedUnitStates(
     machineId: string,
     names: readonly string[],
-  ): Promise<Map<string, string>> {
+  ): Promise<Map<string, UnitStateRecord>> {
     const etcd = this.etcd;
-    const stored = new Map<string, string>();
+    const stored = new Map<string, UnitStateRecord>();
     for (const name of names) {
       const entry = etcd.entries.get(this.keys.state(name, machineId));
-      if (entry) stored.set(name, entry.value);
+      const state = entry && decodeRecord<UnitStateRecord>("state", entry.value);
+      if (state) stored.set(name, state);
     }
     return stored;
   }
@@ -662,7 +664,7 @@ export class MemoryRegistry implements Registry {
       const lease = grant(etcd, record.ttlSeconds, undefined);
       commit(etcd, [
         { key: record.key, value: record.value, lease: lease.id },
-        { key: recordKey, value: JSON.stringify(record), lease: lease.id },
+        { key: recordKey, value: encodeRecord(record), lease: lease.id },
       ]);
       return lease;
     };
@@ -688,7 +690,10 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     return keysUnder(etcd, this.keys.announcements()).map((key) => {
       const entry = etcd.entries.get(key) as Entry;
-      const record = JSON.parse(entry.value) as AnnouncementRecord;
+      const record = decodeRecord<AnnouncementRecord>(
+        "announcement",
+        entry.value,
+      ) as AnnouncementRecord;
       const lease = entry.lease === undefined ? undefined : etcd.leases.get(entry.lease);
       // etcd answers whole seconds left, rounded down, and -1 for a lease it no longer has.
       const left = lease ? Math.trunc(remainingMs(lease) / 1000) : -1;
@@ -739,9 +744,9 @@ export class MemoryRegistry implements Registry {
     }
   }
 
-  private versioned<T>(key: string): Versioned<T> | undefined {
+  private versioned<T>(kind: RecordKind, key: string): Versioned<T> | undefined {
     const entry = this.etcd.entries.get(key);
-    return entry && { value: JSON.parse(entry.value) as T, version: entry.mod };
+    return entry && { value: decodeRecord<T>(kind, entry.value) as T, version: entry.mod };
   }
 }
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { StateReporter } from "../../src/agent/state-reporter.ts";
 import type { AgentUnitView } from "../../src/agent/unit-manager.ts";
+import type { UnitStateRecord } from "../../src/registry/records.ts";
 import { MemoryRegistry } from "../support/memory-registry.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -55,7 +56,7 @@ describe("the state reporter and health", () => {
       const stored = await waitUntil("the state written", async () =>
         (await registry.storedUnitStates("m1", ["web.service"])).get("web.service"),
       );
-      const record = JSON.parse(stored);
+      const record = stored as UnitStateRecord & { lastHealthCheck?: unknown };
       assert.deepEqual(record.health, unit(AT).health);
       assert.equal(record.lastHealthCheck, undefined);
 
