@@ -41,6 +41,8 @@ export async function startAgent(options: {
   https?: Dispatcher;
   /** An earlier agent's, for one that comes back; a new directory without. */
   stateDir?: string;
+  /** Another release's bin/flotilla.js (see release.ts); this checkout's without. */
+  bin?: string;
 }): Promise<TestAgent> {
   const machineId = options.machineId ?? randomBytes(16).toString("hex");
   const port = options.port ?? 7601;
@@ -76,6 +78,7 @@ export async function startAgent(options: {
       await response.body.dump();
       return response.statusCode === 200;
     },
+    options.bin,
   );
   return {
     machineId,

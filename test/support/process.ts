@@ -75,13 +75,17 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts a long-running flotilla process and waits until `ready` says it is up. */
+/**
+ * Starts a long-running flotilla process (this checkout's, or the `bin` of another release)
+ * and waits until `ready` says it is up.
+ */
 export async function startDaemon(
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: () => Promise<boolean>,
+  bin?: string,
 ): Promise<Daemon> {
-  const child = spawn(process.execPath, [await flotillaBin(), ...args], {
+  const child = spawn(process.execPath, [bin ?? (await flotillaBin()), ...args], {
     env: { ...process.env, ...env },
   });
   let output = "";

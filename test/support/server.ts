@@ -70,6 +70,8 @@ export async function startServerProcess(options: {
   /** Default: a free port on 127.0.0.1. */
   listen?: string;
   env?: NodeJS.ProcessEnv;
+  /** Another release's bin/flotilla.js (see release.ts); this checkout's without. */
+  bin?: string;
 }): Promise<{ url: string; daemon: Daemon }> {
   const listen = options.listen ?? `127.0.0.1:${await freePort()}`;
   const url = `http://${listen}`;
@@ -90,6 +92,7 @@ export async function startServerProcess(options: {
     ],
     { FLOTILLA_LOG_LEVEL: "warn", ...options.env },
     async () => (await http("GET", `${url}/readyz`)).status === 200,
+    options.bin,
   );
   return { url, daemon };
 }
