@@ -2264,6 +2264,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2347,6 +2349,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,6 +2451,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,6 +2536,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2634,6 +2642,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2717,6 +2727,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2821,6 +2833,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2961,6 +2975,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,6 +3088,8 @@ export interface operations {
             /** @description etcd is unreachable: fleet's error entity */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3298,6 +3316,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3369,6 +3389,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3455,6 +3477,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3526,6 +3550,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +3684,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3775,6 +3803,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3907,6 +3937,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4027,6 +4059,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4138,6 +4172,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4223,6 +4259,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4343,6 +4381,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,6 +4484,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4576,6 +4618,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4686,6 +4730,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,6 +4842,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4906,6 +4954,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5066,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5087,6 +5139,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5192,6 +5246,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5351,6 +5407,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5465,6 +5523,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5569,6 +5629,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,6 +5719,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5761,6 +5825,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5905,6 +5971,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6016,6 +6084,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6138,6 +6208,8 @@ export interface operations {
             /** @description etcd is unreachable: an RFC 9457 problem document */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it */
+                    "retry-after": number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -110,6 +110,14 @@ const problemHeaders: Partial<Record<ProblemStatus, Record<string, unknown>>> = 
       minimum: 0,
     },
   },
+  503: {
+    "retry-after": {
+      description:
+        "Seconds to wait before retrying: etcd is unreachable, or the server not yet in sync with it",
+      type: "integer",
+      minimum: 0,
+    },
+  },
 };
 
 /**

@@ -7,6 +7,7 @@ import {
   type ProblemKind,
   problemKinds,
   problemType,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from "./problems.ts";
 
 export interface Problem {
@@ -68,6 +69,7 @@ export function sendProblem(
   reply: FastifyReply,
   found: Problem,
 ): FastifyReply {
+  if (found.status === 503) reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return reply
     .code(found.status)
     .type("application/problem+json")

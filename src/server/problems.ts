@@ -42,6 +42,12 @@ export const problemKinds = {
 
 export type ProblemKind = keyof typeof problemKinds;
 
+/**
+ * The Retry-After of a 503: etcd is unreachable, or the server not yet in sync with it. Short,
+ * since a client that retries against another server may be served at once.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
 export interface ProblemDetail {
   message: string;
   line?: number;

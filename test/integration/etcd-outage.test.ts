@@ -32,6 +32,7 @@ describe("when etcd is unreachable", () => {
     proxy.cut();
     const refused = await http("PUT", `${server.url}/v1/unit-files/during.service`, unitText);
     assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.headers["retry-after"], "2", "a 503 says when to retry");
     assert.equal(refused.json.type, "urn:flotilla:problem:registry-unavailable");
     const fleetRefused = await http("PUT", `${server.url}/fleet/v1/units/during.service`, {
       json: {
@@ -40,6 +41,7 @@ describe("when etcd is unreachable", () => {
       },
     });
     assert.equal(fleetRefused.status, 503);
+    assert.equal(fleetRefused.headers["retry-after"], "2");
     assert.deepEqual(fleetRefused.json, {
       error: { code: 503, message: "fleet server unable to communicate with etcd" },
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ProblemKind } from "../../src/server/problems.ts";
+import { type ProblemKind, UNAVAILABLE_RETRY_AFTER_SECONDS } from "../../src/server/problems.ts";
 import { assertFleetError } from "./fleet-answers.ts";
 import type { Answer } from "./inject-app.ts";
 import { assertProblem } from "./problem.ts";
@@ -15,6 +15,10 @@ export function assertApiError(
   kind: ProblemKind,
   detail: string | RegExp,
 ): void {
+  if (status === 503) {
+    const retryAfter = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+    assert.equal(answer.headers["retry-after"], retryAfter, `${url}: a 503 says when to retry`);
+  }
   if (url.startsWith("/fleet/v1")) {
     assertFleetError(answer, status, detail);
     return;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { classify } from "../problem-reply.ts";
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "../problems.ts";
 
 /** An error as fleet's API reported it: a status and a message, nothing else. */
 export class FleetError extends Error {
@@ -23,6 +24,7 @@ export function isFleetPath(path: string): boolean {
  * that is not a URL) are answered before any of fleet's routes, and so without that hook.
  */
 export function sendFleetError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  if (status === 503) reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return reply
     .code(status)
     .type("application/json")
