@@ -19,6 +19,11 @@ export interface AgentConfig {
   prefix: string;
   host: string;
   port: number;
+  /**
+   * Where the control plane reaches the API, when not at the listen address: behind a proxy
+   * or a NAT. Announced in the machine record instead of the address derived from `--listen`.
+   */
+  advertiseURL?: string;
   dockerHost: string;
   token?: string;
   /** The API's certificate and key; with `ca`, only clients with a certificate it signed get in. */
@@ -54,6 +59,7 @@ export const AGENT_OPTIONS = {
   ...ETCD_FLAGS,
   prefix: { type: "string" },
   listen: { type: "string" },
+  "advertise-url": { type: "string" },
   "docker-host": { type: "string" },
   token: { type: "string" },
   "tls-cert": { type: "string" },
@@ -98,6 +104,7 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
     prefix: normalisePrefix(values.prefix ?? env.FLOTILLA_PREFIX ?? AGENT_DEFAULTS.prefix),
     host,
     port,
+    advertiseURL: parseAdvertiseURL(values["advertise-url"] ?? env.FLOTILLA_ADVERTISE_URL),
     dockerHost:
       values["docker-host"] ??
       env.FLOTILLA_DOCKER_HOST ??
@@ -124,6 +131,24 @@ export function agentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentConfig
     logLevel: values["log-level"] ?? env.FLOTILLA_LOG_LEVEL ?? "info",
     simulate: values.simulate ?? env.FLOTILLA_SIMULATE === "true",
   };
+}
+
+/** An http(s) URL of a host and port alone, without its trailing slash. */
+function parseAdvertiseURL(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  const url = URL.canParse(given) ? new URL(given) : undefined;
+  const bare =
+    (url?.protocol === "http:" || url?.protocol === "https:") &&
+    url.username === "" &&
+    url.password === "" &&
+    url.pathname === "/" &&
+    url.search === "" &&
+    url.hash === "";
+  if (!url || !bare)
+    throw new ConfigError(
+      `--advertise-url ${given}: expected http:// or https:// with a host and port only, e.g. http://10.0.0.1:7601`,
+    );
+  return `${url.protocol}//${url.host}`;
 }
 
 function parseMetadata(entries: string[]): Record<string, string> {

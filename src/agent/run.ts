@@ -115,6 +115,7 @@ export async function startAgentInstance(
   const capacity = { cpus: availableParallelism(), memoryBytes: totalmem() };
   let port = config.port;
   const agentURL = () =>
+    config.advertiseURL ??
     `${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? machine.publicIP : config.host}:${port}`;
   const record = (): MachineRecord => ({
     id: machine.id,

@@ -50,6 +50,14 @@ export const AGENT_USAGE: Usage = {
       meaning: "Where the agent's API listens",
     },
     {
+      options: ["advertise-url"],
+      synopsis: "`--advertise-url URL`",
+      environment: "`FLOTILLA_ADVERTISE_URL`",
+      default: "derived from `--listen` (the public IP for `0.0.0.0`)",
+      meaning:
+        "Where the control plane reaches the agent (a proxy, a NAT), announced as the machine's `agentURL`",
+    },
+    {
       options: ["docker-host"],
       synopsis: "`--docker-host URL`",
       environment: "`FLOTILLA_DOCKER_HOST`, `DOCKER_HOST`",
