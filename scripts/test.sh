@@ -27,3 +27,10 @@ echo "== tests (etcd at $ETCD_ENDPOINT)"
 shopt -s globstar nullglob
 node --import tsx --test --test-concurrency=2 --test-reporter=spec "$@" \
   $( [ $# -eq 0 ] && printf '%s\n' test/**/*.test.ts )
+
+# The seeded fault campaign (test/chaos/README.md), after the tests: it has the machine to
+# itself, as its checks allow for the faults it injects, not for a test suite beside it.
+if [ $# -eq 0 ]; then
+  echo "== fault campaign (seed 156, 2 minutes: every kind of fault but network delay)"
+  npx tsx test/chaos/run.ts --seed 156 --minutes 2
+fi
