@@ -1,4 +1,5 @@
 import { Agent, request } from "undici";
+import { jsonOf } from "../support/http.ts";
 
 /**
  * An answer, or why there is none. `sent` is false only when the request surely never reached
@@ -58,16 +59,9 @@ export async function call(
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    const text = await response.body.text();
-    let json: unknown;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
     return {
       status: response.statusCode,
-      json,
+      json: jsonOf(await response.body.text()),
       retryAfter: response.headers["retry-after"] !== undefined,
       sent: true,
       timedOut: false,

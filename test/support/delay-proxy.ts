@@ -1,4 +1,5 @@
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { connectUpstream } from "./tcp-proxy.ts";
 
 /**
  * A TCP proxy that holds every chunk for `delayMs` before passing it on, in both directions and
@@ -24,15 +25,7 @@ export class DelayProxy {
   /** Listens on `port`, or on a free one. */
   async start(port = 0): Promise<void> {
     this.server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
-        socket.on("error", () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
+      const upstream = connectUpstream(client, this.targetHost, this.targetPort, this.sockets);
       this.relay(client, upstream);
       this.relay(upstream, client);
     });

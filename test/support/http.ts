@@ -22,11 +22,14 @@ export async function http(
   }
   const response = await request(url, { method: method as "GET", headers, body });
   const text = await response.body.text();
-  let json: unknown;
+  return { status: response.statusCode, headers: response.headers, text, json: jsonOf(text) };
+}
+
+/** A body parsed as JSON; undefined when it is empty or not JSON. */
+export function jsonOf(text: string): unknown {
   try {
-    json = text === "" ? undefined : JSON.parse(text);
+    return text === "" ? undefined : JSON.parse(text);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: response.statusCode, headers: response.headers, text, json };
 }

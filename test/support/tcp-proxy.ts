@@ -30,15 +30,7 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
-        socket.on("error", () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
+      const upstream = connectUpstream(client, this.targetHost, this.targetPort, this.sockets);
       client.pipe(upstream);
       upstream.pipe(client);
     });
@@ -61,4 +53,26 @@ export class TcpProxy {
     this.cut();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
+}
+
+/**
+ * Opens the connection a proxy's client is relayed to, both sockets kept in `sockets` while
+ * open and either's error closing both.
+ */
+export function connectUpstream(
+  client: Socket,
+  host: string,
+  port: number,
+  sockets: Set<Socket>,
+): Socket {
+  const upstream = connect(port, host);
+  for (const socket of [client, upstream]) {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {
+      client.destroy();
+      upstream.destroy();
+    });
+  }
+  return upstream;
 }
