@@ -157,9 +157,10 @@ export async function startAgentInstance(
         )
       : new SimulatedRuntime());
   // An announcement with our own address, or of an agent on this host that has ended, is a
-  // predecessor's that was killed before its lease ran out: we take over its machine id.
+  // predecessor's that was killed before its lease ran out: we take over its machine id. An
+  // advertised address proves nothing: hosts behind one proxy or NAT may share it.
   const ownPredecessor = (existing: MachineRecord) =>
-    existing.agentURL === agentURL() ||
+    (config.advertiseURL === undefined && existing.agentURL === agentURL()) ||
     isDeadLocalAgent(existing.agentProcess, { ...machine, pidNamespace });
   // Before anything of the machine's is touched: a live agent with this id owns it.
   const announced = await registry.getMachine(machine.id);

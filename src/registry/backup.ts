@@ -101,7 +101,7 @@ export function planRestore(
     if (wanted.has(entry.key)) return { invalid: `${entry.key} is in the backup twice` };
     wanted.set(entry.key, entry.value);
   }
-  wanted.set(keys.cluster().slice(keys.prefix.length), encodeRecord(CLUSTER_RECORD));
+  wanted.set(keys.cluster().slice(keys.prefix.length), encodeRecord("cluster", CLUSTER_RECORD));
   const conflicts: string[] = [];
   for (const [key, value] of existing) {
     const ref = keys.parse(keys.prefix + key);

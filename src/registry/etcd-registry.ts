@@ -110,9 +110,9 @@ export class EtcdRegistry implements Registry {
     if (template) builder.and(this.keys.unit(template.value.name), "Mod", "==", template.version);
     const result = await builder
       .then(
-        this.client.put(key).value(encodeRecord(unit)),
+        this.client.put(key).value(encodeRecord("unit", unit)),
         this.client.put(this.keys.unitFile(unit.hash)).value(text),
-        this.client.put(this.keys.cluster()).value(encodeRecord(CLUSTER_RECORD)),
+        this.client.put(this.keys.cluster()).value(encodeRecord("cluster", CLUSTER_RECORD)),
         ...this.refOps(unit.name, undefined, unit),
       )
       .commit();
@@ -127,7 +127,7 @@ export class EtcdRegistry implements Registry {
     if (cluster.kvs.length > 0 || units.length === 0) return;
     await this.client
       .if(this.keys.cluster(), "Create", "==", 0)
-      .then(this.client.put(this.keys.cluster()).value(encodeRecord(CLUSTER_RECORD)))
+      .then(this.client.put(this.keys.cluster()).value(encodeRecord("cluster", CLUSTER_RECORD)))
       .commit();
   }
 
@@ -181,7 +181,7 @@ export class EtcdRegistry implements Registry {
     const result = await this.client
       .if(key, "Mod", "==", expected.version)
       .then(
-        this.client.put(key).value(encodeRecord(unit)),
+        this.client.put(key).value(encodeRecord("unit", unit)),
         ...newContent,
         ...this.refOps(unit.name, expected.value, unit),
       )
@@ -261,7 +261,7 @@ export class EtcdRegistry implements Registry {
     const write =
       Object.keys(overrides).length === 0
         ? this.client.delete().key(key)
-        : this.client.put(key).value(encodeRecord(overrides));
+        : this.client.put(key).value(encodeRecord("machine-metadata", overrides));
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
       .then(write)
@@ -281,7 +281,7 @@ export class EtcdRegistry implements Registry {
     const key = this.keys.machineDrain(id);
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
-      .then(this.client.put(key).value(encodeRecord(drain)))
+      .then(this.client.put(key).value(encodeRecord("machine-drain", drain)))
       .commit();
     return writeResult(result);
   }
@@ -318,7 +318,7 @@ export class EtcdRegistry implements Registry {
     const create = () =>
       this.client
         .if(key, "Create", "==", 0)
-        .then(this.client.put(key).value(encodeRecord(machine)).lease(leaseId))
+        .then(this.client.put(key).value(encodeRecord("machine", machine)).lease(leaseId))
         .commit();
     // A predecessor's key can vanish (its lease running out) between any two of these steps;
     // each such loss sends the announcement round again, a bounded number of times.
@@ -336,7 +336,7 @@ export class EtcdRegistry implements Registry {
       // sees the machine leave. Revoking the predecessor's lease then takes its unit states.
       const moved = await this.client
         .if(key, "Mod", "==", existing.mod_revision)
-        .then(this.client.put(key).value(encodeRecord(machine)).lease(leaseId))
+        .then(this.client.put(key).value(encodeRecord("machine", machine)).lease(leaseId))
         .commit();
       if (moved.succeeded) {
         announced = true;
@@ -418,7 +418,7 @@ export class EtcdRegistry implements Registry {
         ...moves.flatMap((move) => [
           this.client
             .put(this.keys.placement(move.name))
-            .value(encodeRecord({ machineId: move.machineId, placedAt })),
+            .value(encodeRecord("placement", { machineId: move.machineId, placedAt })),
           this.client.delete().key(this.keys.schedule(move.name)),
         ]),
       )
@@ -457,7 +457,7 @@ export class EtcdRegistry implements Registry {
     await this.client
       .if(this.keys.unit(name), "Create", ">", 0)
       .and(this.keys.placement(name), "Create", "==", 0)
-      .then(this.client.put(key).value(encodeRecord(status)))
+      .then(this.client.put(key).value(encodeRecord("schedule", status)))
       .commit();
   }
 
@@ -499,7 +499,7 @@ export class EtcdRegistry implements Registry {
       builder.and(this.keys.unit(unit.record.name), "Mod", "==", unit.expected.version);
     const result = await builder
       .then(
-        this.client.put(key).value(encodeRecord(rollout)),
+        this.client.put(key).value(encodeRecord("rollout", rollout)),
         this.client.put(lockKey).value(rollout.id),
         this.client.put(this.keys.unitFile(rollout.toHash)).value(start.text),
         ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) =>
@@ -527,10 +527,10 @@ export class EtcdRegistry implements Registry {
       builder.and(this.keys.unit(unit.value.name), "Mod", "==", unit.version);
     const result = await builder
       .then(
-        this.client.put(key).value(encodeRecord(next)),
+        this.client.put(key).value(encodeRecord("rollout", next)),
         ...units.flatMap((unit) => this.rewriteOps(unit)),
         ...lifecycle.created.flatMap((unit) => [
-          this.client.put(this.keys.unit(unit.name)).value(encodeRecord(unit)),
+          this.client.put(this.keys.unit(unit.name)).value(encodeRecord("unit", unit)),
           ...this.refOps(unit.name, undefined, unit),
         ]),
         ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
@@ -550,7 +550,7 @@ export class EtcdRegistry implements Registry {
    */
   private rewriteOps({ expected, record }: UnitRewrite) {
     return [
-      this.client.put(this.keys.unit(record.name)).value(encodeRecord(record)),
+      this.client.put(this.keys.unit(record.name)).value(encodeRecord("unit", record)),
       ...this.refOps(record.name, expected.value, record),
     ];
   }
@@ -583,7 +583,7 @@ export class EtcdRegistry implements Registry {
   async refreshMachine(presence: Presence, machine: MachineRecord): Promise<void> {
     await this.client
       .put(this.keys.machine(machine.id))
-      .value(encodeRecord(machine))
+      .value(encodeRecord("machine", machine))
       .lease(presence.leaseId)
       .exec();
   }
@@ -591,7 +591,7 @@ export class EtcdRegistry implements Registry {
   async reportUnitState(presence: Presence, state: UnitStateRecord): Promise<void> {
     await this.client
       .put(this.keys.state(state.name, state.machineId))
-      .value(encodeRecord(state))
+      .value(encodeRecord("state", state))
       .lease(presence.leaseId)
       .exec();
   }
@@ -606,7 +606,7 @@ export class EtcdRegistry implements Registry {
       ...reports.map((state) =>
         this.client
           .put(this.keys.state(state.name, machineId))
-          .value(encodeRecord(state))
+          .value(encodeRecord("state", state))
           .lease(presence.leaseId),
       ),
       ...withdrawals.map((name) => this.client.delete().key(this.keys.state(name, machineId))),
@@ -661,7 +661,7 @@ export class EtcdRegistry implements Registry {
 
         .then(
           this.client.put(record.key).value(record.value).lease(leaseId),
-          this.client.put(recordKey).value(encodeRecord(record)).lease(leaseId),
+          this.client.put(recordKey).value(encodeRecord("announcement", record)).lease(leaseId),
         )
         .commit();
     };

@@ -12,6 +12,12 @@
  *   so nothing above the registry ever sees an older shape. It writes its own layout.
  * Removing or renaming a field therefore takes two releases: one that stops reading it, then
  * one that stops writing it.
+ *
+ * A record keeps the layout tag it was read with when a previous release rewrites it, so a
+ * tag says which layout's fields a record may hold, not which release wrote it last.
+ *
+ * Operators' metadata overrides are not tagged: they are a map of the operator's own keys, of
+ * which `layout` may be one. Their shape is the key layout's.
  */
 
 import type { KeyRef } from "./keys.ts";
@@ -40,8 +46,12 @@ const upgrades: Partial<Record<RecordKind, Upgrade>> = {
   },
 };
 
+/** The kinds whose value is a map of operators' keys, stored as it is (see above). */
+const UNTAGGED: ReadonlySet<RecordKind> = new Set(["machine-metadata"]);
+
 /** A record as it is stored: its fields and the layout it is written in. */
-export function encodeRecord(value: object): string {
+export function encodeRecord(kind: RecordKind, value: object): string {
+  if (UNTAGGED.has(kind)) return JSON.stringify(value);
   return JSON.stringify({ ...value, layout: RECORD_LAYOUT });
 }
 
@@ -58,6 +68,7 @@ export function decodeRecord<T>(kind: RecordKind, text: string | undefined): T |
     return undefined;
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  if (UNTAGGED.has(kind)) return parsed as T;
   const { layout, ...fields } = parsed as Record<string, unknown>;
   const written = typeof layout === "number" ? layout : UNNUMBERED_LAYOUT;
   const upgrade = upgrades[kind];

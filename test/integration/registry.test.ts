@@ -178,6 +178,21 @@ describe("the etcd registry: what the contract cannot say", () => {
       assert.equal(rewritten.layout, RECORD_LAYOUT);
       assert.equal(rewritten.addedLater, 7);
       assert.equal(rewritten.desiredState, "loaded");
+
+      // An operator's metadata is a map of the operator's keys, stored as it is.
+      assert.equal(
+        (await registry.setMetadataOverrides("m-layout", { layout: "rack1" }, undefined)).ok,
+        true,
+      );
+      assert.deepEqual((await registry.getMetadataOverrides("m-layout"))?.value, {
+        layout: "rack1",
+      });
+      assert.deepEqual(
+        JSON.parse((await etcd.get(`${prefix}machine-metadata/m-layout`).string()) ?? ""),
+        {
+          layout: "rack1",
+        },
+      );
     } finally {
       etcd.close();
     }

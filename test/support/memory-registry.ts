@@ -200,9 +200,9 @@ export class MemoryRegistry implements Registry {
       return CONFLICT;
     return written(
       commit(etcd, [
-        { key, value: encodeRecord(unit) },
+        { key, value: encodeRecord("unit", unit) },
         { key: this.keys.unitFile(unit.hash), value: text },
-        { key: this.keys.cluster(), value: encodeRecord(CLUSTER_RECORD) },
+        { key: this.keys.cluster(), value: encodeRecord("cluster", CLUSTER_RECORD) },
         ...this.refOps(unit.name, undefined, unit),
       ]),
     );
@@ -217,7 +217,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     if (etcd.entries.has(this.keys.cluster())) return;
     if (keysUnder(etcd, this.keys.unitsNamed("")).length === 0) return;
-    commit(etcd, [{ key: this.keys.cluster(), value: encodeRecord(CLUSTER_RECORD) }]);
+    commit(etcd, [{ key: this.keys.cluster(), value: encodeRecord("cluster", CLUSTER_RECORD) }]);
   }
 
   async readDurable(): Promise<DurableKeys> {
@@ -263,7 +263,7 @@ export class MemoryRegistry implements Registry {
         ? [{ key: this.keys.unitFile(unit.hash), value: text }]
         : [];
     const revision = commit(etcd, [
-      { key, value: encodeRecord(unit) },
+      { key, value: encodeRecord("unit", unit) },
       ...newContent,
       ...this.refOps(unit.name, expected.value, unit),
     ]);
@@ -345,7 +345,7 @@ export class MemoryRegistry implements Registry {
         moves.flatMap((move): Op[] => [
           {
             key: this.keys.placement(move.name),
-            value: encodeRecord({ machineId: move.machineId, placedAt }),
+            value: encodeRecord("placement", { machineId: move.machineId, placedAt }),
           },
           { key: this.keys.schedule(move.name) },
         ]),
@@ -379,7 +379,7 @@ export class MemoryRegistry implements Registry {
     if (!etcd.entries.has(this.keys.unit(name)) || etcd.entries.has(this.keys.placement(name)))
       return;
     const status: ScheduleStatusRecord = { reason, since: new Date().toISOString() };
-    commit(etcd, [{ key, value: encodeRecord(status) }]);
+    commit(etcd, [{ key, value: encodeRecord("schedule", status) }]);
   }
 
   async listRollouts(): Promise<RolloutListing> {
@@ -409,7 +409,7 @@ export class MemoryRegistry implements Registry {
     if (!this.unitsAt(etcd, start.units)) return CONFLICT;
     const refName = this.keys.rolloutRefName(rollout.id);
     const revision = commit(etcd, [
-      { key, value: encodeRecord(rollout) },
+      { key, value: encodeRecord("rollout", rollout) },
       { key: lockKey, value: rollout.id },
       { key: this.keys.unitFile(rollout.toHash), value: start.text },
       ...[...new Set([rollout.toHash, ...start.fromHashes])].map((hash) => ({
@@ -455,10 +455,10 @@ export class MemoryRegistry implements Registry {
     )
       return CONFLICT;
     const revision = commit(etcd, [
-      { key, value: encodeRecord(next) },
+      { key, value: encodeRecord("rollout", next) },
       ...units.flatMap((unit) => this.rewriteOps(unit)),
       ...lifecycle.created.flatMap((unit) => [
-        { key: this.keys.unit(unit.name), value: encodeRecord(unit) },
+        { key: this.keys.unit(unit.name), value: encodeRecord("unit", unit) },
         ...this.refOps(unit.name, undefined, unit),
       ]),
       ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
@@ -477,7 +477,7 @@ export class MemoryRegistry implements Registry {
 
   private rewriteOps({ expected, record }: UnitRewrite): Op[] {
     return [
-      { key: this.keys.unit(record.name), value: encodeRecord(record) },
+      { key: this.keys.unit(record.name), value: encodeRecord("unit", record) },
       ...this.refOps(record.name, expected.value, record),
     ];
   }
@@ -521,7 +521,9 @@ export class MemoryRegistry implements Registry {
     const key = this.keys.machineMetadata(id);
     if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
     const write: Op =
-      Object.keys(overrides).length === 0 ? { key } : { key, value: encodeRecord(overrides) };
+      Object.keys(overrides).length === 0
+        ? { key }
+        : { key, value: encodeRecord("machine-metadata", overrides) };
     return written(commit(etcd, [write]));
   }
 
@@ -537,7 +539,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const key = this.keys.machineDrain(id);
     if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
-    return written(commit(etcd, [{ key, value: encodeRecord(drain) }]));
+    return written(commit(etcd, [{ key, value: encodeRecord("machine-drain", drain) }]));
   }
 
   async clearMachineDrain(
@@ -559,7 +561,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const lease = grant(etcd, ttlSeconds, this);
     const key = this.keys.machine(machine.id);
-    const put: Op = { key, value: encodeRecord(machine), lease: lease.id };
+    const put: Op = { key, value: encodeRecord("machine", machine), lease: lease.id };
     const existing = etcd.entries.get(key);
     const record = existing && decodeRecord<MachineRecord>("machine", existing.value);
     // The predecessor's lease may run out while takeOver decides: then the id is free.
@@ -598,7 +600,7 @@ export class MemoryRegistry implements Registry {
     commit(this.etcd, [
       {
         key: this.keys.machine(machine.id),
-        value: encodeRecord(machine),
+        value: encodeRecord("machine", machine),
         lease: presence.leaseId,
       },
     ]);
@@ -608,7 +610,7 @@ export class MemoryRegistry implements Registry {
     commit(this.etcd, [
       {
         key: this.keys.state(state.name, state.machineId),
-        value: encodeRecord(state),
+        value: encodeRecord("state", state),
         lease: presence.leaseId,
       },
     ]);
@@ -624,7 +626,7 @@ export class MemoryRegistry implements Registry {
     const operations: Op[] = [
       ...reports.map((state) => ({
         key: this.keys.state(state.name, machineId),
-        value: encodeRecord(state),
+        value: encodeRecord("state", state),
         lease: presence.leaseId,
       })),
       ...withdrawals.map((name) => ({ key: this.keys.state(name, machineId) })),
@@ -664,7 +666,7 @@ export class MemoryRegistry implements Registry {
       const lease = grant(etcd, record.ttlSeconds, undefined);
       commit(etcd, [
         { key: record.key, value: record.value, lease: lease.id },
-        { key: recordKey, value: encodeRecord(record), lease: lease.id },
+        { key: recordKey, value: encodeRecord("announcement", record), lease: lease.id },
       ]);
       return lease;
     };

@@ -15,7 +15,7 @@ const unit: UnitRecord = {
 
 describe("record layouts", () => {
   test("a record is written with this version's layout, and read back without it", () => {
-    const stored = encodeRecord(unit);
+    const stored = encodeRecord("unit", unit);
     assert.equal(JSON.parse(stored).layout, RECORD_LAYOUT);
     assert.deepEqual(decodeRecord("unit", stored), unit);
   });
@@ -50,7 +50,7 @@ describe("record layouts", () => {
     const read = decodeRecord<Record<string, unknown>>("unit", JSON.stringify(later));
     const { layout: _layout, ...expected } = later;
     assert.deepEqual(read, expected);
-    assert.equal(JSON.parse(encodeRecord(read ?? {})).addedLater.x, 1);
+    assert.equal(JSON.parse(encodeRecord("unit", read ?? {})).addedLater.x, 1);
   });
 
   test("what is not a JSON object reads as absent", () => {
@@ -58,5 +58,12 @@ describe("record layouts", () => {
       assert.equal(decodeRecord("unit", text), undefined, text);
     }
     assert.equal(decodeRecord("unit", undefined), undefined);
+  });
+
+  test("an operator's metadata is stored as it is: `layout` may be one of its keys", () => {
+    const overrides = { layout: "rack1", zone: null };
+    const stored = encodeRecord("machine-metadata", overrides);
+    assert.deepEqual(JSON.parse(stored), overrides);
+    assert.deepEqual(decodeRecord("machine-metadata", stored), overrides);
   });
 });
