@@ -1,10 +1,16 @@
 // Invariant 4: the API answers no 5xx, except 503 with Retry-After while etcd is in trouble
-// (a whole outage, or a leader lost) and for a few seconds after.
+// (a whole outage, a leader lost, or etcd too slow to answer the sampler on a starved
+// machine) and for a few seconds after.
 import type { Answer } from "./sample.ts";
 import type { ViolationLog } from "./violations.ts";
 
 /** How long after etcd's return a server may still be catching up. */
 const AFTER_TROUBLE_MS = 10_000;
+/**
+ * How long before the sampler found etcd silent a server's request may have been waiting on
+ * it: the servers give etcd 5 s before they answer 503.
+ */
+const SERVER_ETCD_DEADLINE_MS = 6000;
 
 export class AnswerCheck {
   private readonly windows: { from: number; to?: number }[] = [];
@@ -18,6 +24,11 @@ export class AnswerCheck {
   etcdBack(at: number): void {
     const open = this.windows.find((window) => window.to === undefined);
     if (open) open.to = at;
+  }
+
+  /** etcd did not answer the sampler in time at `at`, no fault injected: a slow etcd. */
+  etcdSilent(at: number): void {
+    this.windows.push({ from: at - SERVER_ETCD_DEADLINE_MS, to: at });
   }
 
   /** Whether etcd was in trouble at `at`, or had been until `afterMs` before. */

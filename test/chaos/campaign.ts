@@ -38,7 +38,8 @@ export class Campaign {
   private readonly checker: Checker;
   private readonly cluster: ChaosCluster;
   private crashes = 0;
-  private taken = false;
+  /** Whoever asks first starts it; everyone waits for the same. */
+  private takingDown: Promise<void> | undefined;
   private operations: Record<string, Record<string, number>> = {};
   private faultsInjected: Record<string, number> = {};
   /** What the end's last look saw: written beside the log, to see why a cluster did not settle. */
@@ -143,13 +144,20 @@ export class Campaign {
   }
 
   /** Takes everything down and writes the processes' output beside the log; once, whoever asks first. */
-  async takeDown(): Promise<void> {
-    if (this.taken) return;
-    this.taken = true;
-    await mkdir(this.logDir, { recursive: true });
-    for (const { daemon } of [...this.cluster.servers, ...this.cluster.agents])
-      await writeFile(join(this.logDir, `${daemon.name.replace(" ", "-")}.log`), daemon.output());
-    await this.cluster.destroy();
+  takeDown(): Promise<void> {
+    this.takingDown ??= (async () => {
+      try {
+        await mkdir(this.logDir, { recursive: true });
+        for (const { daemon } of [...this.cluster.servers, ...this.cluster.agents])
+          await writeFile(
+            join(this.logDir, `${daemon.name.replace(" ", "-")}.log`),
+            daemon.output(),
+          );
+      } finally {
+        await this.cluster.destroy();
+      }
+    })();
+    return this.takingDown;
   }
 
   /** Writes the timed log, with the violations, to the log directory; returns its path. */
@@ -176,7 +184,7 @@ export class Campaign {
 
   /** A server or agent that ended by itself is a finding; it is started again. */
   private async keepUp(): Promise<void> {
-    if (this.taken) return;
+    if (this.takingDown) return;
     for (const { daemon } of [...this.cluster.servers, ...this.cluster.agents]) {
       const ended = daemon.endedByItself();
       if (!ended) continue;

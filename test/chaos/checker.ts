@@ -53,6 +53,7 @@ export class Checker {
 
   observe(sample: Sample): void {
     this.samples++;
+    if (sample.members === undefined) this.answers.etcdSilent(sample.at);
     this.checks[1] += this.running.observe(sample);
     this.checks[2] += this.announcements.observe(sample);
     if (

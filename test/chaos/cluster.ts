@@ -82,14 +82,16 @@ export class ChaosCluster {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await Promise.all([...this.servers, ...this.agents].map(({ daemon }) => daemon.kill()));
-    for (const agent of this.agents) {
-      await killUnitProcessesOf(agent.machineId);
-      await agent.proxy.stop();
-      await rm(agent.stateDir, { recursive: true, force: true });
-    }
-    await this.engine?.destroy();
-    await this.etcd.destroy();
+    // Every step whatever the others do: one that fails must not leave the rest running.
+    await Promise.allSettled([...this.servers, ...this.agents].map(({ daemon }) => daemon.kill()));
+    await Promise.allSettled(
+      this.agents.map(async (agent) => {
+        await killUnitProcessesOf(agent.machineId).catch(() => {});
+        await agent.proxy.stop().catch(() => {});
+        await rm(agent.stateDir, { recursive: true, force: true });
+      }),
+    );
+    await Promise.allSettled([this.engine?.destroy(), this.etcd.destroy()]);
   }
 
   /** Each is registered before it starts: destroy() must find whatever a failed start left. */

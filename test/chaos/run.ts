@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   let result: CampaignResult;
   try {
     result = await campaign.run();
+    // Interrupted as it ended, the signal's handler ends the process once everything is down.
+    if (interrupted) await new Promise(() => {});
   } catch (error) {
     // Interrupted, the signal's handler ends the process once everything is down.
     if (interrupted) await new Promise(() => {});

@@ -6,7 +6,6 @@ import { type Copy, copiesOf, type Sample } from "./sample.ts";
 import type { ViolationLog } from "./violations.ts";
 
 interface Episode {
-  lostAt: number;
   /** When the machine was present again with its agent up. */
   backAt?: number;
   /** Units that ran on it meanwhile: its strays. */
@@ -54,7 +53,7 @@ export class RunningCheck {
       const episode = this.episodes.get(machine);
       if (!members.has(machine)) {
         if (!episode || episode.backAt !== undefined) {
-          this.episodes.set(machine, { lostAt: sample.at, strays: episode?.strays ?? new Set() });
+          this.episodes.set(machine, { strays: episode?.strays ?? new Set() });
           this.note(
             sample.at,
             `${machine.slice(0, 8)}'s presence is gone (its agent ${up ? "runs" : "is down"}): what it runs is stray`,

@@ -29,7 +29,8 @@ import { waitUntil } from "../support/wait.ts";
 const PREVIOUS = { tag: "v0.1.0", version: "0.1.0" };
 const SERVER_IPS = ["127.0.10.1", "127.0.10.2", "127.0.10.3"];
 const AGENT_IPS = ["127.0.10.11", "127.0.10.12", "127.0.10.13", "127.0.10.14"];
-const PRESENCE_TTL = 10;
+/** Long enough for an agent to start on a busy machine before its predecessor's lease ends. */
+const PRESENCE_TTL = 30;
 const TAG = randomBytes(4).toString("hex");
 const KEY = `/flotilla-test-upgrade-${TAG}/web@1`;
 
@@ -77,6 +78,7 @@ describe(`a rolling upgrade from ${PREVIOUS.tag}`, () => {
   const etcd = rawEtcd();
   let misses = 0;
   let polling: NodeJS.Timeout | undefined;
+  let poll: Promise<void> = Promise.resolve();
 
   async function startServer(ip: string, bin?: string): Promise<Server> {
     const { url, daemon } = await startServerProcess({ prefix, listen: `${ip}:7610`, bin });
@@ -184,21 +186,26 @@ describe(`a rolling upgrade from ${PREVIOUS.tag}`, () => {
       return true;
     });
     await waitUntil("the sidekick's key", async () => (await etcd.get(KEY).string()) === "up");
+    // A read etcd does not answer is no miss of the key: only an answer without it is.
     polling = setInterval(() => {
-      void etcd
+      poll = etcd
         .get(KEY)
         .string()
-        .then((value) => {
-          if (value !== "up") misses++;
-        });
+        .then(
+          (value) => {
+            if (value !== "up") misses++;
+          },
+          () => {},
+        );
     }, 100);
   });
 
   after(async () => {
     clearInterval(polling);
-    await Promise.all(agents.map((agent) => stopAgent(agent).catch(() => {})));
-    await Promise.all(agents.map((agent) => removeContainersOf(agent.machineId)));
-    await Promise.all(servers.map((server) => server.daemon.stop("SIGKILL")));
+    await poll;
+    await Promise.allSettled(agents.map((agent) => stopAgent(agent)));
+    await Promise.allSettled(agents.map((agent) => removeContainersOf(agent.machineId)));
+    await Promise.allSettled(servers.map((server) => server.daemon.stop("SIGKILL")));
     etcd.close();
     await release?.remove();
   });
@@ -263,14 +270,12 @@ describe(`a rolling upgrade from ${PREVIOUS.tag}`, () => {
       machines.map((m: any) => m.version),
       AGENT_IPS.map(() => FLOTILLA_VERSION),
     );
-    const leaders = await Promise.all(
-      servers.map(async (server) => (await api(server, "GET", "/metrics")).text),
-    );
-    assert.equal(
-      leaders.filter((metrics) => /^flotilla_engine_leader 1$/m.test(metrics)).length,
-      1,
-      "one of the new servers leads the engine",
-    );
+    await waitUntil("one of the new servers leading the engine", async () => {
+      const metrics = await Promise.all(
+        servers.map(async (server) => (await api(server, "GET", "/metrics")).text),
+      );
+      return metrics.filter((text) => /^flotilla_engine_leader 1$/m.test(text)).length === 1;
+    });
   });
 
   test("records of the previous layout are read as they are; what this version writes is of its own", async () => {

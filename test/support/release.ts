@@ -53,10 +53,13 @@ async function extract(tag: string, dir: string): Promise<void> {
   const archive = spawn("git", ["archive", "--format=tar", tag], { cwd: ROOT });
   const untar = spawn("tar", ["-x", "-C", dir]);
   archive.stdout.pipe(untar.stdin);
+  // tar ending early is reported with its own exit status, not as a broken pipe.
+  untar.stdin.on("error", () => {});
   let failure = "";
-  archive.stderr.on("data", (chunk) => {
-    failure += chunk;
-  });
+  for (const output of [archive.stderr, untar.stderr])
+    output.on("data", (chunk) => {
+      failure += chunk;
+    });
   const ended = (child: typeof archive) =>
     new Promise<number | null>((resolve, reject) => {
       child.on("error", reject);

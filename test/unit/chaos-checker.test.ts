@@ -239,6 +239,20 @@ describe("invariant 4: no 5xx but 503 with Retry-After during etcd trouble", () 
     ]);
     assert.equal(found.checks[4], 5);
   });
+
+  test("etcd too slow to answer the sampler, with no fault injected, excuses 503 with Retry-After around it", () => {
+    const found = checker();
+    found.observe(sample(50_000, { members: undefined }));
+    found.answer(answer(45_000, 503, true));
+    found.answer(answer(59_000, 503, true));
+    assert.deepEqual(messages(found, 4), []);
+    found.answer(answer(43_000, 503, true));
+    found.answer(answer(61_000, 503, true));
+    assert.deepEqual(messages(found, 4), [
+      "PUT /v1/units/boat@10.service answered 503 (outside any etcd fault)",
+      "PUT /v1/units/boat@10.service answered 503 (outside any etcd fault)",
+    ]);
+  });
 });
 
 describe("invariant 5: convergence", () => {
