@@ -1,7 +1,7 @@
 /**
  * The layout of the records Flotilla keeps in etcd, and how a record of an older layout is
- * read. Every JSON record carries `layout`, the layout its writer used; records written before
- * layouts were numbered have none, and are layout 1.
+ * read. Every JSON record carries `layout`, the layout its writer used (but see below);
+ * records written before layouts were numbered have none, and are layout 1.
  *
  * A cluster is upgraded one server and one agent at a time, so for a while both versions read
  * and write the same records. Two rules keep that safe:
@@ -35,9 +35,8 @@ export type RecordKind = Exclude<KeyRef["kind"], "unit-file" | "unit-file-ref"> 
 type Upgrade = (record: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * What reading a record of the layout before RECORD_LAYOUT changes, by kind. Layout 1 left a
- * unit's content history out when the unit had only ever had one content; layout 2 always
- * writes it.
+ * What reading a record of the layout before RECORD_LAYOUT changes, by kind. A unit of
+ * layout 1 written before content histories were kept has none; layout 2 always has one.
  */
 const upgrades: Partial<Record<RecordKind, Upgrade>> = {
   unit: (record) => {
