@@ -95,14 +95,23 @@ describe("soak", () => {
         );
       }
       for (const name of names) await cluster.destroy(name);
+      let held: string[] = [];
       await waitUntil(
-        "agents hold no units",
+        `agents hold no units (seed ${seed})`,
         async () => {
           const lists = await Promise.all(cluster.agents.map((agent) => agent.client.listUnits()));
-          return lists.every((units) => units.length === 0);
+          held = lists.flatMap((units, i) =>
+            units.map(
+              (unit) =>
+                `${unit.name} on ${cluster.agents[i]?.ip}: ${unit.desiredState}, ${unit.activeState}/${unit.subState}`,
+            ),
+          );
+          return held.length === 0;
         },
         60_000,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; still held: ${held.join("; ")}`);
+      });
 
       const client = new Etcd3({ hosts: etcd.endpoint });
       try {
