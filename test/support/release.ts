@@ -1,5 +1,5 @@
-import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { access, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,15 @@ import { promisify } from "node:util";
 
 const exec = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * Where the tag of each earlier release travels with the repository: a git bundle of the tag
+ * and its history. A clone that is shallow, or was made without tags, still has the files, so
+ * the upgrade test builds the same source wherever it runs.
+ */
+export function releaseBundle(tag: string): string {
+  return join(ROOT, "test", "releases", `${tag}.bundle`);
+}
 
 /** An earlier release of Flotilla, built from its git tag beside this one. */
 export interface Release {
@@ -21,17 +30,23 @@ export interface Release {
  * its packages (this checkout's when both lock the same ones, else installed), its bundle.
  */
 export async function buildRelease(tag: string): Promise<Release> {
-  const commit = await exec("git", ["rev-parse", "--verify", "--quiet", `${tag}^{commit}`], {
-    cwd: ROOT,
-  }).catch(() => undefined);
-  if (!commit) {
-    throw new Error(
-      `git tag ${tag} is not in this clone (a shallow clone, or one without tags): run \`git fetch --tags\``,
-    );
-  }
+  const bundle = releaseBundle(tag);
+  await access(bundle).catch(() => {
+    throw new Error(`no bundle of release ${tag} at ${bundle}`);
+  });
   const dir = await mkdtemp(join(tmpdir(), `flotilla-${tag}-`));
   try {
-    await extract(tag, dir);
+    await exec("git", [
+      "-c",
+      "advice.detachedHead=false",
+      "clone",
+      "--quiet",
+      "--branch",
+      tag,
+      bundle,
+      dir,
+    ]);
+    await rm(join(dir, ".git"), { recursive: true, force: true });
     if (await sameDependencies(dir))
       await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
     else await exec("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir });
@@ -45,29 +60,6 @@ export async function buildRelease(tag: string): Promise<Release> {
     bin: join(dir, "bin", "flotilla.js"),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-/** `git archive TAG | tar -x`: the tag's files without touching this checkout. */
-async function extract(tag: string, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const archive = spawn("git", ["archive", "--format=tar", tag], { cwd: ROOT });
-  const untar = spawn("tar", ["-x", "-C", dir]);
-  archive.stdout.pipe(untar.stdin);
-  // tar ending early is reported with its own exit status, not as a broken pipe.
-  untar.stdin.on("error", () => {});
-  let failure = "";
-  for (const output of [archive.stderr, untar.stderr])
-    output.on("data", (chunk) => {
-      failure += chunk;
-    });
-  const ended = (child: typeof archive) =>
-    new Promise<number | null>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", resolve);
-    });
-  const [archived, untarred] = await Promise.all([ended(archive), ended(untar)]);
-  if (archived !== 0 || untarred !== 0)
-    throw new Error(`git archive ${tag} | tar -x failed: ${failure}`);
 }
 
 /** Whether the release locks the same packages as this checkout (the root entry aside). */
