@@ -13,6 +13,7 @@ import {
   templateAsInstance,
 } from "./placeholders.ts";
 import { expandSpecifiers } from "./specifiers.ts";
+import { defaultTimerUnit, isTimerName, readTimerSection, TIMER_SECTION } from "./timer.ts";
 import {
   FLEET_KEY_SPELLINGS,
   FLEET_SECTION,
@@ -57,21 +58,32 @@ export function checkUnitFile(text: string, unitName: string): UnitFileCheckResu
   if (file.options.length === 0) {
     errors.push({ line: 1, message: "the unit file is empty: it sets no options" });
   }
+  const timer = isTimerName(unitName);
   const reportedSections = new Set<string>();
   file.options.forEach((option, index) => {
     const line = lines[index] ?? 1;
     const known = KNOWN_KEYS.get(option.section);
-    if (known !== undefined) {
+    if (timer && option.section === "Service") {
+      if (reportedSections.has(option.section)) return;
+      reportedSections.add(option.section);
+      errors.push({
+        line,
+        message: `section [Service] does not belong in a timer: the service the timer starts (its Unit=, by default ${defaultTimerUnit(unitName)}) holds the commands`,
+      });
+    } else if (known !== undefined) {
       checkKey(option.section, option.name, known, line, errors, warnings);
     } else if (
       option.section !== FLEET_SECTION &&
       option.section !== HEALTH_SECTION &&
+      !(timer && option.section === TIMER_SECTION) &&
       !reportedSections.has(option.section)
     ) {
       reportedSections.add(option.section);
       checkSection(option.section, line, errors, warnings);
     }
   });
+  if (timer)
+    errors.push(...readTimerSection(file, placeholderSpecifierContext(unitName), lines).errors);
 
   errors.push(...checkServiceCommands(file, lines, unitName));
 
@@ -129,10 +141,15 @@ function keyHint(section: string, name: string, known: ReadonlySet<string>): str
 
 function checkSection(section: string, line: number, errors: Located[], warnings: Located[]): void {
   const hint = sectionHint(section);
-  if (OTHER_UNIT_TYPE_SECTIONS.has(section)) {
+  if (section === TIMER_SECTION) {
     warnings.push({
       line,
-      message: `section [${section}] configures a ${section.toLowerCase()} unit; Flotilla executes only services and ignores it`,
+      message: `section [${TIMER_SECTION}] belongs in a .timer unit; this unit ignores it`,
+    });
+  } else if (OTHER_UNIT_TYPE_SECTIONS.has(section)) {
+    warnings.push({
+      line,
+      message: `section [${section}] configures a ${section.toLowerCase()} unit; Flotilla runs only services and timers, and ignores it`,
     });
   } else if (section.startsWith("X-") && hint === "") {
     warnings.push({

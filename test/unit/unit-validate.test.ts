@@ -141,12 +141,11 @@ DefaultInstance=1
         {
           line: 2,
           message:
-            "section [Socket] configures a socket unit; Flotilla executes only services and ignores it",
+            "section [Socket] configures a socket unit; Flotilla runs only services and timers, and ignores it",
         },
         {
           line: 5,
-          message:
-            "section [Timer] configures a timer unit; Flotilla executes only services and ignores it",
+          message: "section [Timer] belongs in a .timer unit; this unit ignores it",
         },
       ],
     );
