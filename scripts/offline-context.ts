@@ -41,5 +41,6 @@ export function offlineAgentManager(): UnitManager {
     fetchText: async () => undefined,
     report: () => {},
     withdraw: () => {},
+    timerElapses: { last: unavailable, claim: unavailable },
   });
 }

@@ -99,11 +99,20 @@ export class AgentClient {
   /** The unit's recent log lines; with follow, a stream of lines that ends when `signal` aborts. */
   async logs(
     name: string,
-    options: { lines?: number; follow?: boolean; signal?: AbortSignal } = {},
+    options: {
+      lines?: number;
+      follow?: boolean;
+      signal?: AbortSignal;
+      /** Only lines written within these ISO times. */
+      since?: string;
+      until?: string;
+    } = {},
   ) {
     const query = new URLSearchParams({
       lines: String(options.lines ?? 100),
       follow: String(options.follow ?? false),
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {}),
     });
     const response = await request(
       `${this.base()}/v1/units/${encodeURIComponent(name)}/logs?${query}`,

@@ -230,7 +230,11 @@ export async function buildAgentApi(options: AgentApiOptions): Promise<FastifyIn
           "unit-not-found",
           `${request.params.name} has no log on this machine`,
         );
-      const lines = log.tail(Number(request.query.lines ?? 100));
+      const { since, until } = request.query;
+      const lines = log.tail(Number(request.query.lines ?? 100), {
+        ...(since !== undefined ? { since: new Date(since).toISOString() } : {}),
+        ...(until !== undefined ? { until: new Date(until).toISOString() } : {}),
+      });
       if (request.query.follow !== "true") {
         return reply
           .type("text/plain; charset=utf-8")

@@ -22,6 +22,7 @@ import { isDeadLocalAgent, ownPidNamespace } from "./predecessor.ts";
 import { DockerRuntime } from "./runtime/docker-runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated-runtime.ts";
 import { StateReporter } from "./state-reporter.ts";
+import { RegistryTimerElapses } from "./timer-elapses.ts";
 import { UnitManager } from "./unit-manager.ts";
 
 /** How often the machine record's heartbeat is rewritten; the lease itself is kept alive more often. */
@@ -182,6 +183,7 @@ export async function startAgentInstance(
     report: (unit) => reporter.report(unit),
     withdraw: (name) => reporter.withdraw(name),
     health: { probes: simulated ? simulatedProbes : new MachineProbes(docker, machine.id) },
+    timerElapses: new RegistryTimerElapses(registry, machine.id),
   });
 
   if (docker && runtime instanceof CommandRunner)

@@ -1,4 +1,5 @@
 import { parseExecLine } from "../unit/exec-line.ts";
+import { SERVICE_RUNS_KEPT } from "../unit/limits.ts";
 import type { ServiceDefinition } from "../unit/service.ts";
 import type { CommandExecutor } from "./commands.ts";
 import {
@@ -23,6 +24,18 @@ export interface ServiceStatus {
   restarts: number;
   /** How the main process last ended, kept across starts (Kubernetes' lastState). */
   lastExit?: LastExit;
+  /** A oneshot's latest runs, oldest first, at most SERVICE_RUNS_KEPT. */
+  runs?: ServiceRun[];
+}
+
+/** One run of a oneshot service, from its start to its end. */
+export interface ServiceRun {
+  startedAt: string;
+  /** Absent while it runs. */
+  endedAt?: string;
+  result?: "success" | "failed";
+  /** Why it failed: the command and its status. */
+  reason?: string;
 }
 
 export interface LastExit {
@@ -99,13 +112,14 @@ export class ServiceRunner {
   /**
    * Starts the unit when it is not running. An explicit start opens a new start-limit window,
    * as systemctl reset-failed followed by start would: the limit is there to stop restart
-   * loops, not to refuse the operator.
+   * loops, not to refuse the operator. `trigger` is what started it, for this start's
+   * environment: systemd's $TRIGGER_UNIT and $TRIGGER_TIMER_REALTIME_USEC.
    */
-  start(): Promise<void> {
+  start(trigger?: Readonly<Record<string, string>>): Promise<void> {
     this.wanted = true;
     return this.serialise(async () => {
       if (!this.isActive) this.startWindow = { began: 0, starts: 0 };
-      await this.doStart();
+      await this.doStart(trigger);
     });
   }
 
@@ -161,6 +175,7 @@ export class ServiceRunner {
           restarts: 0,
           ...(error ? { error } : {}),
           ...lastExit,
+          ...(this.status.runs ? { runs: this.status.runs } : {}),
         };
         this.options.onChange(this.status);
         return "adopted" as const;
@@ -213,7 +228,7 @@ export class ServiceRunner {
     return next;
   }
 
-  private async doStart(): Promise<void> {
+  private async doStart(trigger?: Readonly<Record<string, string>>): Promise<void> {
     if (!this.wanted || this.status.activeState === "active") return;
     const { definition } = this;
     const { log } = this.options;
@@ -226,13 +241,17 @@ export class ServiceRunner {
       return;
     }
     this.status.error = undefined;
+    if (definition.type === "oneshot") this.beginRun();
     this.setState("activating", "start-pre");
     log.line(`Starting ${definition.description}...`);
     const deadline = Date.now() + definition.startTimeoutSeconds * 1000;
     try {
-      this.environment = await this.options.environment().catch((error: Error) => {
-        throw new StartFailure(error.message);
-      });
+      this.environment = {
+        ...(await this.options.environment().catch((error: Error) => {
+          throw new StartFailure(error.message);
+        })),
+        ...trigger,
+      };
       for (const line of definition.execStartPre)
         await this.runStep("ExecStartPre", line, deadline);
       if (definition.type === "oneshot") {
@@ -241,9 +260,11 @@ export class ServiceRunner {
         for (const line of definition.execStartPost)
           await this.runStep("ExecStartPost", line, deadline);
         await this.runAll("ExecStopPost", definition.execStopPost);
+        // Before the run ends: its output, read by its times, ends with this line.
+        log.line(`Finished ${definition.description}.`);
+        this.endRun("success");
         if (definition.remainAfterExit) this.setState("active", "exited");
         else this.setState("inactive", "dead");
-        log.line(`Finished ${definition.description}.`);
         return;
       }
       const [execStart, ...extra] = definition.execStart;
@@ -267,6 +288,7 @@ export class ServiceRunner {
       await this.killMain("SIGKILL");
       this.forgetMain();
       await this.runAll("ExecStopPost", definition.execStopPost);
+      this.endRun("failed", reason);
       this.fail(reason);
       this.scheduleRestart(false);
     }
@@ -417,6 +439,25 @@ export class ServiceRunner {
       labels: labels(),
       ...(announceGate ? { announceGate } : {}),
     };
+  }
+
+  private beginRun(): void {
+    const runs = [...(this.status.runs ?? []), { startedAt: new Date().toISOString() }];
+    this.status.runs = runs.slice(-SERVICE_RUNS_KEPT);
+  }
+
+  /** Ends the run in progress; the state change that follows reports it. */
+  private endRun(result: "success" | "failed", reason?: string): void {
+    const runs = this.status.runs ?? [];
+    const last = runs[runs.length - 1];
+    if (!last || last.endedAt !== undefined) return;
+    const ended = {
+      ...last,
+      endedAt: new Date().toISOString(),
+      result,
+      ...(reason ? { reason } : {}),
+    };
+    this.status.runs = [...runs.slice(0, -1), ended];
   }
 
   private fail(reason: string): void {

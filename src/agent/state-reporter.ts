@@ -156,6 +156,8 @@ export class StateReporter {
       // (the agent's view has the last check too, which stays out of etcd), so a unit's
       // checks cost etcd a write per change of health, not one per interval.
       ...(unit.health ? { health: unit.health } : {}),
+      ...(unit.timer ? { timer: unit.timer } : {}),
+      ...(unit.runs ? { runs: unit.runs } : {}),
     };
   }
 

@@ -1,5 +1,8 @@
 export type LogListener = (line: string) => void;
 
+/** A line begins with its time, `2026-12-08T02:00:00.000Z`: ISO times compare as text. */
+const STAMP_LENGTH = 24;
+
 /**
  * A unit's recent output, as journalctl would show it for the unit: each line stamped with
  * its time. Bounded, and followable.
@@ -35,8 +38,19 @@ export class UnitLog {
     for (const listener of this.listeners) listener(stamped);
   }
 
-  tail(count: number): string[] {
-    return count <= 0 ? [] : this.lines.slice(-count);
+  /**
+   * The last `count` lines, or of those written within `window` (ISO times, inclusive): a
+   * oneshot run's output.
+   */
+  tail(count: number, window: { since?: string; until?: string } = {}): string[] {
+    if (count <= 0) return [];
+    const { since, until } = window;
+    if (since === undefined && until === undefined) return this.lines.slice(-count);
+    const within = this.lines.filter((line) => {
+      const at = line.slice(0, STAMP_LENGTH);
+      return (since === undefined || at >= since) && (until === undefined || at <= until);
+    });
+    return within.slice(-count);
   }
 
   follow(listener: LogListener): () => void {

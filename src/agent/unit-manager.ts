@@ -2,8 +2,10 @@ import type { Static } from "typebox";
 import type { DesiredState, UnitHealthRecord, UnitStateRecord } from "../registry/records.ts";
 import type { AgentUnit } from "../schema/agent.ts";
 import { unitHash } from "../unit/hash.ts";
+import type { UnitFile } from "../unit/model.ts";
 import { parseUnitFile } from "../unit/parse.ts";
 import { type ServiceDefinition, serviceDefinition } from "../unit/service.ts";
+import { isTimerName, readTimerSection } from "../unit/timer.ts";
 import { HealthGate } from "./announce-gate.ts";
 import type { CommandExecutor } from "./commands.ts";
 import { resolveEnvironment } from "./environment.ts";
@@ -11,6 +13,7 @@ import { type Clock, HealthMonitor, systemClock } from "./health-monitor.ts";
 import type { HealthProbes } from "./health-probes.ts";
 import { HASH_LABEL, LAUNCH_LABEL, MACHINE_LABEL, UNIT_LABEL } from "./runtime/types.ts";
 import { ServiceRunner } from "./service-runner.ts";
+import { type TimerElapses, TimerRunner } from "./timer-runner.ts";
 import { UnitLog } from "./unit-log.ts";
 
 export type AgentUnitView = Static<typeof AgentUnit>;
@@ -44,6 +47,12 @@ export interface UnitManagerOptions {
   withdraw: (name: string) => void;
   /** Runs units' health checks; without it, every unit's health is `none`. */
   health?: { probes: HealthProbes; clock?: Clock };
+  /** Where timers claim their elapses (see TimerRunner). */
+  timerElapses: TimerElapses;
+  /** The clock timers elapse by; the system's by default. */
+  clock?: Clock;
+  /** The machine's time zone, for calendar expressions that name none. */
+  localZone?: string;
 }
 
 export class UnitRequestError extends Error {
@@ -62,7 +71,7 @@ interface ManagedUnit {
   /** The launch the unit last started for. */
   launch: number;
   definition: ServiceDefinition;
-  runner: ServiceRunner;
+  runner: ServiceRunner | TimerRunner;
   log: UnitLog;
   health: HealthMonitor | undefined;
   /** The control plane drains it: the announcements made for it are withdrawn. */
@@ -131,9 +140,11 @@ export class UnitManager {
       ...(error ? { error } : {}),
       restarts: status.restarts,
       ...(status.lastExit ? { lastExit: status.lastExit } : {}),
+      ...(status.runs ? { runs: status.runs } : {}),
       ...(unit.launch > 0 ? { launch: unit.launch } : {}),
       ...(unit.draining ? { draining: true } : {}),
       ...healthView(unit.health),
+      ...(unit.runner instanceof TimerRunner ? { timer: unit.runner.timer } : {}),
     };
   }
 
@@ -176,6 +187,8 @@ export class UnitManager {
       unit.launch = state.launch ?? 0;
       unit.draining = state.draining === true;
       unit.adoptedHealth = state.health ? { health: state.health } : {};
+      if (state.runs && unit.runner instanceof ServiceRunner)
+        unit.runner.status = { ...unit.runner.status, runs: state.runs };
       loaded.push([unit, state]);
     }
     const announcing = ([unit]: [ManagedUnit, UnitStateRecord]) =>
@@ -212,6 +225,7 @@ export class UnitManager {
     text: string | undefined,
   ): Promise<AgentUnitView> {
     const existing = this.units.get(name);
+    const unchangedWish = existing?.desired === desired && existing.hash === hash;
     if (desired === "inactive") {
       if (existing) {
         await this.stopExplicitly(existing);
@@ -270,8 +284,10 @@ export class UnitManager {
       }
     }
     if (desired === "launched") void this.startWithDependencies(name, new Set());
-    // Also when it is not active: a restart's start may be pending, and must not happen.
-    else if (!this.neededByActive(name)) void this.stopExplicitly(unit);
+    // Also when it is not active: a restart's start may be pending, and must not happen. A
+    // run a timer started goes on: the control plane repeating "loaded" does not mean stop.
+    else if (!this.neededByActive(name) && !(unchangedWish && this.triggeredHere(name)))
+      void this.stopExplicitly(unit);
     this.report(name);
     return this.view(name) as AgentUnitView;
   }
@@ -299,7 +315,38 @@ export class UnitManager {
     const log = this.logs.get(name) ?? new UnitLog(name);
     this.logs.set(name, log);
     const gate = new HealthGate(() => this.announcementsClosedBecause(name, definition));
-    const runner = new ServiceRunner(definition, {
+    const runner = isTimerName(name)
+      ? this.timerRunner(name, parsed.file, log)
+      : this.serviceRunner(name, hash, definition, log, gate);
+    let health: HealthMonitor | undefined;
+    if (runner instanceof ServiceRunner) {
+      const healthProblem = healthProblemOf(definition);
+      if (healthProblem) log.line(healthProblem);
+      health = this.healthMonitor(name, runner, definition, log);
+    }
+    return {
+      name,
+      hash,
+      desired: "loaded",
+      launch: 0,
+      definition,
+      runner,
+      log,
+      health,
+      draining: false,
+      gate,
+    };
+  }
+
+  private serviceRunner(
+    name: string,
+    hash: string,
+    definition: ServiceDefinition,
+    log: UnitLog,
+    gate: HealthGate,
+  ): ServiceRunner {
+    const { machine } = this.options;
+    const runner: ServiceRunner = new ServiceRunner(definition, {
       commands: this.options.commands,
       log,
       labels: () => ({
@@ -316,21 +363,40 @@ export class UnitManager {
         }),
       onChange: () => this.changed(name, runner),
     });
-    const healthProblem = healthProblemOf(definition);
-    if (healthProblem) log.line(healthProblem);
-    const health = this.healthMonitor(name, runner, definition, log);
-    return {
+    return runner;
+  }
+
+  /** A timer starts its service here, with systemd's variables naming the timer and elapse. */
+  private timerRunner(name: string, file: UnitFile, log: UnitLog): TimerRunner {
+    const { machine } = this.options;
+    const timer = readTimerSection(file, {
+      unitName: name,
+      machineId: machine.id,
+      hostname: machine.hostname,
+      bootId: machine.bootId,
+    });
+    if (!timer.ok) {
+      const [first] = timer.errors;
+      throw new UnitRequestError(
+        400,
+        `timer ${name} cannot run: line ${first?.line}: ${first?.message}`,
+      );
+    }
+    const runner: TimerRunner = new TimerRunner({
       name,
-      hash,
-      desired: "loaded",
-      launch: 0,
-      definition,
-      runner,
+      definition: timer.timer,
+      elapses: this.options.timerElapses,
+      clock: this.options.clock ?? systemClock,
+      localZone: this.options.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      startUnit: (elapse) =>
+        this.startTriggered(timer.timer.unit, {
+          TRIGGER_UNIT: name,
+          TRIGGER_TIMER_REALTIME_USEC: String(elapse * 1000),
+        }),
       log,
-      health,
-      draining: false,
-      gate,
-    };
+      onChange: () => this.changed(name, runner),
+    });
+    return runner;
   }
 
   private healthMonitor(
@@ -400,9 +466,10 @@ export class UnitManager {
     }
   }
 
-  private changed(name: string, runner: ServiceRunner): void {
+  private changed(name: string, runner: ServiceRunner | TimerRunner): void {
     const unit = this.units.get(name);
     if (unit?.runner !== runner) return;
+    for (const timer of this.timersOf(name)) timer.unitChanged(runner.status.activeState);
     // Checks run while the main process does; the state reported next carries their start
     // (`starting`) or their end (no health), in the same write.
     const { activeState, subState } = runner.status;
@@ -441,7 +508,11 @@ export class UnitManager {
     }
   }
 
-  private async startWithDependencies(name: string, visiting: Set<string>): Promise<void> {
+  private async startWithDependencies(
+    name: string,
+    visiting: Set<string>,
+    trigger?: Readonly<Record<string, string>>,
+  ): Promise<void> {
     if (visiting.has(name)) return;
     visiting.add(name);
     const unit = this.units.get(name);
@@ -465,8 +536,41 @@ export class UnitManager {
       if (ordered) await started;
       else concurrent.push(started);
     }
-    await unit.runner.start();
+    await unit.runner.start(trigger);
     await Promise.all(concurrent);
+  }
+
+  /** The timers of this machine that start `service`. */
+  private timersOf(service: string): TimerRunner[] {
+    const timers: TimerRunner[] = [];
+    for (const unit of this.units.values())
+      if (unit.runner instanceof TimerRunner && unit.runner.timer.unit === service)
+        timers.push(unit.runner);
+    return timers;
+  }
+
+  /** Whether an active timer of this machine starts `service`. */
+  private triggeredHere(service: string): boolean {
+    return this.timersOf(service).some((timer) => timer.isActive);
+  }
+
+  /**
+   * A timer elapsed: starts its service, in turn with the control plane's requests for the
+   * service, and settles once the start is over (a oneshot's run included).
+   */
+  private async startTriggered(
+    service: string,
+    trigger: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
+    // Wrapped, so that the queue waits for the start to begin, not for the run to end.
+    const started = await this.serialise(service, async () =>
+      this.units.has(service)
+        ? { run: this.startWithDependencies(service, new Set(), trigger) }
+        : undefined,
+    );
+    if (!started) return false;
+    await started.run;
+    return true;
   }
 
   /**

@@ -1,13 +1,22 @@
 import { expectData, failureOf, unreachable } from "./api.ts";
 import type { CliContext } from "./command.ts";
 
-/** A unit's last lines, read by the control plane from its machine's agent. */
-export function fetchLog(context: CliContext, name: string, lines: number): Promise<string> {
+/**
+ * A unit's last lines, read by the control plane from its machine's agent; of one of its
+ * recent runs (1: the latest) when `run` is given.
+ */
+export function fetchLog(
+  context: CliContext,
+  name: string,
+  lines: number,
+  run?: number,
+): Promise<string> {
   const { api } = context;
+  const query = { lines: String(lines), ...(run !== undefined ? { run: String(run) } : {}) };
   return expectData(
     api,
     api.client.GET("/v1/units/{name}/logs", {
-      params: { path: { name }, query: { lines: String(lines) } },
+      params: { path: { name }, query },
       parseAs: "text",
     }),
   );

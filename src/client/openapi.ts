@@ -95,7 +95,10 @@ export interface paths {
         };
         /** A unit (fleet) */
         get: operations["fleetGetUnit"];
-        /** Create, replace or change the desired state of a unit (fleet) */
+        /**
+         * Create, replace or change the desired state of a unit (fleet)
+         * @description A timer (a .timer unit) set loaded or launched, with its options or without, loads the service it starts in the same write, as PUT /v1/units/{name} does; 409, and nothing written, when neither that service nor its template has been submitted.
+         */
         put: operations["fleetSetUnit"];
         post?: never;
         /** Destroy a unit (fleet) */
@@ -528,7 +531,10 @@ export interface paths {
         };
         /** A unit: desired and current state, machine, and why it is not running */
         get: operations["getUnit"];
-        /** Load, launch or deactivate a unit; an instance is created from its template */
+        /**
+         * Load, launch or deactivate a unit; an instance is created from its template
+         * @description Loading or launching a timer (a .timer unit) loads the service it starts (its Unit=, by default the service of the timer's name) in the same write, creating that instance from its template when needed; a service already loaded or launched is left as it is. 409 timer-unit-not-found, and nothing written, when neither the service nor its template has been submitted. Setting a timer inactive leaves its service as it is.
+         */
         put: operations["setUnitDesiredState"];
         post?: never;
         /** Destroy a unit: stop it, unplace it, and delete it */
@@ -1278,7 +1284,7 @@ export interface components {
             instance?: string;
             status: number;
             title: string;
-            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found, version-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, rollout-conflict, version-content-gone, restore-conflict, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
+            /** @description urn:flotilla:problem:<kind>, stable across releases. The kinds: invalid-request, invalid-unit-name, invalid-unit-file, template-not-loadable (400); unauthorized (401); forbidden (403); unit-not-found, unit-file-not-found, machine-not-found, not-found, rollout-not-found, version-not-found (404); method-not-allowed (405); unit-file-conflict, template-in-use, timer-unit-not-found, rollout-conflict, version-content-gone, restore-conflict, write-conflict (409); body-too-large (413); uri-too-long (414); unsupported-media-type (415); too-many-requests (429); internal (500); agent-unavailable (502); registry-unavailable (503). */
             type: string;
         } & {
             [key: string]: unknown;
@@ -1728,9 +1734,12 @@ export interface components {
             name: string;
             /** @description Why the unit is not placed or not running */
             reason?: string;
+            /** @description A oneshot service's latest runs, newest first, as its machine's agent reports them */
+            runs?: components["schemas"]["UnitRun"][];
             shortHash: string;
             subState?: string;
             template?: string;
+            timer?: components["schemas"]["UnitTimer"];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2181,6 +2190,62 @@ export interface components {
             name: string;
             section: string;
             value: string;
+        };
+        /**
+         * @description One run of a oneshot service (one a timer starts, say) from its start to its end; read its output with GET /v1/units/{name}/logs?run=N
+         * @example {
+         *       "startedAt": "2026-12-08T02:00:00.012Z",
+         *       "endedAt": "2026-12-08T02:03:41.870Z",
+         *       "result": "failed",
+         *       "reason": "ExecStart=/usr/local/bin/backup exited with exit status 3"
+         *     }
+         */
+        UnitRun: {
+            /**
+             * Format: date-time
+             * @description Absent while the run goes on
+             */
+            endedAt?: string;
+            /**
+             * @description Why the run failed: the command and its status
+             * @example ExecStart=/usr/local/bin/backup exited with exit status 3
+             */
+            reason?: string;
+            /**
+             * ServiceRunResult
+             * @enum {string}
+             */
+            result?: "success" | "failed";
+            /** Format: date-time */
+            startedAt: string;
+        };
+        /**
+         * @description A timer's next and last elapse, as its machine's agent reports them; timers only. Absent when no machine reports the timer.
+         * @example {
+         *       "unit": "backup.service",
+         *       "nextElapse": "2026-12-09T02:00:00.000Z",
+         *       "nextTrigger": "OnCalendar=*-*-* 02:00:00",
+         *       "lastTrigger": "2026-12-08T02:00:00.000Z"
+         *     }
+         */
+        UnitTimer: {
+            /**
+             * Format: date-time
+             * @description When it last elapsed, on whichever machine ran it then
+             */
+            lastTrigger?: string;
+            /**
+             * Format: date-time
+             * @description When it elapses next, its randomized delay included; absent while its service runs, or when nothing will elapse again
+             */
+            nextElapse?: string;
+            /**
+             * @description The setting that elapses next, as written
+             * @example OnCalendar=*-*-* 02:00:00
+             */
+            nextTrigger?: string;
+            /** @description The service the timer starts */
+            unit: string;
         };
         /**
          * @example {
@@ -6105,6 +6170,8 @@ export interface operations {
                 lines?: string;
                 /** @description For a global unit: the machine whose log to read (default: the first) */
                 machineId?: string;
+                /** @description For a oneshot service: the output of one of its recent runs (its `runs`), 1 for the latest, 2 for the one before, up to 10 */
+                run?: string;
             };
             header?: never;
             path: {

@@ -33,7 +33,7 @@ export const RESTORE_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Whether a key outlives its writer: unit files and their references, units, placements,
- * operators' metadata and drains, rollouts and the cluster record. Machines, unit states and
+ * operators' metadata and drains, timers' last elapses, rollouts and the cluster record. Machines, unit states and
  * announcements live under leases, schedule statuses are the engine's to recompute, and the
  * election is the servers'.
  */
@@ -49,6 +49,7 @@ export function isDurable(keys: Keys, key: string): boolean {
     case "machine-metadata":
     case "machine-drain":
     case "rollout":
+    case "timer-elapse":
     case "cluster":
       return true;
     default:
@@ -111,6 +112,12 @@ export function planRestore(
       continue;
     }
     if (restored === value || ref?.kind === "cluster") continue;
+    // A timer has fired since the backup (a restore cut short, run again): its later elapse
+    // stands, or it would run again.
+    if (ref?.kind === "timer-elapse") {
+      wanted.delete(key);
+      continue;
+    }
     // The engine may have moved a restored unit (its machine gone) since a restore that was
     // cut short: its placement is the engine's now, as long as the unit is the backup's.
     const unitKey = ref?.kind === "placement" ? keys.unit(ref.name).slice(keys.prefix.length) : "";

@@ -1,4 +1,5 @@
 import { keptContents, type RolloutRecord, type UnitRecord } from "./records.ts";
+import type { UnitWrite } from "./registry.ts";
 
 /**
  * The references to content a unit's write adds and drops: a unit refers to the content of
@@ -26,6 +27,29 @@ export function droppedContents(
     ({ expected, record }) => contentRefChanges(expected.value, record).dropped,
   );
   return [...new Set(dropped)];
+}
+
+/**
+ * The texts a group of unit writes stores, by hash, each once: a created unit's content, and an
+ * updated unit's new one.
+ */
+export function storedContents(writes: readonly UnitWrite[]): Map<string, string> {
+  const stored = new Map<string, string>();
+  for (const write of writes) {
+    if (write.kind === "create") stored.set(write.record.hash, write.text);
+    else if (
+      write.kind === "update" &&
+      write.text !== undefined &&
+      write.record.hash !== write.expected.value.hash
+    )
+      stored.set(write.record.hash, write.text);
+  }
+  return stored;
+}
+
+/** The contents whose reference from their unit a group of unit writes drops, each once. */
+export function droppedByWrites(writes: readonly UnitWrite[]): string[] {
+  return droppedContents(writes.flatMap((write) => (write.kind === "update" ? [write] : [])));
 }
 
 /**

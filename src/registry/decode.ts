@@ -20,6 +20,8 @@ export function decodeChange(
     case "unit-file":
       return { kind: "unit-file", hash: ref.hash, text: value };
     case "unit-file-ref":
+    // Only the agent of the timer's machine reads it, from etcd itself.
+    case "timer-elapse":
       return undefined;
     case "unit": {
       const unit = decodeRecord<UnitRecord>("unit", value);

@@ -8,7 +8,13 @@ import {
   type RestoreResult,
 } from "./backup.ts";
 import { packGroups } from "./batches.ts";
-import { contentRefChanges, droppedContents, rolloutContents } from "./content-refs.ts";
+import {
+  contentRefChanges,
+  droppedByWrites,
+  droppedContents,
+  rolloutContents,
+  storedContents,
+} from "./content-refs.ts";
 import { decodeChange } from "./decode.ts";
 import { WATCH_BACKOFF } from "./etcd-client.ts";
 import { Keys } from "./keys.ts";
@@ -22,6 +28,7 @@ import {
   type PlacementRecord,
   type RolloutRecord,
   type ScheduleStatusRecord,
+  type TimerElapseRecord,
   type UnitRecord,
   type UnitStateRecord,
 } from "./records.ts";
@@ -40,6 +47,7 @@ import type {
   TakeOver,
   UnitLifecycle,
   UnitRewrite,
+  UnitWrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
@@ -59,6 +67,9 @@ const SNAPSHOT_PAGE = 2000;
 export const PLACEMENTS_PER_TXN = 50;
 /** Unit states written or deleted per transaction by reportUnitStates (etcd allows 128). */
 export const STATES_PER_TXN = 100;
+
+/** One condition of a transaction, as etcd3's `if` and `and` take it. */
+type Compare = Parameters<Etcd3["if"]>;
 
 export class MachineIdInUseError extends Error {
   constructor(readonly machineId: string) {
@@ -105,18 +116,59 @@ export class EtcdRegistry implements Registry {
     text: string,
     template?: Versioned<UnitRecord>,
   ): Promise<WriteResult> {
-    const key = this.keys.unit(unit.name);
-    const builder = this.client.if(key, "Create", "==", 0);
-    if (template) builder.and(this.keys.unit(template.value.name), "Mod", "==", template.version);
+    return this.writeUnits([{ kind: "create", record: unit, text, template }]);
+  }
+
+  async updateUnit(
+    unit: UnitRecord,
+    expected: Versioned<UnitRecord>,
+    text?: string,
+  ): Promise<WriteResult> {
+    return this.writeUnits([{ kind: "update", record: unit, expected, text }]);
+  }
+
+  async writeUnits(writes: readonly UnitWrite[]): Promise<WriteResult> {
+    const [first, ...rest] = writes.flatMap((write) => this.unitCompares(write));
+    if (!first) return { ok: true, revision: await this.ping() };
+    const builder = this.client.if(...first);
+    for (const compare of rest) builder.and(...compare);
     const result = await builder
       .then(
-        this.client.put(key).value(encodeRecord("unit", unit)),
-        this.client.put(this.keys.unitFile(unit.hash)).value(text),
-        this.client.put(this.keys.cluster()).value(encodeRecord("cluster", CLUSTER_RECORD)),
-        ...this.refOps(unit.name, undefined, unit),
+        ...writes.flatMap((write) => {
+          if (write.kind === "create") return this.createOps(write.record);
+          if (write.kind === "update") return this.rewriteOps(write);
+          return [];
+        }),
+        // Each key once: etcd refuses a transaction that puts a key twice, and units written
+        // together may share content. Every unit created puts the cluster record (see Keys.cluster).
+        ...[...storedContents(writes)].map(([hash, text]) =>
+          this.client.put(this.keys.unitFile(hash)).value(text),
+        ),
+        ...(writes.some((write) => write.kind === "create")
+          ? [this.client.put(this.keys.cluster()).value(encodeRecord("cluster", CLUSTER_RECORD))]
+          : []),
       )
       .commit();
+    if (result.succeeded) await this.collectUnitTexts(droppedByWrites(writes));
     return writeResult(result);
+  }
+
+  /** What a unit's write holds on: the unit as read, and the template an instance is made from. */
+  private unitCompares(write: UnitWrite): Compare[] {
+    if (write.kind !== "create")
+      return [[this.keys.unit(write.expected.value.name), "Mod", "==", write.expected.version]];
+    const absent: Compare = [this.keys.unit(write.record.name), "Create", "==", 0];
+    const { template } = write;
+    if (!template) return [absent];
+    return [absent, [this.keys.unit(template.value.name), "Mod", "==", template.version]];
+  }
+
+  /** A unit created, with its references to content; the content is put on its own. */
+  private createOps(unit: UnitRecord) {
+    return [
+      this.client.put(this.keys.unit(unit.name)).value(encodeRecord("unit", unit)),
+      ...this.refOps(unit.name, undefined, unit),
+    ];
   }
 
   async recordClusterIfUnits(): Promise<void> {
@@ -168,29 +220,6 @@ export class EtcdRegistry implements Registry {
     return { ok: true, written, unchanged: plan.unchanged };
   }
 
-  async updateUnit(
-    unit: UnitRecord,
-    expected: Versioned<UnitRecord>,
-    text?: string,
-  ): Promise<WriteResult> {
-    const key = this.keys.unit(unit.name);
-    const newContent =
-      text !== undefined && unit.hash !== expected.value.hash
-        ? [this.client.put(this.keys.unitFile(unit.hash)).value(text)]
-        : [];
-    const result = await this.client
-      .if(key, "Mod", "==", expected.version)
-      .then(
-        this.client.put(key).value(encodeRecord("unit", unit)),
-        ...newContent,
-        ...this.refOps(unit.name, expected.value, unit),
-      )
-      .commit();
-    if (result.succeeded)
-      await this.collectUnitTexts(contentRefChanges(expected.value, unit).dropped);
-    return writeResult(result);
-  }
-
   async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
     const { name } = expected.value;
     const key = this.keys.unit(name);
@@ -203,12 +232,33 @@ export class EtcdRegistry implements Registry {
     return writeResult(result);
   }
 
-  /** A unit gone, with its placement, its schedule status and its references to content. */
+  async getTimerElapse(name: string): Promise<Versioned<TimerElapseRecord> | undefined> {
+    return this.getVersioned<TimerElapseRecord>("timer-elapse", this.keys.timerElapse(name));
+  }
+
+  async setTimerElapse(
+    name: string,
+    elapse: TimerElapseRecord,
+    expected: Versioned<TimerElapseRecord> | undefined,
+  ): Promise<WriteResult> {
+    const key = this.keys.timerElapse(name);
+    const result = await this.client
+      .if(key, "Mod", "==", expected?.version ?? 0)
+      .then(this.client.put(key).value(encodeRecord("timer-elapse", elapse)))
+      .commit();
+    return writeResult(result);
+  }
+
+  /**
+   * A unit gone, with its placement, its schedule status, a timer's last elapse and its
+   * references to content.
+   */
   private deleteOps(unit: UnitRecord) {
     return [
       this.client.delete().key(this.keys.unit(unit.name)),
       this.client.delete().key(this.keys.placement(unit.name)),
       this.client.delete().key(this.keys.schedule(unit.name)),
+      this.client.delete().key(this.keys.timerElapse(unit.name)),
       ...this.refOps(unit.name, unit, undefined),
     ];
   }
@@ -529,10 +579,7 @@ export class EtcdRegistry implements Registry {
       .then(
         this.client.put(key).value(encodeRecord("rollout", next)),
         ...units.flatMap((unit) => this.rewriteOps(unit)),
-        ...lifecycle.created.flatMap((unit) => [
-          this.client.put(this.keys.unit(unit.name)).value(encodeRecord("unit", unit)),
-          ...this.refOps(unit.name, undefined, unit),
-        ]),
+        ...lifecycle.created.flatMap((unit) => this.createOps(unit)),
         ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
       )
       .commit();
@@ -546,7 +593,8 @@ export class EtcdRegistry implements Registry {
 
   /**
    * A unit's record rewritten, its content references moved as its history changes. The
-   * content itself is there: the rollout making the change references it.
+   * content is put on its own: in a rollout's step it is there already, referenced by the
+   * rollout.
    */
   private rewriteOps({ expected, record }: UnitRewrite) {
     return [

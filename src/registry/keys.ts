@@ -11,6 +11,7 @@
  *   <prefix>machine-drains/<id>             MachineDrainRecord, while the machine is drained
  *   <prefix>states/<name>/<machine-id>      UnitStateRecord (presence lease)
  *   <prefix>announcements/<encoded key>     AnnouncementRecord (the announcement's own lease)
+ *   <prefix>timer-elapses/<name>            TimerElapseRecord: the last elapse of a timer fired
  *   <prefix>rollouts/<id>                   RolloutRecord
  *   <prefix>rollout-lock                    bumped by every rollout's creation, for overlap checks
  *   <prefix>election/                       engine leader election
@@ -27,6 +28,7 @@ export type KeyRef =
   | { kind: "machine-metadata"; id: string }
   | { kind: "machine-drain"; id: string }
   | { kind: "state"; name: string; machineId: string }
+  | { kind: "timer-elapse"; name: string }
   | { kind: "rollout"; id: string }
   | { kind: "cluster" };
 
@@ -78,6 +80,9 @@ export class Keys {
   }
   announcements(): string {
     return `${this.prefix}announcements/`;
+  }
+  timerElapse(name: string): string {
+    return `${this.prefix}timer-elapses/${name}`;
   }
   rollout(id: string): string {
     return `${this.prefix}rollouts/${id}`;
@@ -136,6 +141,8 @@ export class Keys {
         return { kind: "machine-drain", id: tail };
       case "rollouts":
         return { kind: "rollout", id: tail };
+      case "timer-elapses":
+        return { kind: "timer-elapse", name: tail };
       case "cluster":
         return tail === "record" ? { kind: "cluster" } : undefined;
       case "states": {

@@ -5,7 +5,7 @@
 
 import type { Static } from "typebox";
 import type { MachineCapacity, MachineDrain } from "../scheduler/cluster-state.ts";
-import type { AgentUnitHealth } from "../schema/agent.ts";
+import type { AgentServiceRun, AgentTimerStatus, AgentUnitHealth } from "../schema/agent.ts";
 import type { RolloutRecord } from "../schema/rollouts.ts";
 import type { UnitState } from "../unit/states.ts";
 
@@ -230,7 +230,17 @@ export interface UnitStateRecord {
    * HEALTHCHECK); absent otherwise, which reads as `none`.
    */
   health?: UnitHealthRecord;
+  /** A timer's next and last elapse. */
+  timer?: TimerStatusRecord;
+  /** A oneshot service's latest runs, oldest first. */
+  runs?: ServiceRunRecord[];
 }
+
+/** One run of a oneshot service (a timer's, say), from its start to its end. */
+export type ServiceRunRecord = Static<typeof AgentServiceRun>;
+
+/** A timer's elapses as its agent last reported them: a write per elapse, not per second. */
+export type TimerStatusRecord = Static<typeof AgentTimerStatus>;
 
 /**
  * A unit's health as its agent last reported it. It changes only when the status does, and
@@ -238,6 +248,20 @@ export interface UnitStateRecord {
  * unit and interval for nothing a reader needs.
  */
 export type UnitHealthRecord = Static<typeof AgentUnitHealth>;
+
+/**
+ * The last elapse of a timer that a machine fired. Each elapse is claimed by replacing this
+ * record, compared on its revision, before the timer's service starts: so an elapse runs
+ * once, wherever the timer runs meanwhile, and a Persistent= timer on a new machine counts
+ * from it. Deleted with the timer.
+ */
+export interface TimerElapseRecord {
+  /** The elapse fired, without its randomized delay (ISO time). */
+  elapse: string;
+  /** When it was fired. */
+  firedAt: string;
+  machineId: string;
+}
 
 /** Operator-set metadata of a machine; overrides what the agent announces and outlives it. */
 export type MetadataOverrides = Record<string, string | null>;

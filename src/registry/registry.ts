@@ -8,6 +8,7 @@ import type {
   PlacementRecord,
   RolloutRecord,
   ScheduleStatusRecord,
+  TimerElapseRecord,
   UnitRecord,
   UnitStateRecord,
 } from "./records.ts";
@@ -76,6 +77,21 @@ export interface UnitRewrite {
   expected: Versioned<UnitRecord>;
   record: UnitRecord;
 }
+
+/**
+ * One unit's part in a transaction of several (Registry.writeUnits): each holds only if the
+ * unit is still as it was read, and the transaction only if every one holds.
+ */
+export type UnitWrite =
+  /**
+   * Created only if no unit has the name, putting its content (again, when other units share
+   * it); an instance made from `template` only while the template is at the version read.
+   */
+  | { kind: "create"; record: UnitRecord; text: string; template?: Versioned<UnitRecord> }
+  /** Replaced only if still at `expected`; a new `text` replaces its content too. */
+  | ({ kind: "update"; text?: string } & UnitRewrite)
+  /** Not written: read, and still to be at `expected` for the others to be written. */
+  | { kind: "unchanged"; expected: Versioned<UnitRecord> };
 
 /**
  * Units a rollout's transaction creates (only if no unit has the name) or deletes (only if
@@ -151,6 +167,21 @@ export interface Registry {
     unit: UnitRecord,
     expected: Versioned<UnitRecord>,
     text?: string,
+  ): Promise<WriteResult>;
+  /**
+   * Writes units together, in one transaction, only if every one of them is still as read (see
+   * UnitWrite): a timer started with the service it starts. As createUnit and updateUnit, it
+   * puts the content of what it creates or replaces, and collects content no unit refers to
+   * any more once written.
+   */
+  writeUnits(writes: readonly UnitWrite[]): Promise<WriteResult>;
+  /** A timer's last fired elapse. */
+  getTimerElapse(name: string): Promise<Versioned<TimerElapseRecord> | undefined>;
+  /** Records a timer's fired elapse, if its last one is still `expected` (absent: none). */
+  setTimerElapse(
+    name: string,
+    elapse: TimerElapseRecord,
+    expected: Versioned<TimerElapseRecord> | undefined,
   ): Promise<WriteResult>;
   /** Deletes a unit read at `expected`, with its placement, and its content when unused. */
   deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult>;

@@ -2,6 +2,7 @@ import type { SchedulerUnit } from "../scheduler/cluster-index.ts";
 import type { UnitFile } from "../unit/model.ts";
 import { parseUnitName } from "../unit/name.ts";
 import { parseUnitFile } from "../unit/parse.ts";
+import { isTimerName, timerUnitOf } from "../unit/timer.ts";
 import { FLEET_SECTION, type FleetRequirements, fleetRequirements } from "../unit/xfleet.ts";
 import type { UnitRecord } from "./records.ts";
 
@@ -27,7 +28,13 @@ interface Content {
 export class UnitSpecs {
   private readonly cache = new Map<
     string,
-    { hash: string; scheduledAt: string | undefined; spec: SchedulerUnit }
+    {
+      hash: string;
+      scheduledAt: string | undefined;
+      /** For a timer: the content of its service when the spec was made. */
+      related?: string | undefined;
+      spec: SchedulerUnit;
+    }
   >();
   private readonly contents = new Map<string, Content | undefined>();
   private readonly globalNames = new Set<string>();
@@ -38,14 +45,25 @@ export class UnitSpecs {
     const record = this.view.units.get(name) ?? this.templateOf(name);
     if (!record) return undefined;
     const scheduledAt = record.scheduledAt ?? record.createdAt;
-    const cached = this.cache.get(name);
-    if (cached?.hash === record.hash && cached.scheduledAt === scheduledAt) return cached.spec;
     const content = this.content(record.hash);
+    // A timer's placement also depends on its service's file (see withTimerUnit).
+    const service = content && isTimerName(name) ? timerUnitOf(content.file, name) : undefined;
+    const serviceSpec = service === undefined ? undefined : this.of(service);
+    const related = serviceSpec ? this.cache.get(service as string)?.hash : undefined;
+    const cached = this.cache.get(name);
+    if (
+      cached?.hash === record.hash &&
+      cached.scheduledAt === scheduledAt &&
+      cached.related === related
+    )
+      return cached.spec;
     if (!content) return undefined;
-    const requirements =
+    const own =
       content.requirements ?? fleetRequirements(content.file, name, content.lines).requirements;
+    const requirements =
+      service === undefined ? own : withTimerUnit(own, name, service, serviceSpec);
     const spec: SchedulerUnit = { name, requirements, scheduledAt };
-    this.cache.set(name, { hash: record.hash, scheduledAt, spec });
+    this.cache.set(name, { hash: record.hash, scheduledAt, related, spec });
     if (requirements.global) this.globalNames.add(name);
     else this.globalNames.delete(name);
     return spec;
@@ -99,4 +117,20 @@ export class UnitSpecs {
   forgetContent(hash: string): void {
     this.contents.delete(hash);
   }
+}
+
+/**
+ * A timer runs where the service it starts is loaded, as if it declared MachineOf= that
+ * service: the service leads, and a timer follows it to a new machine. A service that
+ * declares MachineOf= its timer leads nothing: the timer leads instead, as the unit files say.
+ */
+function withTimerUnit(
+  own: FleetRequirements,
+  timer: string,
+  service: string,
+  serviceSpec: SchedulerUnit | undefined,
+): FleetRequirements {
+  if (own.machineOf.includes(service)) return own;
+  if (serviceSpec?.requirements.machineOf.includes(timer)) return own;
+  return { ...own, machineOf: [...own.machineOf, service] };
 }

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { HEALTH_PROBES, JUDGED_HEALTH_STATUSES } from "../unit/health-status.ts";
+import { SERVICE_RUNS_KEPT } from "../unit/limits.ts";
 import { UNIT_STATES } from "../unit/states.ts";
 import { ref } from "./ref.ts";
 import { StringEnum } from "./string-enum.ts";
@@ -119,6 +120,57 @@ export const AgentLastExit = Type.Object(
   },
 );
 
+export const AgentTimerStatus = Type.Object(
+  {
+    unit: Type.String({ description: "The service the timer starts" }),
+    nextElapse: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description:
+          "When it elapses next, its randomized delay included; absent while its service runs, or when nothing will elapse again",
+      }),
+    ),
+    nextTrigger: Type.Optional(
+      Type.String({
+        description: "The setting that elapses next, as written",
+        examples: ["OnCalendar=*-*-* 02:00:00"],
+      }),
+    ),
+    lastTrigger: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "When it last elapsed, on whichever machine ran it then",
+      }),
+    ),
+  },
+  {
+    $id: "AgentTimerStatus",
+    additionalProperties: false,
+    description: "A timer's next and last elapse (timers only)",
+  },
+);
+
+export const AgentServiceRun = Type.Object(
+  {
+    startedAt: Type.String({ format: "date-time" }),
+    endedAt: Type.Optional(
+      Type.String({ format: "date-time", description: "Absent while the run goes on" }),
+    ),
+    result: Type.Optional(StringEnum(["success", "failed"], { title: "ServiceRunResult" })),
+    reason: Type.Optional(
+      Type.String({
+        description: "Why the run failed: the command and its status",
+        examples: ["ExecStart=/usr/local/bin/backup exited with exit status 3"],
+      }),
+    ),
+  },
+  {
+    $id: "AgentServiceRun",
+    additionalProperties: false,
+    description: "One run of a oneshot service, from its start to its end",
+  },
+);
+
 export const AgentUnit = Type.Object(
   {
     name: Type.String(),
@@ -145,6 +197,13 @@ export const AgentUnit = Type.Object(
     launch: Type.Optional(Launch),
     draining: Type.Optional(Draining),
     health: Type.Optional(ref(AgentUnitHealth)),
+    timer: Type.Optional(ref(AgentTimerStatus)),
+    runs: Type.Optional(
+      Type.Array(ref(AgentServiceRun), {
+        maxItems: SERVICE_RUNS_KEPT,
+        description: "A oneshot service's latest runs, oldest first",
+      }),
+    ),
     lastHealthCheck: Type.Optional(
       Type.Object(
         {
@@ -201,6 +260,12 @@ export const LogQuery = Type.Object(
       Type.String({ pattern: "^[0-9]{1,5}$", description: "How many recent lines (default 100)" }),
     ),
     follow: Type.Optional(StringEnum(["true", "false"])),
+    since: Type.Optional(
+      Type.String({ format: "date-time", description: "Only lines written at or after" }),
+    ),
+    until: Type.Optional(
+      Type.String({ format: "date-time", description: "Only lines written at or before" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,10 @@
 import { Type } from "typebox";
 import { UNIT_HISTORY_LIMIT } from "../registry/records.ts";
 import { HEALTH_PROBES, HEALTH_STATUSES } from "../unit/health-status.ts";
-import { UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
+import { SERVICE_RUNS_KEPT, UNIT_FILE_MAX_CHARS, UNIT_FILE_MAX_OPTIONS } from "../unit/limits.ts";
 import { KEY_NAME_CHARACTERS } from "../unit/parse.ts";
 import { UNIT_STATES } from "../unit/states.ts";
+import { AgentServiceRun, AgentTimerStatus } from "./agent.ts";
 import {
   exampleOptions,
   exampleTemplateText,
@@ -211,6 +212,36 @@ export const UnitHealth = Type.Object(
   },
 );
 
+export const UnitTimer = Type.Object(AgentTimerStatus.properties, {
+  $id: "UnitTimer",
+  additionalProperties: false,
+  examples: [
+    {
+      unit: "backup.service",
+      nextElapse: "2026-12-09T02:00:00.000Z",
+      nextTrigger: "OnCalendar=*-*-* 02:00:00",
+      lastTrigger: "2026-12-08T02:00:00.000Z",
+    },
+  ],
+  description:
+    "A timer's next and last elapse, as its machine's agent reports them; timers only. Absent when no machine reports the timer.",
+});
+
+export const UnitRun = Type.Object(AgentServiceRun.properties, {
+  $id: "UnitRun",
+  additionalProperties: false,
+  examples: [
+    {
+      startedAt: "2026-12-08T02:00:00.012Z",
+      endedAt: "2026-12-08T02:03:41.870Z",
+      result: "failed",
+      reason: "ExecStart=/usr/local/bin/backup exited with exit status 3",
+    },
+  ],
+  description:
+    "One run of a oneshot service (one a timer starts, say) from its start to its end; read its output with GET /v1/units/{name}/logs?run=N",
+});
+
 export const Unit = Type.Object(
   {
     name: Type.String(),
@@ -232,6 +263,14 @@ export const Unit = Type.Object(
     activeState: Type.Optional(Type.String()),
     subState: Type.Optional(Type.String()),
     health: Type.Optional(ref(UnitHealth)),
+    timer: Type.Optional(ref(UnitTimer)),
+    runs: Type.Optional(
+      Type.Array(ref(UnitRun), {
+        maxItems: SERVICE_RUNS_KEPT,
+        description:
+          "A oneshot service's latest runs, newest first, as its machine's agent reports them",
+      }),
+    ),
     lastExit: Type.Optional(
       Type.Object(
         {

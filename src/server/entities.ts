@@ -85,6 +85,8 @@ export function presentUnit(view: ClusterView, name: string): UnitView | undefin
     unit.subState = state.subState;
     unit.health = healthOf(state);
     if (state.lastExit) unit.lastExit = { at: state.lastExit.at, reason: state.lastExit.reason };
+    if (state.timer) unit.timer = { ...state.timer };
+    if (state.runs) unit.runs = state.runs.map((run) => ({ ...run })).reverse();
   }
   const reason =
     reasonOf(view, name, record.desiredState, reportedOn, state?.error) ??

@@ -19,6 +19,10 @@ export const problemKinds = {
     title: "Other content is already submitted under this name",
   },
   "template-in-use": { status: 409, title: "Instances of this template exist" },
+  "timer-unit-not-found": {
+    status: 409,
+    title: "The service the timer starts has not been submitted",
+  },
   "rollout-not-found": { status: 404, title: "No such rollout" },
   "version-not-found": { status: 404, title: "The unit file keeps no such version" },
   "rollout-conflict": {

@@ -26,12 +26,14 @@ describe("examples/ on a cluster", () => {
     await rm(shell.workDir, { recursive: true, force: true });
   });
 
-  test("the plain, global, oneshot and sidekick examples run as their files say", async () => {
+  test("the plain, global, oneshot, sidekick and timer examples run as their files say", async () => {
     const files = (await readdir(EXAMPLES)).filter((name) => !name.startsWith("apache"));
     assert.deepEqual(files.sort(), [
       "clock.service",
       "greeting.service",
       "hello.service",
+      "report.service",
+      "report.timer",
       "ticker-announce@.service",
       "ticker@.service",
     ]);
@@ -71,5 +73,31 @@ describe("examples/ on a cluster", () => {
     );
     const journal = await type("fleetctl journal greeting.service");
     assert.match(journal.stdout, /Hello from /);
+
+    // A timer: started, it waits for its next elapse on the machine that holds its service,
+    // which starting it has loaded there.
+    const report = await type(
+      "fleetctl submit report.service report.timer && fleetctl start report.timer",
+    );
+    assert.equal(report.code, 0, report.stderr);
+    const timer = await cluster.waitFor(
+      "report.timer",
+      (unit) => unit.activeState === "active" && unit.timer?.nextElapse !== undefined,
+      "active and waiting for its next elapse",
+    );
+    assert.equal(timer.subState, "waiting");
+    assert.equal(timer.timer.unit, "report.service");
+    const service = await cluster.waitFor(
+      "report.service",
+      (unit) => unit.currentState === "loaded",
+      "loaded with its timer",
+    );
+    assert.equal(service.machineId, timer.machineId);
+    const listed = await type("fleetctl list-units");
+    assert.match(listed.stdout, /^UNIT\s+MACHINE\s+ACTIVE\s+SUB\s+NEXT\s+LAST$/m);
+    assert.match(
+      listed.stdout,
+      /^report\.timer\s.*\sactive\s+waiting\s+\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+-$/m,
+    );
   });
 });

@@ -164,5 +164,35 @@ describe("the OpenAPI document and the client generated from it", () => {
     const unknown = await sdk.getRollout({ path: { id: "00000000" } });
     assert.equal(unknown.response.status, 404);
     assert.equal(unknown.error.type, "urn:flotilla:problem:rollout-not-found");
+
+    // A timer: refused while its service is missing, then started with it, which loads it.
+    const timer = await sdk.submitUnitFile({
+      path: { name: "nightly.timer" },
+      body: { content: "[Timer]\nOnCalendar=*-*-* 02:00 UTC\nPersistent=true\n" },
+    });
+    assert.equal(timer.response.status, 201);
+    const orphan = await sdk.setUnitDesiredState({
+      path: { name: "nightly.timer" },
+      body: { desiredState: "launched" },
+    });
+    assert.equal(orphan.response.status, 409);
+    assert.equal(orphan.error.type, "urn:flotilla:problem:timer-unit-not-found");
+    await sdk.submitUnitFile({
+      path: { name: "nightly.service" },
+      body: { content: "[Service]\nType=oneshot\nExecStart=/bin/true\n" },
+    });
+    const timed = await sdk.setUnitDesiredState({
+      path: { name: "nightly.timer" },
+      body: { desiredState: "launched" },
+    });
+    assert.equal(timed.response.status, 200);
+    const service = await sdk.getUnit({ path: { name: "nightly.service" } });
+    assert.equal(service.data.desiredState, "loaded");
+    const refused = await sdk.submitUnitFile({
+      path: { name: "broken.timer" },
+      body: { content: "[Timer]\nOnCalendar=*:*:99\n" },
+    });
+    assert.equal(refused.response.status, 400);
+    assert.match(JSON.stringify(refused.error), /OnCalendar=\*:\*:99/);
   });
 });

@@ -253,6 +253,96 @@ function registryContract(
       assert.equal(await registry.getUnit("cas.service"), undefined);
     });
 
+    test("units written together are written all or none, each compared as read", async () => {
+      await registry.createUnit(unit("tw.service", "tw-service"), "service text");
+      await registry.createUnit(unit("tw@.service", "tw-template"), "template text");
+      await registry.createUnit(unit("tw.timer", "tw-timer"), "timer text");
+      const service = await registry.getUnit("tw.service");
+      const template = await registry.getUnit("tw@.service");
+      const timer = await registry.getUnit("tw.timer");
+      assert.ok(service && template && timer);
+      const launched = { ...timer.value, desiredState: "launched" as const };
+      const loaded = { ...service.value, desiredState: "loaded" as const };
+      const instance = unit("tw@1.service", "tw-template", "loaded");
+      const stale = { ...service, version: service.version - 1 };
+      const nothingWritten = async (writes: Parameters<Registry["writeUnits"]>[0]) => {
+        assert.deepEqual(await registry.writeUnits(writes), CONFLICT);
+        assert.deepEqual(await registry.getUnit("tw.timer"), timer);
+        assert.deepEqual(await registry.getUnit("tw.service"), service);
+        assert.equal(await registry.getUnit("tw@1.service"), undefined);
+      };
+      const timerLaunched = { kind: "update", expected: timer, record: launched } as const;
+      await nothingWritten([timerLaunched, { kind: "update", expected: stale, record: loaded }]);
+      await nothingWritten([timerLaunched, { kind: "unchanged", expected: stale }]);
+      await nothingWritten([
+        timerLaunched,
+        { kind: "create", record: unit("tw.service", "tw-other"), text: "other text" },
+      ]);
+      await nothingWritten([
+        timerLaunched,
+        {
+          kind: "create",
+          record: instance,
+          text: "template text",
+          template: { ...template, version: template.version - 1 },
+        },
+      ]);
+      assert.equal(await registry.getUnitText("tw-other"), undefined);
+
+      const written = revisionOf(
+        await registry.writeUnits([
+          timerLaunched,
+          { kind: "update", expected: service, record: loaded },
+          { kind: "create", record: instance, text: "template text", template },
+          // Content shared by two units created together is stored once.
+          { kind: "create", record: unit("tw@2.service", "tw-template"), text: "template text" },
+        ]),
+      );
+      for (const [name, value] of [
+        ["tw.timer", launched],
+        ["tw.service", loaded],
+        ["tw@1.service", instance],
+      ] as const)
+        assert.deepEqual(await registry.getUnit(name), { value, version: written }, name);
+      assert.equal((await registry.getUnit("tw@2.service"))?.version, written);
+      assert.equal(await registry.getUnitText("tw-template"), "template text");
+      // A unit left unchanged is compared, not written.
+      const current = await registry.getUnit("tw.service");
+      assert.ok(current);
+      const again = revisionOf(
+        await registry.writeUnits([
+          { kind: "unchanged", expected: current },
+          {
+            kind: "update",
+            expected: { value: launched, version: written },
+            record: { ...launched, desiredState: "loaded" },
+          },
+        ]),
+      );
+      assert.ok(again > written);
+      assert.deepEqual(await registry.getUnit("tw.service"), current);
+    });
+
+    test("units written together move their content as createUnit and updateUnit do", async () => {
+      await registry.createUnit(unit("tc.service", "tc-old"), "old text");
+      const read = await registry.getUnit("tc.service");
+      assert.ok(read);
+      revisionOf(
+        await registry.writeUnits([
+          {
+            kind: "update",
+            expected: read,
+            record: { ...read.value, hash: "tc-new" },
+            text: "new text",
+          },
+          { kind: "create", record: unit("tc.timer", "tc-timer"), text: "timer text" },
+        ]),
+      );
+      assert.equal(await registry.getUnitText("tc-new"), "new text");
+      assert.equal(await registry.getUnitText("tc-timer"), "timer text");
+      assert.equal(await registry.getUnitText("tc-old"), undefined, "no unit refers to it");
+    });
+
     test("content is stored once by hash and deleted with its last user", async () => {
       await registry.createUnit(unit("one@1.service", "shared"), "shared text");
       await registry.createUnit(unit("one@2.service", "shared"), "shared text");
@@ -420,6 +510,33 @@ function registryContract(
       }
       assert.equal(await recordOf(registry, "placement", "gone-placed.service"), undefined);
       assert.equal(await recordOf(registry, "schedule", "gone-waiting.service"), undefined);
+    });
+
+    test("a timer's last elapse is compare-and-swap, and goes with the timer", async () => {
+      await registry.createUnit(unit("tick.timer", "tick"), "tick");
+      const fired = (second: number, machineId: string) => ({
+        elapse: `2026-12-08T10:00:0${second}.000Z`,
+        firedAt: `2026-12-08T10:00:0${second}.010Z`,
+        machineId,
+      });
+      assert.equal(await registry.getTimerElapse("tick.timer"), undefined);
+      const first = revisionOf(
+        await registry.setTimerElapse("tick.timer", fired(2, "m1"), undefined),
+      );
+      assert.deepEqual(
+        await registry.setTimerElapse("tick.timer", fired(2, "m2"), undefined),
+        CONFLICT,
+        "of two machines claiming one elapse, one wins",
+      );
+      const read = await registry.getTimerElapse("tick.timer");
+      assert.deepEqual(read, { value: fired(2, "m1"), version: first });
+      assert.ok(read);
+      revisionOf(await registry.setTimerElapse("tick.timer", fired(4, "m2"), read));
+      assert.deepEqual(await registry.setTimerElapse("tick.timer", fired(6, "m1"), read), CONFLICT);
+      const timer = await registry.getUnit("tick.timer");
+      assert.ok(timer);
+      revisionOf(await registry.deleteUnit(timer));
+      assert.equal(await registry.getTimerElapse("tick.timer"), undefined);
     });
 
     test("placements are written group by group, each all or nothing", async () => {

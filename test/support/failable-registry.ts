@@ -16,6 +16,7 @@ export interface FailableRegistry {
 const COMPARED_WRITES: ReadonlySet<PropertyKey> = new Set([
   "createUnit",
   "updateUnit",
+  "writeUnits",
   "deleteUnit",
   "setMetadataOverrides",
   "setMachineDrain",

@@ -16,8 +16,10 @@ import {
 import { packGroups } from "../../src/registry/batches.ts";
 import {
   contentRefChanges,
+  droppedByWrites,
   droppedContents,
   rolloutContents,
+  storedContents,
 } from "../../src/registry/content-refs.ts";
 import { decodeChange } from "../../src/registry/decode.ts";
 // The etcd registry's transaction sizes decide how writes are batched in a watch: the same here.
@@ -37,6 +39,7 @@ import {
   type PlacementRecord,
   type RolloutRecord,
   type ScheduleStatusRecord,
+  type TimerElapseRecord,
   type UnitRecord,
   type UnitStateRecord,
 } from "../../src/registry/records.ts";
@@ -55,6 +58,7 @@ import type {
   TakeOver,
   UnitLifecycle,
   UnitRewrite,
+  UnitWrite,
   Versioned,
   WatchHandle,
   WatchHandlers,
@@ -193,19 +197,54 @@ export class MemoryRegistry implements Registry {
     text: string,
     template?: Versioned<UnitRecord>,
   ): Promise<WriteResult> {
+    return this.writeUnits([{ kind: "create", record: unit, text, template }]);
+  }
+
+  async updateUnit(
+    unit: UnitRecord,
+    expected: Versioned<UnitRecord>,
+    text?: string,
+  ): Promise<WriteResult> {
+    return this.writeUnits([{ kind: "update", record: unit, expected, text }]);
+  }
+
+  async writeUnits(writes: readonly UnitWrite[]): Promise<WriteResult> {
     const etcd = this.etcd;
-    const key = this.keys.unit(unit.name);
-    if (etcd.entries.has(key)) return CONFLICT;
-    if (template && modOf(etcd, this.keys.unit(template.value.name)) !== template.version)
-      return CONFLICT;
-    return written(
-      commit(etcd, [
-        { key, value: encodeRecord("unit", unit) },
-        { key: this.keys.unitFile(unit.hash), value: text },
-        { key: this.keys.cluster(), value: encodeRecord("cluster", CLUSTER_RECORD) },
-        ...this.refOps(unit.name, undefined, unit),
-      ]),
+    if (!writes.every((write) => this.stillAsRead(etcd, write))) return CONFLICT;
+    const revision = commit(etcd, [
+      ...writes.flatMap((write) => {
+        if (write.kind === "create") return this.createOps(write.record);
+        if (write.kind === "update") return this.rewriteOps(write);
+        return [];
+      }),
+      ...[...storedContents(writes)].map(([hash, text]) => ({
+        key: this.keys.unitFile(hash),
+        value: text,
+      })),
+      ...(writes.some((write) => write.kind === "create")
+        ? [{ key: this.keys.cluster(), value: encodeRecord("cluster", CLUSTER_RECORD) }]
+        : []),
+    ]);
+    this.collectUnitTexts(droppedByWrites(writes));
+    return written(revision);
+  }
+
+  /** Whether a unit's write holds, as the etcd registry compares it. */
+  private stillAsRead(etcd: Store, write: UnitWrite): boolean {
+    if (write.kind !== "create")
+      return modOf(etcd, this.keys.unit(write.expected.value.name)) === write.expected.version;
+    const { template } = write;
+    return (
+      !etcd.entries.has(this.keys.unit(write.record.name)) &&
+      (!template || modOf(etcd, this.keys.unit(template.value.name)) === template.version)
     );
+  }
+
+  private createOps(unit: UnitRecord): Op[] {
+    return [
+      { key: this.keys.unit(unit.name), value: encodeRecord("unit", unit) },
+      ...this.refOps(unit.name, undefined, unit),
+    ];
   }
 
   /** Test hook: deletes the cluster record, as in a cluster from before it. */
@@ -250,27 +289,6 @@ export class MemoryRegistry implements Registry {
     return { ok: true, written, unchanged: plan.unchanged };
   }
 
-  async updateUnit(
-    unit: UnitRecord,
-    expected: Versioned<UnitRecord>,
-    text?: string,
-  ): Promise<WriteResult> {
-    const etcd = this.etcd;
-    const key = this.keys.unit(unit.name);
-    if (modOf(etcd, key) !== expected.version) return CONFLICT;
-    const newContent: Op[] =
-      text !== undefined && unit.hash !== expected.value.hash
-        ? [{ key: this.keys.unitFile(unit.hash), value: text }]
-        : [];
-    const revision = commit(etcd, [
-      { key, value: encodeRecord("unit", unit) },
-      ...newContent,
-      ...this.refOps(unit.name, expected.value, unit),
-    ]);
-    this.collectUnitTexts(contentRefChanges(expected.value, unit).dropped);
-    return written(revision);
-  }
-
   async deleteUnit(expected: Versioned<UnitRecord>): Promise<WriteResult> {
     const etcd = this.etcd;
     const { name } = expected.value;
@@ -281,11 +299,27 @@ export class MemoryRegistry implements Registry {
     return written(revision);
   }
 
+  async getTimerElapse(name: string): Promise<Versioned<TimerElapseRecord> | undefined> {
+    return this.versioned<TimerElapseRecord>("timer-elapse", this.keys.timerElapse(name));
+  }
+
+  async setTimerElapse(
+    name: string,
+    elapse: TimerElapseRecord,
+    expected: Versioned<TimerElapseRecord> | undefined,
+  ): Promise<WriteResult> {
+    const etcd = this.etcd;
+    const key = this.keys.timerElapse(name);
+    if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
+    return written(commit(etcd, [{ key, value: encodeRecord("timer-elapse", elapse) }]));
+  }
+
   private deleteOps(unit: UnitRecord): Op[] {
     return [
       { key: this.keys.unit(unit.name) },
       { key: this.keys.placement(unit.name) },
       { key: this.keys.schedule(unit.name) },
+      { key: this.keys.timerElapse(unit.name) },
       ...this.refOps(unit.name, unit, undefined),
     ];
   }
@@ -457,10 +491,7 @@ export class MemoryRegistry implements Registry {
     const revision = commit(etcd, [
       { key, value: encodeRecord("rollout", next) },
       ...units.flatMap((unit) => this.rewriteOps(unit)),
-      ...lifecycle.created.flatMap((unit) => [
-        { key: this.keys.unit(unit.name), value: encodeRecord("unit", unit) },
-        ...this.refOps(unit.name, undefined, unit),
-      ]),
+      ...lifecycle.created.flatMap((unit) => this.createOps(unit)),
       ...lifecycle.deleted.flatMap((unit) => this.deleteOps(unit.value)),
     ]);
     this.collectUnitTexts(droppedContents(units));

@@ -13,6 +13,7 @@ import { unitHash } from "../../src/unit/hash.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
 import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import { FakeClock, settle } from "../support/fake-clock.ts";
+import { MemoryTimerElapses } from "../support/timer-elapses.ts";
 
 class HeldProcess implements MainProcess {
   private end!: (status: ExitStatus) => void;
@@ -113,6 +114,7 @@ function setUp() {
   };
   const reports: AgentUnitView[] = [];
   const manager = new UnitManager({
+    timerElapses: new MemoryTimerElapses(),
     machine: { id: "m1", publicIP: "10.0.0.3", privateIP: "10.0.0.3", hostname: "n", bootId: "" },
     commands,
     baseEnv: {},

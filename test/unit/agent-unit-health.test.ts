@@ -10,6 +10,7 @@ import { unitHash } from "../../src/unit/hash.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
 import { serializeUnitFile } from "../../src/unit/serialize.ts";
 import { FakeClock, settle } from "../support/fake-clock.ts";
+import { MemoryTimerElapses } from "../support/timer-elapses.ts";
 
 const SECOND = 1000;
 
@@ -77,6 +78,7 @@ function setUp(
     imageHealth: options.imageHealth ?? (async () => undefined),
   };
   const manager = new UnitManager({
+    timerElapses: new MemoryTimerElapses(),
     machine: {
       id: "m1",
       publicIP: "10.0.0.3",

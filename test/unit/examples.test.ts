@@ -11,9 +11,11 @@ const root = join(import.meta.dirname, "..", "..");
 const examples = join(root, "examples");
 
 describe("examples/", () => {
-  const files = readdirSync(examples).filter((name) => name.endsWith(".service"));
+  const files = readdirSync(examples).filter(
+    (name) => name.endsWith(".service") || name.endsWith(".timer"),
+  );
 
-  test("holds the tutorial's files, a plain unit, a global unit, a oneshot and a sidekick", () => {
+  test("holds the tutorial's files, a plain unit, a global unit, a oneshot, a timer and a sidekick", () => {
     for (const name of ["apache@.service", "apache-discovery@.service"]) {
       assert.ok(files.includes(name), name);
     }
@@ -25,6 +27,10 @@ describe("examples/", () => {
     assert.ok(
       texts.some((text) => /^Type=oneshot$/m.test(text)),
       "a oneshot",
+    );
+    assert.ok(
+      files.some((name) => name.endsWith(".timer")),
+      "a timer",
     );
     assert.ok(
       files.some(

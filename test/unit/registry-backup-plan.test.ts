@@ -53,6 +53,25 @@ test("run again after the engine moved a restored unit: its placement is the eng
   );
 });
 
+test("a timer's last elapse is restored; one fired since the backup stands", () => {
+  const elapse = (at: string) => JSON.stringify({ elapse: at, firedAt: at, machineId: "m1" });
+  const backup = [
+    ...BACKUP,
+    { key: "timer-elapses/tick.timer", value: elapse("2026-12-07T02:00:00Z") },
+  ];
+  const fresh = planRestore(keys, new Map(), backup);
+  assert.ok("batches" in fresh, JSON.stringify(fresh));
+  assert.ok(fresh.batches.flat().some((entry) => entry.key === "timer-elapses/tick.timer"));
+  const existing = new Map(backup.map((entry) => [entry.key, entry.value]));
+  existing.set("timer-elapses/tick.timer", elapse("2026-12-08T02:00:00Z"));
+  const again = planRestore(keys, existing, backup);
+  assert.ok("batches" in again, JSON.stringify(again));
+  assert.deepEqual(
+    again.batches.flat().map((entry) => entry.key),
+    ["cluster/record"],
+  );
+});
+
 test("a unit the backup lacks, or one it holds otherwise, conflicts", () => {
   const extra = new Map([["units/other.service", unit("other.service")]]);
   assert.deepEqual(planRestore(keys, extra, BACKUP), { conflicts: ["units/other.service"] });

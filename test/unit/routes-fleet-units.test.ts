@@ -19,6 +19,7 @@ import { assertRouteCoverage } from "../support/route-coverage.ts";
 import { specUnit } from "../support/spec.ts";
 
 const json = { "content-type": "application/json" };
+const TIMER: FleetOption[] = [{ section: "Timer", name: "OnActiveSec", value: "1h" }];
 
 describe("fleet's /fleet/v1/units", () => {
   let api: InjectApp;
@@ -486,6 +487,64 @@ describe("fleet's /fleet/v1/units", () => {
         await fleetctl(api, "GET", "/units/new-template%40.service"),
         404,
         "unit does not exist",
+      );
+    });
+
+    test("a timer loaded or launched loads its service in the same write", async () => {
+      await fleetctlSubmit(api, "tick.service", GOODBYE);
+      assertBare(
+        await fleetctl(api, "PUT", "/units/tick.timer", {
+          desiredState: "launched",
+          name: "tick.timer",
+          options: TIMER,
+        }),
+        201,
+      );
+      const service = await api.registry.getUnit("tick.service");
+      assert.equal(service?.value.desiredState, "loaded");
+      assert.equal(service?.version, (await api.registry.getUnit("tick.timer"))?.version);
+      assert.equal((await fleetctl(api, "GET", "/units/tick.service")).json.desiredState, "loaded");
+
+      await fleetctlSubmit(api, "tock.service", GOODBYE);
+      await fleetctlSubmit(api, "tock.timer", TIMER);
+      assertBare(
+        await fleetctl(api, "PUT", "/units/tock.timer", {
+          desiredState: "loaded",
+          name: "tock.timer",
+        }),
+        204,
+      );
+      assert.equal((await fleetctl(api, "GET", "/units/tock.service")).json.desiredState, "loaded");
+      assert.equal((await fleetctl(api, "GET", "/units/tock.timer")).json.desiredState, "loaded");
+    });
+
+    test("a timer whose service has not been submitted: 409, and nothing stored", async () => {
+      assertFleetError(
+        await fleetctl(api, "PUT", "/units/lonely.timer", {
+          desiredState: "launched",
+          name: "lonely.timer",
+          options: TIMER,
+        }),
+        409,
+        "timer lonely.timer starts lonely.service, which has not been submitted",
+      );
+      assertFleetError(
+        await fleetctl(api, "GET", "/units/lonely.timer"),
+        404,
+        "unit does not exist",
+      );
+      await fleetctlSubmit(api, "lonely.timer", TIMER);
+      assertFleetError(
+        await fleetctl(api, "PUT", "/units/lonely.timer", {
+          desiredState: "loaded",
+          name: "lonely.timer",
+        }),
+        409,
+        "timer lonely.timer starts lonely.service, which has not been submitted",
+      );
+      assert.equal(
+        (await fleetctl(api, "GET", "/units/lonely.timer")).json.desiredState,
+        "inactive",
       );
     });
 

@@ -424,6 +424,97 @@ describe("/v1/units", () => {
   });
 });
 
+describe("timers in PUT /v1/units/{name}", () => {
+  const TIMER = "[Timer]\nOnActiveSec=1h\n";
+  let api: InjectApp;
+  before(async () => {
+    api = await injectApp();
+    for (const name of ["backup.service", "backup@.service", "report-daily.service"])
+      await api.submit(name, HELLO);
+    await api.submit("web.service", HELLO, "launched");
+    for (const name of ["backup.timer", "backup@.timer", "web.timer", "orphan.timer"])
+      await api.submit(name, TIMER);
+    await api.submit("nightly@.timer", TIMER);
+    await api.submit("report@.timer", `${TIMER}Unit=report-%i.service\n`);
+  });
+  after(() => api.close());
+
+  const put = (name: string, desiredState: string) =>
+    api.request("PUT", `/v1/units/${name}`, { json: { desiredState } });
+  const stored = async (name: string) => {
+    const unit = await api.registry.getUnit(name);
+    assert.ok(unit, `${name} is stored`);
+    return unit;
+  };
+
+  test("launching a timer loads its service in the same write", async () => {
+    const launched = await put("backup.timer", "launched");
+    assert.equal(launched.status, 200, launched.text);
+    assert.equal(launched.json.desiredState, "launched");
+    const service = await stored("backup.service");
+    assert.equal(service.value.desiredState, "loaded");
+    assert.equal(service.version, (await stored("backup.timer")).version);
+    assert.equal(
+      (await api.request("GET", "/v1/units/backup.service")).json.desiredState,
+      "loaded",
+      "the answer comes after the view saw both",
+    );
+  });
+
+  test("an instance of a timer template creates its service's instance from its template", async () => {
+    const loaded = await put("backup@db.timer", "loaded");
+    assert.equal(loaded.status, 201, loaded.text);
+    const service = await stored("backup@db.service");
+    assert.equal(service.value.desiredState, "loaded");
+    assert.equal(service.value.hash, (await stored("backup@.service")).value.hash);
+    assert.equal(service.version, (await stored("backup@db.timer")).version);
+    const shown = await api.request("GET", "/v1/units/backup@db.service");
+    assert.equal(shown.json.template, "backup@.service");
+  });
+
+  test("Unit= names the service, with the timer's own name in its specifiers", async () => {
+    assert.equal((await put("report@daily.timer", "launched")).status, 201);
+    assert.equal((await stored("report-daily.service")).value.desiredState, "loaded");
+    assert.equal(await api.registry.getUnit("report@daily.service"), undefined);
+  });
+
+  test("a service loaded or launched already is left as it is", async () => {
+    const before = await stored("web.service");
+    assert.equal((await put("web.timer", "launched")).status, 200);
+    assert.deepEqual(await stored("web.service"), before);
+    assert.equal((await stored("web.timer")).value.desiredState, "launched");
+  });
+
+  test("a timer whose service is neither submitted nor made from a template: 409, nothing written", async () => {
+    assertProblem(await put("orphan.timer", "launched"), 409, "timer-unit-not-found", {
+      instance: "/v1/units/orphan.timer",
+      detail: "timer orphan.timer starts orphan.service, which has not been submitted",
+    });
+    assert.equal((await stored("orphan.timer")).value.desiredState, "inactive");
+    assertProblem(await put("nightly@1.timer", "loaded"), 409, "timer-unit-not-found", {
+      instance: "/v1/units/nightly@1.timer",
+      detail:
+        "timer nightly@1.timer starts nightly@1.service: neither it nor its template nightly@.service has been submitted",
+    });
+    assert.equal(await api.registry.getUnit("nightly@1.timer"), undefined);
+    assert.equal((await put("orphan.timer", "inactive")).status, 200, "inactive needs nothing");
+  });
+
+  test("a timer set inactive leaves its service; a service set inactive leaves its timer", async () => {
+    assert.equal((await put("backup.timer", "inactive")).status, 200);
+    assert.equal((await stored("backup.service")).value.desiredState, "loaded");
+    assert.equal((await put("backup@db.service", "inactive")).status, 200);
+    assert.equal((await stored("backup@db.timer")).value.desiredState, "loaded");
+  });
+
+  test("a timer loaded again loads the service set inactive meanwhile", async () => {
+    const timer = await stored("backup@db.timer");
+    assert.equal((await put("backup@db.timer", "loaded")).status, 200);
+    assert.deepEqual(await stored("backup@db.timer"), timer);
+    assert.equal((await stored("backup@db.service")).value.desiredState, "loaded");
+  });
+});
+
 describe("health in /v1/units", () => {
   let api: InjectApp;
   before(async () => {

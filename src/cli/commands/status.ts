@@ -67,10 +67,43 @@ async function render(
     `  Desired: ${unit.desiredState}`,
     `  Machine: ${where.join(", ") || "-"}`,
     ...healthLines(unit),
+    ...timerLines(unit),
+    ...runLines(unit),
     ...(unit.reason ? [`   Reason: ${unit.reason}`] : []),
     ...(log.length > 0 ? ["", ...log] : []),
   ];
   return lines.map((line) => `${line}\n`).join("");
+}
+
+/** A timer's next and last elapse, and what it starts, as systemctl status shows them. */
+function timerLines(unit: Unit): string[] {
+  const { timer } = unit;
+  if (!timer) return [];
+  const next = timer.nextElapse
+    ? `${timer.nextElapse} (${timer.nextTrigger ?? "?"})`
+    : unit.subState === "running"
+      ? `when ${timer.unit} ends`
+      : "-";
+  return [
+    `  Trigger: ${next}`,
+    `     Last: ${timer.lastTrigger ?? "-"}`,
+    ` Triggers: ${timer.unit}`,
+  ];
+}
+
+/** A oneshot's recent runs, newest first: `journal --run=N` prints the output of run N. */
+function runLines(unit: Unit): string[] {
+  const runs = unit.runs ?? [];
+  if (runs.length === 0) return [];
+  return [
+    "     Runs:",
+    ...runs.map((run, index) => {
+      const result = run.result ?? "running";
+      const end = run.endedAt ? ` to ${run.endedAt}` : "";
+      const why = run.reason ? `: ${run.reason}` : "";
+      return `       ${index + 1}. ${run.startedAt}${end} ${result}${why}`;
+    }),
+  ];
 }
 
 /** The last lines, or none when the agent cannot give them: status still shows the state. */

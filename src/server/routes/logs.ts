@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { AgentClient, AgentError } from "../../agent-client/client.ts";
 import { BooleanQuery, problemResponse, UnitNameParam } from "../../schema/common.ts";
 import { wholeString } from "../../schema/pattern.ts";
+import { SERVICE_RUNS_KEPT } from "../../unit/limits.ts";
 import type { ServerContext } from "../context.ts";
 import { ProblemError } from "../problems.ts";
 import { validName } from "../unit-name.ts";
@@ -20,6 +21,12 @@ const LogQuery = Type.Object(
       Type.String({
         maxLength: 256,
         description: "For a global unit: the machine whose log to read (default: the first)",
+      }),
+    ),
+    run: Type.Optional(
+      Type.String({
+        pattern: wholeString(`[1-9][0-9]?`),
+        description: `For a oneshot service: the output of one of its recent runs (its \`runs\`), 1 for the latest, 2 for the one before, up to ${SERVICE_RUNS_KEPT}`,
       }),
     ),
   },
@@ -55,6 +62,26 @@ export function logRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
       );
     }
     return machineId;
+  };
+
+  /** The run `number` (1: the latest) of the unit's runs, as its machine reports them. */
+  const runOf = (name: string, machineId: string, number: number) => {
+    if (number > SERVICE_RUNS_KEPT)
+      throw new ProblemError(
+        "invalid-request",
+        `run ${number}: only the latest ${SERVICE_RUNS_KEPT} runs of a unit are kept`,
+      );
+    const runs = view.states.get(name)?.get(machineId)?.runs ?? [];
+    const run = runs[runs.length - number];
+    if (!run) {
+      throw new ProblemError(
+        "not-found",
+        runs.length === 0
+          ? `${name} has no recorded runs on machine ${machineId}: only oneshot services have them`
+          : `${name} has ${runs.length} recorded run(s) on machine ${machineId}; there is no run ${number}`,
+      );
+    }
+    return run;
   };
 
   return async (app) => {
@@ -99,6 +126,15 @@ export function logRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           );
         }
         const follow = request.query.follow === "true";
+        const run =
+          request.query.run === undefined
+            ? undefined
+            : runOf(name, machineId, Number(request.query.run));
+        if (run && follow)
+          throw new ProblemError(
+            "invalid-request",
+            "follow and run cannot be combined: a run's output is read whole",
+          );
         // The agent's stream must end when our client goes away, or it would follow forever.
         const clientGone = new AbortController();
         reply.raw.on("close", () => clientGone.abort());
@@ -112,6 +148,9 @@ export function logRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
           body = await agent.logs(name, {
             lines: request.query.lines === undefined ? undefined : Number(request.query.lines),
             follow,
+            ...(run
+              ? { since: run.startedAt, ...(run.endedAt ? { until: run.endedAt } : {}) }
+              : {}),
             signal: clientGone.signal,
           });
         } catch (error) {

@@ -80,6 +80,8 @@ export function unitRoutes(context: ServerContext): FastifyPluginAsyncTypebox {
         schema: {
           operationId: "setUnitDesiredState",
           summary: "Load, launch or deactivate a unit; an instance is created from its template",
+          description:
+            "Loading or launching a timer (a .timer unit) loads the service it starts (its Unit=, by default the service of the timer's name) in the same write, creating that instance from its template when needed; a service already loaded or launched is left as it is. 409 timer-unit-not-found, and nothing written, when neither the service nor its template has been submitted. Setting a timer inactive leaves its service as it is.",
           tags: ["units"],
           params: UnitNameParam,
           body: ref(SetDesiredStateBody),

@@ -5,7 +5,7 @@ import {
   withContent,
   withDesiredState,
 } from "../../registry/records.ts";
-import type { Registry, Revision, Versioned } from "../../registry/registry.ts";
+import type { Registry, Revision, UnitWrite, Versioned } from "../../registry/registry.ts";
 import type { Located } from "../../unit/model.ts";
 import { parseUnitName, type UnitName } from "../../unit/name.ts";
 import { serializeUnitFile } from "../../unit/serialize.ts";
@@ -13,6 +13,8 @@ import { checkUnitFile } from "../../unit/validate.ts";
 import { ProblemError } from "../problems.ts";
 import { validName } from "../unit-name.ts";
 import { retryingWrite } from "./retry.ts";
+import { writesAlongside } from "./timer-service.ts";
+import { instanceFromTemplate, refuse, type UnitReader } from "./unit-reader.ts";
 
 /**
  * Units and content as a watch-fed cache holds them: possibly a little behind etcd. Content
@@ -21,18 +23,6 @@ import { retryingWrite } from "./retry.ts";
 export interface UnitCache {
   versionedUnit(name: string): Versioned<UnitRecord> | undefined;
   unitText(hash: string): string | undefined;
-}
-
-/** How an attempt reads units: through the cache first, or from etcd (linearizable). */
-interface UnitReader {
-  unit(name: string): Promise<Versioned<UnitRecord> | undefined>;
-  text(hash: string): Promise<string | undefined>;
-  /**
-   * Whether what it read may be stale. A write is then still safe, since its transaction
-   * compares what was read; an answer without a write (a no-op, a 404, a conflict) is not,
-   * and the attempt returns undefined so that the next one reads from etcd.
-   */
-  mayBeStale: boolean;
 }
 
 export interface SubmitOutcome {
@@ -100,21 +90,7 @@ export class UnitWrites {
     return this.retrying(async (read) => {
       const existing = await read.unit(name);
       const at = this.now().toISOString();
-      if (!existing) {
-        const record = newUnitRecord(name, hash, desiredState ?? "inactive", at, "submitted");
-        const result = await this.registry.createUnit(record, canonical);
-        return result.ok
-          ? {
-              name: unitName,
-              hash,
-              created: true,
-              replaced: false,
-              warnings,
-              revision: result.revision,
-            }
-          : undefined;
-      }
-      if (existing.value.hash === hash && desiredState === undefined) {
+      if (existing?.value.hash === hash && desiredState === undefined) {
         if (read.mayBeStale) return undefined;
         return {
           name: unitName,
@@ -125,24 +101,46 @@ export class UnitWrites {
           revision: existing.version,
         };
       }
-      if (existing.value.hash !== hash && !replace) {
-        if (read.mayBeStale) return undefined;
-        throw new ProblemError(
-          "unit-file-conflict",
-          `${name} is already submitted with other content (hash ${existing.value.hash.slice(0, 7)}, this is ${hash.slice(0, 7)}); submit with replace=true to replace it`,
+      if (existing && existing.value.hash !== hash && !replace) {
+        return refuse(
+          read,
+          new ProblemError(
+            "unit-file-conflict",
+            `${name} is already submitted with other content (hash ${existing.value.hash.slice(0, 7)}, this is ${hash.slice(0, 7)}); submit with replace=true to replace it`,
+          ),
         );
       }
-      const record = withContent(
-        withDesiredState(existing.value, desiredState ?? existing.value.desiredState, at),
+      const own: UnitWrite = existing
+        ? {
+            kind: "update",
+            expected: existing,
+            record: withContent(
+              withDesiredState(existing.value, desiredState ?? existing.value.desiredState, at),
+              hash,
+              at,
+              "replaced",
+            ),
+            text: canonical,
+          }
+        : {
+            kind: "create",
+            record: newUnitRecord(name, hash, desiredState ?? "inactive", at, "submitted"),
+            text: canonical,
+          };
+      const alongside = desiredState
+        ? await writesAlongside(read, unitName, desiredState, async () => canonical, at)
+        : [];
+      if (!alongside) return undefined;
+      const result = await this.registry.writeUnits([own, ...alongside]);
+      if (!result.ok) return undefined;
+      return {
+        name: unitName,
         hash,
-        at,
-        "replaced",
-      );
-      const replaced = existing.value.hash !== hash;
-      const result = await this.registry.updateUnit(record, existing, canonical);
-      return result.ok
-        ? { name: unitName, hash, created: false, replaced, warnings, revision: result.revision }
-        : undefined;
+        created: !existing,
+        replaced: existing !== undefined && existing.value.hash !== hash,
+        warnings,
+        revision: result.revision,
+      };
     });
   }
 
@@ -166,38 +164,53 @@ export class UnitWrites {
     return this.retrying(async (read) => {
       const existing = await read.unit(name);
       const at = this.now().toISOString();
-      if (existing) {
-        if (existing.value.desiredState === desiredState) {
-          if (read.mayBeStale) return undefined;
-          return { created: false, changed: false, revision: existing.version };
-        }
-        const record = withDesiredState(existing.value, desiredState, at);
-        if (holdStopMs && existing.value.desiredState === "launched" && desiredState === "loaded")
-          record.stopHeldUntil = new Date(this.now().getTime() + holdStopMs).toISOString();
-        const result = await this.registry.updateUnit(record, existing);
-        return result.ok ? { created: false, changed: true, revision: result.revision } : undefined;
-      }
-      const template = unitName.template ? await read.unit(unitName.template) : undefined;
-      const text = template ? await read.text(template.value.hash) : undefined;
-      if (!template || text === undefined) {
-        if (read.mayBeStale) return undefined;
-        throw new ProblemError(
-          "unit-not-found",
-          unitName.template
-            ? `neither ${name} nor its template ${unitName.template} has been submitted`
-            : `unit ${name} has not been submitted`,
+      const own = existing
+        ? this.stateChange(existing, desiredState, at, holdStopMs)
+        : await instanceFromTemplate(read, unitName, desiredState, at);
+      if (!own) {
+        return refuse(
+          read,
+          new ProblemError(
+            "unit-not-found",
+            unitName.template
+              ? `neither ${name} nor its template ${unitName.template} has been submitted`
+              : `unit ${name} has not been submitted`,
+          ),
         );
       }
-      const record = newUnitRecord(
-        name,
-        template.value.hash,
-        desiredState,
-        at,
-        `from template ${template.value.name}`,
-      );
-      const result = await this.registry.createUnit(record, text, template);
-      return result.ok ? { created: true, changed: true, revision: result.revision } : undefined;
+      const ownText = async () =>
+        own.kind === "create" ? own.text : read.text(own.expected.value.hash);
+      const alongside = await writesAlongside(read, unitName, desiredState, ownText, at);
+      if (!alongside) return undefined;
+      const writes = [own, ...alongside];
+      if (writes.every(isUnchanged)) {
+        if (read.mayBeStale) return undefined;
+        const revision = Math.max(...writes.map((write) => write.expected.version));
+        return { created: false, changed: false, revision };
+      }
+      const result = await this.registry.writeUnits(writes);
+      if (!result.ok) return undefined;
+      return {
+        created: own.kind === "create",
+        changed: own.kind !== "unchanged",
+        revision: result.revision,
+      };
     });
+  }
+
+  /** A unit set to `desiredState`, or left as read when it is in that state already. */
+  private stateChange(
+    existing: Versioned<UnitRecord>,
+    desiredState: DesiredState,
+    at: string,
+    holdStopMs: number | undefined,
+  ): UnitWrite {
+    if (existing.value.desiredState === desiredState)
+      return { kind: "unchanged", expected: existing };
+    const record = withDesiredState(existing.value, desiredState, at);
+    if (holdStopMs && existing.value.desiredState === "launched" && desiredState === "loaded")
+      record.stopHeldUntil = new Date(this.now().getTime() + holdStopMs).toISOString();
+    return { kind: "update", expected: existing, record };
   }
 
   /** Lets a held stop go ahead now (a fleet client has read the unit). */
@@ -260,10 +273,7 @@ export class UnitWrites {
   ): Promise<Revision> {
     return this.retrying(async (read) => {
       const existing = await read.unit(name);
-      if (!existing) {
-        if (read.mayBeStale) return undefined;
-        throw new ProblemError(missing, `${name} does not exist`);
-      }
+      if (!existing) return refuse(read, new ProblemError(missing, `${name} does not exist`));
       await guard?.();
       const result = await this.registry.deleteUnit(existing);
       return result.ok ? result.revision : undefined;
@@ -277,4 +287,8 @@ export class UnitWrites {
       "the unit kept changing under concurrent writes; retry",
     );
   }
+}
+
+function isUnchanged(write: UnitWrite): write is Extract<UnitWrite, { kind: "unchanged" }> {
+  return write.kind === "unchanged";
 }

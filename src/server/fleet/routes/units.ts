@@ -80,6 +80,8 @@ export function fleetUnitRoutes(
       {
         schema: {
           ...doc("fleetSetUnit", "Create, replace or change the desired state of a unit (fleet)"),
+          description:
+            "A timer (a .timer unit) set loaded or launched, with its options or without, loads the service it starts in the same write, as PUT /v1/units/{name} does; 409, and nothing written, when neither that service nor its template has been submitted.",
           params: FleetUnitNameParam,
           body: unitBody,
           response: {
