@@ -124,7 +124,11 @@ export async function startSupervised(
   const output = new OutputFollower(join(dir, "output"), context, 0);
   let sent: NodeJS.Signals | undefined;
   const exited = supervisorExit.then((signal) => ended(pid, dir, output, signal ?? sent));
-  return { description, exited, terminate: signalGroup(pid, (signal) => (sent = signal)) };
+  const terminate = (signal: NodeJS.Signals) => {
+    sent = signal;
+    return signalRun(pid, signal, exited);
+  };
+  return { description, exited, terminate };
 }
 
 /**
@@ -151,7 +155,10 @@ export async function adoptSupervised(
   return {
     description: record.description,
     exited,
-    terminate: signalGroup(record.pid, (signal) => (sent = signal)),
+    terminate: (signal) => {
+      sent = signal;
+      return signalRun(record.pid, signal, exited);
+    },
   };
 }
 
@@ -229,16 +236,76 @@ async function notRunnable(program: string, path: string | undefined): Promise<s
   return `spawn ${program} ${reason}`;
 }
 
-function signalGroup(pid: number, note: (signal: NodeJS.Signals) => void) {
-  return async (signal: NodeJS.Signals) => {
-    note(signal);
-    try {
-      // The group: the supervisor and the command, and whatever the command started.
-      process.kill(-pid, signal);
-    } catch {
-      // Gone already.
+/** How often a signalled run is looked at for a command started after the signal. */
+const LATE_COMMAND_POLL_MS = 100;
+/** How long that goes on at most: a stop's SIGKILL ends a run that outlives it. */
+const LATE_COMMAND_WATCH_MS = 30_000;
+
+/**
+ * Signals a supervisor's process group: the supervisor, its command, and whatever that
+ * started. The supervisor traps the signal to outlive its command; one that lands before it
+ * has started its command is trapped all the same, and the command then starts unsignalled
+ * and runs on, holding the stop for its whole timeout. So until the run ends, a child of the
+ * supervisor that was not there when the group was signalled gets the signal too; a process
+ * the command starts (a cleanup on SIGTERM, say) is not the supervisor's child, and is left.
+ */
+export async function signalRun(
+  supervisor: number,
+  signal: NodeJS.Signals,
+  ended: Promise<unknown>,
+): Promise<void> {
+  const signalled = new Set(await childrenOf(supervisor));
+  try {
+    process.kill(-supervisor, signal);
+  } catch {
+    return; // Gone already.
+  }
+  if (signal !== "SIGKILL") void signalLateCommand(supervisor, signal, signalled, ended);
+}
+
+async function signalLateCommand(
+  supervisor: number,
+  signal: NodeJS.Signals,
+  signalled: Set<string>,
+  ended: Promise<unknown>,
+): Promise<void> {
+  let over = false;
+  void ended.then(
+    () => {
+      over = true;
+    },
+    () => {
+      over = true;
+    },
+  );
+  const until = Date.now() + LATE_COMMAND_WATCH_MS;
+  while (!over && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, LATE_COMMAND_POLL_MS));
+    if (over) return;
+    for (const child of await childrenOf(supervisor)) {
+      if (signalled.has(child)) continue;
+      signalled.add(child);
+      try {
+        process.kill(Number(child.slice(0, child.indexOf(":"))), signal);
+      } catch {
+        // Ended meanwhile.
+      }
     }
-  };
+  }
+}
+
+/** A process's children, each as `pid:starttime` (a pid alone may be reused). */
+async function childrenOf(parent: number): Promise<string[]> {
+  const children: string[] = [];
+  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => undefined);
+    if (stat === undefined) continue;
+    // After the comm: state is field 3, the parent field 4, the start time field 22.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) === parent && fields[0] !== "Z") children.push(`${entry}:${fields[19]}`);
+  }
+  return children;
 }
 
 async function ended(
