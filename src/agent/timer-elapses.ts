@@ -31,7 +31,9 @@ export class RegistryTimerElapses implements TimerElapses {
       if (current && firedOf(current.value).elapse >= fired.elapse) return false;
       if ((await this.registry.setTimerElapse(timer, record, current)).ok) return true;
     }
-    throw new Error(`the last elapse of ${timer} kept changing under other machines' claims`);
+    throw new Error(
+      `cannot record an elapse of ${timer}: its last one kept changing, or it is gone`,
+    );
   }
 }
 

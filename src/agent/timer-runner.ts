@@ -1,3 +1,4 @@
+import type { TimerStatusRecord } from "../registry/records.ts";
 import type { TimerDefinition } from "../unit/timer.ts";
 import { type Elapse, nextTimerElapse } from "../unit/timer-schedule.ts";
 import type { Clock } from "./health-monitor.ts";
@@ -35,25 +36,22 @@ export interface TimerRunnerOptions {
    * the start is over; false when the service is not loaded on this machine.
    */
   startUnit: (elapse: number) => Promise<boolean>;
+  /** Whether that service is loaded on this machine: an elapse waits for it. */
+  unitLoaded: () => boolean;
   log: UnitLog;
   onChange: () => void;
 }
 
-/** What a timer reports besides its state. */
-export interface TimerStatus {
-  unit: string;
-  /** When it elapses next (its randomized delay included), ISO time. */
-  nextElapse?: string;
-  /** What elapses then, as `OnCalendar=*:0/15`. */
-  nextTrigger?: string;
-  /** When it last elapsed, on any machine, ISO time. */
-  lastTrigger?: string;
-}
-
-/** How long a claim that could not be made waits before it is tried again. */
-const CLAIM_RETRY_MS = 2000;
-/** setTimeout's longest delay; a later elapse is waited for in steps. */
-const LONGEST_WAIT_MS = 2 ** 31 - 1;
+/**
+ * How long what cannot be done now waits before it is tried again: reading or claiming an
+ * elapse in etcd, starting a service not loaded yet.
+ */
+const RETRY_MS = 2000;
+/**
+ * The longest single wait for an elapse: the clock is read again after it, so that a step of
+ * the machine's clock (NTP) neither fires a calendar elapse early nor holds it back long.
+ */
+const LONGEST_WAIT_MS = 60_000;
 
 /**
  * One timer unit on its machine, with systemd's states: active and `waiting` for its next
@@ -97,9 +95,10 @@ export class TimerRunner {
     return {};
   }
 
-  get timer(): TimerStatus {
+  get timer(): TimerStatusRecord {
     return {
       unit: this.options.definition.unit,
+      ...(this.status.activeState !== "inactive" ? { activatedAt: iso(this.activatedAt) } : {}),
       ...(this.next
         ? { nextElapse: new Date(this.next.firesAt).toISOString(), nextTrigger: this.next.trigger }
         : {}),
@@ -116,7 +115,7 @@ export class TimerRunner {
     // As systemd's: a start forgets the last elapse, unless Persistent= keeps it (below).
     this.lastTrigger = undefined;
     this.setState("active", "waiting");
-    await this.readLastTrigger(generation);
+    await this.readLastTrigger(generation, this.options.definition.persistent);
     if (generation === this.generation) this.arm();
   }
 
@@ -126,19 +125,20 @@ export class TimerRunner {
     if (this.status.activeState !== "inactive") this.setState("inactive", "dead");
   }
 
-  /** A timer has no process to take up: it starts again, counting from its last elapse. */
-  async adopt(previous: PreviousRun): Promise<"adopted"> {
-    if (previous.activeState === "active") await this.start();
+  /**
+   * Goes on where an earlier agent of the machine left the timer: not a start, so it keeps
+   * its activation and counts from its last elapse in etcd, Persistent= or not. An elapse
+   * that agent fired is not fired again.
+   */
+  async adopt(previous: PreviousRun & { timer?: TimerStatusRecord }): Promise<"adopted"> {
+    if (previous.activeState !== "active") return "adopted";
+    const generation = ++this.generation;
+    const activated = Date.parse(previous.timer?.activatedAt ?? previous.since);
+    this.activatedAt = Number.isNaN(activated) ? this.options.clock.now() : activated;
+    this.setState("active", previous.subState === "elapsed" ? "elapsed" : "waiting");
+    await this.readLastTrigger(generation, true);
+    if (generation === this.generation) this.arm();
     return "adopted";
-  }
-
-  async stopForRestart(): Promise<boolean> {
-    await this.stop();
-    return true;
-  }
-
-  resume(): Promise<void> {
-    return this.start();
   }
 
   /** The service it starts changed state on this machine. */
@@ -152,17 +152,29 @@ export class TimerRunner {
     if (this.isActive) this.arm();
   }
 
-  private async readLastTrigger(generation: number): Promise<void> {
-    try {
-      const last = await this.options.elapses.last(this.options.name);
-      if (generation !== this.generation || !last) return;
-      this.lastFired = last.firedAt;
-      // Only a Persistent= timer counts from an elapse before its start (systemd's stamp file).
-      if (this.options.definition.persistent) this.lastTrigger = last.firedAt;
-    } catch (error) {
-      this.options.log.line(
-        `Cannot read when the timer last elapsed (${(error as Error).message}); counting from now`,
-      );
+  /**
+   * Reads the last elapse fired on any machine; `countFrom` makes the next count from it (a
+   * Persistent= timer's start, as systemd's stamp file; an adoption). Then it must be read:
+   * etcd unreachable, it is read again until it answers, as counting from now would drop
+   * the catch-up. Else it is only shown, and read once.
+   */
+  private async readLastTrigger(generation: number, countFrom: boolean): Promise<void> {
+    const { elapses, name, clock, log } = this.options;
+    for (let attempt = 0; generation === this.generation; attempt++) {
+      try {
+        const last = await elapses.last(name);
+        if (generation !== this.generation || !last) return;
+        this.lastFired = last.firedAt;
+        if (countFrom) this.lastTrigger = last.firedAt;
+        return;
+      } catch (error) {
+        if (!countFrom) return;
+        if (attempt === 0)
+          log.line(
+            `Cannot read when the timer last elapsed (${(error as Error).message}); trying again`,
+          );
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, RETRY_MS));
+      }
     }
   }
 
@@ -175,16 +187,27 @@ export class TimerRunner {
     }
     const { definition, clock, localZone } = this.options;
     const now = clock.now();
-    const elapse = nextTimerElapse(definition, {
-      now,
-      activatedAt: this.activatedAt,
-      localZone,
-      ...(this.lastTrigger !== undefined ? { lastTrigger: this.lastTrigger } : {}),
-      ...(this.unitActivatedAt !== undefined ? { unitActivatedAt: this.unitActivatedAt } : {}),
-      ...(this.unitDeactivatedAt !== undefined
-        ? { unitDeactivatedAt: this.unitDeactivatedAt }
-        : {}),
-    });
+    let elapse: Elapse | undefined;
+    try {
+      elapse = nextTimerElapse(definition, {
+        now,
+        activatedAt: this.activatedAt,
+        localZone,
+        ...(this.lastTrigger !== undefined ? { lastTrigger: this.lastTrigger } : {}),
+        ...(this.unitActivatedAt !== undefined ? { unitActivatedAt: this.unitActivatedAt } : {}),
+        ...(this.unitDeactivatedAt !== undefined
+          ? { unitDeactivatedAt: this.unitDeactivatedAt }
+          : {}),
+      });
+    } catch (error) {
+      // A time zone this machine's Node does not know, say.
+      this.status = {
+        ...this.status,
+        error: `cannot compute the next elapse: ${(error as Error).message}`,
+      };
+      this.publish("failed", "failed");
+      return;
+    }
     if (!elapse) {
       this.publish("active", "elapsed");
       return;
@@ -203,7 +226,7 @@ export class TimerRunner {
     this.handle = this.options.clock.setTimeout(
       () => {
         if (generation !== this.generation || this.next !== next) return;
-        if (ms >= LONGEST_WAIT_MS) this.wait(generation);
+        if (this.options.clock.now() < next.firesAt) this.wait(generation);
         else void this.fire(generation, next);
       },
       Math.min(ms, LONGEST_WAIT_MS),
@@ -216,8 +239,21 @@ export class TimerRunner {
     this.next = undefined;
   }
 
-  private async fire(generation: number, elapse: Elapse): Promise<void> {
+  private async fire(generation: number, elapse: Elapse, waitingLogged = false): Promise<void> {
     const { name, elapses, clock, log } = this.options;
+    const { unit } = this.options.definition;
+    const later = (logged: boolean) => {
+      this.handle = clock.setTimeout(() => {
+        if (generation === this.generation) void this.fire(generation, elapse, logged);
+      }, RETRY_MS);
+    };
+    // Not claimed before its service is here to run it: the elapse would be lost.
+    if (!this.options.unitLoaded()) {
+      if (!waitingLogged)
+        log.line(`Elapse of ${elapse.trigger} waits for ${unit} to be loaded on this machine`);
+      later(true);
+      return;
+    }
     const firedAt = clock.now();
     let claimed: boolean;
     try {
@@ -227,16 +263,13 @@ export class TimerRunner {
       log.line(
         `Cannot record the elapse of ${elapse.trigger} (${(error as Error).message}); trying again`,
       );
-      this.handle = clock.setTimeout(() => {
-        if (generation === this.generation) void this.fire(generation, elapse);
-      }, CLAIM_RETRY_MS);
+      later(waitingLogged);
       return;
     }
     this.lastTrigger = firedAt;
     this.lastFired = firedAt;
     const current = generation === this.generation;
     if (current) this.next = undefined;
-    const { unit } = this.options.definition;
     if (!claimed) {
       log.line(`Elapse of ${elapse.trigger} at ${iso(elapse.at)} was fired on another machine`);
     } else {
@@ -245,7 +278,7 @@ export class TimerRunner {
       log.line(`Elapsed (${elapse.trigger}): starting ${unit}`);
       if (current) this.setState("active", "running");
       const started = await this.options.startUnit(elapse.at);
-      if (!started) log.line(`${unit} is not loaded on this machine: nothing started`);
+      if (!started) log.line(`${unit} was unloaded from this machine: nothing started`);
     }
     if (generation !== this.generation) return;
     // Also when the start changed nothing (the service failed before it began, say).

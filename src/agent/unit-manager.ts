@@ -211,6 +211,10 @@ export class UnitManager {
       adopted[outcome === "adopted" ? "units" : "ended"].push(unit.name);
       this.report(unit.name);
     }
+    // A timer taken up before its service learns only now whether that service runs.
+    for (const unit of this.units.values())
+      for (const timer of this.timersOf(unit.name))
+        timer.unitChanged(unit.runner.status.activeState);
     return adopted;
   }
 
@@ -388,6 +392,7 @@ export class UnitManager {
       elapses: this.options.timerElapses,
       clock: this.options.clock ?? systemClock,
       localZone: this.options.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      unitLoaded: () => this.units.has(timer.timer.unit),
       startUnit: (elapse) =>
         this.startTriggered(timer.timer.unit, {
           TRIGGER_UNIT: name,
@@ -396,6 +401,9 @@ export class UnitManager {
       log,
       onChange: () => this.changed(name, runner),
     });
+    // Its service may be running already: this timer's content replaced mid-run, say.
+    const service = this.units.get(timer.timer.unit);
+    if (service) runner.unitChanged(service.runner.status.activeState);
     return runner;
   }
 

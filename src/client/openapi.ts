@@ -2197,7 +2197,7 @@ export interface components {
          *       "startedAt": "2026-12-08T02:00:00.012Z",
          *       "endedAt": "2026-12-08T02:03:41.870Z",
          *       "result": "failed",
-         *       "reason": "ExecStart=/usr/local/bin/backup exited with exit status 3"
+         *       "reason": "ExecStart=/usr/local/bin/backup failed: exit status 3"
          *     }
          */
         UnitRun: {
@@ -2208,7 +2208,7 @@ export interface components {
             endedAt?: string;
             /**
              * @description Why the run failed: the command and its status
-             * @example ExecStart=/usr/local/bin/backup exited with exit status 3
+             * @example ExecStart=/usr/local/bin/backup failed: exit status 3
              */
             reason?: string;
             /**
@@ -2229,6 +2229,11 @@ export interface components {
          *     }
          */
         UnitTimer: {
+            /**
+             * Format: date-time
+             * @description When the timer was started on its machine, which OnActiveSec=, OnBootSec= and OnStartupSec= count from; absent while it is stopped
+             */
+            activatedAt?: string;
             /**
              * Format: date-time
              * @description When it last elapsed, on whichever machine ran it then

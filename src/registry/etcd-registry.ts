@@ -242,8 +242,10 @@ export class EtcdRegistry implements Registry {
     expected: Versioned<TimerElapseRecord> | undefined,
   ): Promise<WriteResult> {
     const key = this.keys.timerElapse(name);
+    // Only while the timer exists: a claim racing its deletion must not outlive it.
     const result = await this.client
       .if(key, "Mod", "==", expected?.version ?? 0)
+      .and(this.keys.unit(name), "Create", ">", 0)
       .then(this.client.put(key).value(encodeRecord("timer-elapse", elapse)))
       .commit();
     return writeResult(result);

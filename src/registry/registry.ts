@@ -177,7 +177,10 @@ export interface Registry {
   writeUnits(writes: readonly UnitWrite[]): Promise<WriteResult>;
   /** A timer's last fired elapse. */
   getTimerElapse(name: string): Promise<Versioned<TimerElapseRecord> | undefined>;
-  /** Records a timer's fired elapse, if its last one is still `expected` (absent: none). */
+  /**
+   * Records a timer's fired elapse, if its last one is still `expected` (absent: none) and the
+   * timer still exists.
+   */
   setTimerElapse(
     name: string,
     elapse: TimerElapseRecord,

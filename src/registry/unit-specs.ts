@@ -46,8 +46,10 @@ export class UnitSpecs {
     if (!record) return undefined;
     const scheduledAt = record.scheduledAt ?? record.createdAt;
     const content = this.content(record.hash);
-    // A timer's placement also depends on its service's file (see withTimerUnit).
-    const service = content && isTimerName(name) ? timerUnitOf(content.file, name) : undefined;
+    // A timer's placement also depends on its service's file (see withTimerUnit). A Unit=
+    // that names no service (a file an earlier release took) ties the timer to nothing.
+    const started = content && isTimerName(name) ? timerUnitOf(content.file, name) : undefined;
+    const service = started?.endsWith(".service") ? started : undefined;
     const serviceSpec = service === undefined ? undefined : this.of(service);
     const related = serviceSpec ? this.cache.get(service as string)?.hash : undefined;
     const cached = this.cache.get(name);

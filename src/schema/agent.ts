@@ -123,6 +123,13 @@ export const AgentLastExit = Type.Object(
 export const AgentTimerStatus = Type.Object(
   {
     unit: Type.String({ description: "The service the timer starts" }),
+    activatedAt: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description:
+          "When the timer was started on its machine, which OnActiveSec=, OnBootSec= and OnStartupSec= count from; absent while it is stopped",
+      }),
+    ),
     nextElapse: Type.Optional(
       Type.String({
         format: "date-time",
@@ -160,7 +167,7 @@ export const AgentServiceRun = Type.Object(
     reason: Type.Optional(
       Type.String({
         description: "Why the run failed: the command and its status",
-        examples: ["ExecStart=/usr/local/bin/backup exited with exit status 3"],
+        examples: ["ExecStart=/usr/local/bin/backup failed: exit status 3"],
       }),
     ),
   },

@@ -235,7 +235,7 @@ export const UnitRun = Type.Object(AgentServiceRun.properties, {
       startedAt: "2026-12-08T02:00:00.012Z",
       endedAt: "2026-12-08T02:03:41.870Z",
       result: "failed",
-      reason: "ExecStart=/usr/local/bin/backup exited with exit status 3",
+      reason: "ExecStart=/usr/local/bin/backup failed: exit status 3",
     },
   ],
   description:

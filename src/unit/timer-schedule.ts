@@ -35,7 +35,8 @@ export interface Elapse {
  * - OnActiveSec=, OnBootSec= and OnStartupSec= count from the timer's start on its machine,
  *   once each: one that the timer has elapsed since is spent.
  * - OnUnitActiveSec= and OnUnitInactiveSec= count from the service's last activation or
- *   deactivation, else from the last elapse; with neither, they wait (as systemd's do).
+ *   deactivation, or from the last elapse when that came later; with neither, they wait (as
+ *   systemd's do).
  */
 export function nextTimerElapse(timer: TimerDefinition, moments: TimerMoments): Elapse | undefined {
   const { activatedAt, lastTrigger } = moments;
@@ -49,12 +50,14 @@ export function nextTimerElapse(timer: TimerDefinition, moments: TimerMoments): 
   for (const key of ["OnActiveSec", "OnBootSec", "OnStartupSec"] as const)
     for (const seconds of timer.monotonic[key]) {
       const at = activatedAt + seconds * 1000;
-      const spent = lastTrigger !== undefined && lastTrigger >= at && lastTrigger >= activatedAt;
+      const spent = lastTrigger !== undefined && lastTrigger >= at;
       if (!spent) consider(at, spanTrigger(key, seconds));
     }
+  // The later of the two: an elapse that started nothing (another machine fired it, say)
+  // still counts, or the same past elapse would come round again at once.
   const unitBases: [MonotonicKey, number | undefined][] = [
-    ["OnUnitActiveSec", moments.unitActivatedAt ?? lastTrigger],
-    ["OnUnitInactiveSec", moments.unitDeactivatedAt ?? lastTrigger],
+    ["OnUnitActiveSec", latest(moments.unitActivatedAt, lastTrigger)],
+    ["OnUnitInactiveSec", latest(moments.unitDeactivatedAt, lastTrigger)],
   ];
   for (const [key, base] of unitBases)
     if (base !== undefined)
@@ -65,4 +68,9 @@ export function nextTimerElapse(timer: TimerDefinition, moments: TimerMoments): 
 
 function spanTrigger(key: MonotonicKey, seconds: number): string {
   return `${key}=${seconds}s`;
+}
+
+function latest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.max(a, b);
 }

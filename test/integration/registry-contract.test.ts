@@ -537,6 +537,12 @@ function registryContract(
       assert.ok(timer);
       revisionOf(await registry.deleteUnit(timer));
       assert.equal(await registry.getTimerElapse("tick.timer"), undefined);
+      assert.deepEqual(
+        await registry.setTimerElapse("tick.timer", fired(8, "m1"), undefined),
+        CONFLICT,
+        "a claim racing the timer's deletion leaves nothing behind",
+      );
+      assert.equal(await registry.getTimerElapse("tick.timer"), undefined);
     });
 
     test("placements are written group by group, each all or nothing", async () => {

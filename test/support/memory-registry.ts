@@ -311,6 +311,7 @@ export class MemoryRegistry implements Registry {
     const etcd = this.etcd;
     const key = this.keys.timerElapse(name);
     if (modOf(etcd, key) !== (expected?.version ?? 0)) return CONFLICT;
+    if (modOf(etcd, this.keys.unit(name)) === 0) return CONFLICT;
     return written(commit(etcd, [{ key, value: encodeRecord("timer-elapse", elapse) }]));
   }
 

@@ -4,7 +4,7 @@ import { TimerRunner } from "../../src/agent/timer-runner.ts";
 import { UnitLog } from "../../src/agent/unit-log.ts";
 import { parseUnitFile } from "../../src/unit/parse.ts";
 import { readTimerSection } from "../../src/unit/timer.ts";
-import { FakeClock, settle } from "../support/fake-clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 import { MemoryTimerElapses } from "../support/timer-elapses.ts";
 
 const START = Date.parse("2026-12-08T10:00:01.000Z");
@@ -12,7 +12,7 @@ const START = Date.parse("2026-12-08T10:00:01.000Z");
 /** A timer whose service is a oneshot that runs `runMs` and is loaded unless told otherwise. */
 function setup(
   section: string,
-  options: { runMs?: number; random?: number; loaded?: boolean } = {},
+  options: { runMs?: number; random?: number; loaded?: { now: boolean } } = {},
 ) {
   const parsed = parseUnitFile(`[Timer]\n${section}\n`);
   assert.ok(parsed.ok);
@@ -34,8 +34,8 @@ function setup(
     random: () => options.random ?? 0,
     log,
     onChange: () => published.push(snapshot()),
+    unitLoaded: () => options.loaded?.now ?? true,
     startUnit: async () => {
-      if (options.loaded === false) return false;
       runs.push(clock.now());
       runner.unitChanged("active");
       await new Promise<void>((resolve) => clock.setTimeout(resolve, options.runMs ?? 1000));
@@ -165,14 +165,21 @@ describe("a timer on its machine", () => {
     assert.equal(once.runner.status.subState, "elapsed");
   });
 
-  test("an elapse whose service is not loaded here starts nothing and says so", async () => {
-    const { runner, clock, log } = setup("OnActiveSec=1s", { loaded: false });
+  test("an elapse waits, unclaimed, for its service to be loaded here", async () => {
+    const loaded = { now: false };
+    const { runner, clock, log, runs, elapses } = setup("OnActiveSec=1s", { loaded });
     await runner.start();
-    await clock.advance(2_000);
-    await settle();
-    assert.ok(
-      log.tail(5).some((line) => /backup.service is not loaded on this machine/.test(line)),
+    await clock.advance(5_000);
+    assert.deepEqual(runs, []);
+    assert.equal(elapses.fired.size, 0, "nothing claimed");
+    assert.equal(
+      log.tail(10).filter((line) => /waits for backup.service to be loaded/.test(line)).length,
+      1,
+      "said once",
     );
+    loaded.now = true;
+    await clock.advance(3_000);
+    assert.equal(runs.length, 1, "it fires within a retry, and runs");
     assert.equal(runner.status.subState, "elapsed");
   });
 });

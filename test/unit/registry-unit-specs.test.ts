@@ -9,11 +9,16 @@ const TEMPLATES: Record<string, string> = {
   "web@.service": "[Service]\nExecStart=/bin/true\n[X-Fleet]\nConflicts=web@*.service\n",
   "side@.service": "[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineOf=web@%i.service\n",
   "broken@.service": "[Service\nExecStart=/bin/true\n",
+  "backup@.timer": "[Timer]\nOnCalendar=daily\n",
+  "backup@.service": "[Service]\nType=oneshot\nExecStart=/bin/true\n",
+  "lead@.timer": "[Timer]\nOnCalendar=daily\n",
+  "lead@.service": "[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineOf=lead@%i.timer\n",
+  "loop@.timer": "[Timer]\nOnCalendar=daily\nUnit=loop@%i.timer\n",
 };
 
 /** A view holding the templates above and the given instances, fed by hand. */
 async function viewOf(instances: string[]): Promise<ClusterView> {
-  const hashOf = (name: string) => name.replace(/@.*/, "");
+  const hashOf = (name: string) => name.replace(/@[^.]*/, "");
   const changes: Change[] = [
     ...Object.entries(TEMPLATES).map(
       ([name, text]): Change => ({ kind: "unit-file", hash: hashOf(name), text }),
@@ -55,6 +60,18 @@ describe("UnitSpecs", () => {
     assert.deepEqual(specs.of("side@2.service")?.requirements.machineOf, ["web@2.service"]);
     // An instance not created yet takes its template's content.
     assert.deepEqual(specs.of("side@3.service")?.requirements.machineOf, ["web@3.service"]);
+  });
+
+  test("a timer goes where its service is, unless the service follows the timer", async () => {
+    const specs = new UnitSpecs(await viewOf(["backup@db.timer", "lead@1.timer"]));
+    assert.deepEqual(specs.of("backup@db.timer")?.requirements.machineOf, ["backup@db.service"]);
+    assert.deepEqual(specs.of("lead@1.timer")?.requirements.machineOf, []);
+    assert.deepEqual(specs.of("lead@1.service")?.requirements.machineOf, ["lead@1.timer"]);
+  });
+
+  test("a timer whose Unit= is no service, as an earlier release accepted, follows nothing", async () => {
+    const specs = new UnitSpecs(await viewOf(["loop@1.timer"]));
+    assert.deepEqual(specs.of("loop@1.timer")?.requirements.machineOf, []);
   });
 
   test("a unit whose content does not parse has no spec", async () => {

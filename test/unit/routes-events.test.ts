@@ -124,6 +124,46 @@ describe("GET /v1/events", () => {
     }
   });
 
+  test("a timer's elapse and its service's run are unit.updated events that carry them", async () => {
+    await api.submit("tick.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n");
+    await api.submit("tick.timer", "[Timer]\nOnCalendar=*:0/15\n", "launched");
+    await api.place("tick.timer", MACHINE);
+    await api.place("tick.service", MACHINE);
+    const stream = await openEventStream(api, "/v1/events");
+    try {
+      const timer = {
+        unit: "tick.service",
+        activatedAt: "2026-12-07T10:00:00.000Z",
+        nextElapse: "2026-12-07T10:30:00.000Z",
+        nextTrigger: "OnCalendar=*:0/15",
+        lastTrigger: "2026-12-07T10:15:00.002Z",
+      };
+      await api.report(MACHINE, "tick.timer", { subState: "waiting", timer });
+      const elapsed = await stream.next(
+        (event) => event.type === "unit.updated" && event.data.name === "tick.timer",
+      );
+      assert.deepEqual(elapsed.data.data.timer, timer);
+      const run = {
+        startedAt: "2026-12-07T10:15:00.010Z",
+        endedAt: "2026-12-07T10:15:01.500Z",
+        result: "failed",
+        reason: "ExecStart=/bin/true failed: exit status 1",
+      } as const;
+      await api.report(MACHINE, "tick.service", {
+        desiredState: "loaded",
+        activeState: "failed",
+        subState: "failed",
+        runs: [run],
+      });
+      const ran = await stream.next(
+        (event) => event.type === "unit.updated" && event.data.name === "tick.service",
+      );
+      assert.deepEqual(ran.data.data.runs, [run]);
+    } finally {
+      stream.close();
+    }
+  });
+
   test("bad resume points and unknown parameters are 400 problems", async () => {
     const pattern = (where: string) => `${where} must match pattern ${REVISION}`;
     for (const id of ["yesterday", "12345678901234567", "-1"]) {

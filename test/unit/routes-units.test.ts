@@ -429,7 +429,12 @@ describe("timers in PUT /v1/units/{name}", () => {
   let api: InjectApp;
   before(async () => {
     api = await injectApp();
-    for (const name of ["backup.service", "backup@.service", "report-daily.service"])
+    for (const name of [
+      "backup.service",
+      "backup@.service",
+      "report-daily.service",
+      "weekly.service",
+    ])
       await api.submit(name, HELLO);
     await api.submit("web.service", HELLO, "launched");
     for (const name of ["backup.timer", "backup@.timer", "web.timer", "orphan.timer"])
@@ -505,6 +510,21 @@ describe("timers in PUT /v1/units/{name}", () => {
     assert.equal((await stored("backup.service")).value.desiredState, "loaded");
     assert.equal((await put("backup@db.service", "inactive")).status, 200);
     assert.equal((await stored("backup@db.timer")).value.desiredState, "loaded");
+  });
+
+  test("new content for a loaded timer loads the service its new Unit= names", async () => {
+    assert.equal((await put("web.timer", "launched")).status, 200);
+    const replaced = await api.request("PUT", "/v1/unit-files/web.timer?replace=true", {
+      body: `${TIMER}Unit=weekly.service\n`,
+      headers: { "content-type": "text/plain" },
+    });
+    assert.equal(replaced.status, 200, replaced.text);
+    assert.equal((await stored("weekly.service")).value.desiredState, "loaded");
+    const refused = await api.request("PUT", "/v1/unit-files/web.timer?replace=true", {
+      body: `${TIMER}Unit=missing.service\n`,
+      headers: { "content-type": "text/plain" },
+    });
+    assert.equal(refused.status, 409, "a service that is not there is refused as a start is");
   });
 
   test("a timer loaded again loads the service set inactive meanwhile", async () => {

@@ -5,6 +5,9 @@ import { integerFlag } from "../flags.ts";
 import { fetchLog, followLog } from "../unit-logs.ts";
 import { unitNameOf } from "../unit-names.ts";
 
+/** The most lines the API gives at once: a run's whole output, as far as its agent keeps it. */
+const ALL_LINES = 99_999;
+
 export const journalCommand = defineCommand({
   name: "journal",
   summary: "Print the log of a unit in the cluster",
@@ -17,7 +20,7 @@ per line.`,
   examples: [
     ["fleetctl journal apache@80.service", "its last 10 lines of output"],
     ["fleetctl journal --lines=100 -f apache@80.service", "100 lines, then new ones as they come"],
-    ["flotilla journal --run=2 --lines=1000 backup.service", "what the run before the last wrote"],
+    ["flotilla journal --run=2 backup.service", "what the run before the last wrote"],
   ],
   options: {
     lines: { type: "string" },
@@ -25,7 +28,7 @@ per line.`,
     run: { type: "string" },
   },
   flagHelp: [
-    ["--lines=N", "How many recent lines (default 10)"],
+    ["--lines=N", "How many recent lines (default 10; with --run, all the agent keeps)"],
     ["-f, --follow", "Keep printing lines as the unit writes them"],
     ["--run=N", "The output of the unit's Nth latest run (oneshot services)"],
   ],
@@ -34,8 +37,8 @@ per line.`,
   arguments: "unit",
   async run(context, { values, positionals }) {
     const name = unitNameOf(positionals[0] as string);
-    const lines = integerFlag(values.lines, "--lines", 10);
     const run = values.run === undefined ? undefined : integerFlag(values.run, "--run", 1, 1);
+    const lines = integerFlag(values.lines, "--lines", run === undefined ? 10 : ALL_LINES);
     if (run !== undefined && values.follow)
       throw new UsageError("--run and --follow cannot be combined", "journal");
     const unit = await getUnit(context.api, name);

@@ -127,9 +127,9 @@ export class UnitWrites {
             record: newUnitRecord(name, hash, desiredState ?? "inactive", at, "submitted"),
             text: canonical,
           };
-      const alongside = desiredState
-        ? await writesAlongside(read, unitName, desiredState, async () => canonical, at)
-        : [];
+      // Also for new content alone: a loaded timer's new Unit= needs that service loaded.
+      const state = desiredState ?? existing?.value.desiredState ?? "inactive";
+      const alongside = await writesAlongside(read, unitName, state, async () => canonical, at);
       if (!alongside) return undefined;
       const result = await this.registry.writeUnits([own, ...alongside]);
       if (!result.ok) return undefined;
