@@ -1,5 +1,6 @@
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import type Dockerode from "dockerode";
+import { processIds, procStat } from "./runtime/proc-stat.ts";
 import { supervisorsIn } from "./runtime/supervised-process.ts";
 import {
   HASH_LABEL,
@@ -172,7 +173,7 @@ async function stopMarkedProcesses(machineId: string, kept: ReadonlySet<string>)
     ({ unit }) => unit === undefined || !kept.has(unit),
   );
   if (marked.length === 0) return 0;
-  const ownGroup = (await processInfo(process.pid))?.group;
+  const ownGroup = (await procStat(process.pid))?.group;
   const signal = (sig: NodeJS.Signals) => {
     for (const { pid, group } of marked) {
       try {
@@ -197,9 +198,7 @@ async function markedProcesses(
   marker: string,
 ): Promise<{ pid: number; group: number; unit?: string }[]> {
   const found: { pid: number; group: number; unit?: string }[] = [];
-  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
+  for (const pid of await processIds()) {
     if (pid === process.pid) continue;
     // Unreadable (another user's, or gone meanwhile): not ours to stop.
     const environ = (await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "")).split("\0");
@@ -207,7 +206,7 @@ async function markedProcesses(
     const unit = environ
       .find((entry) => entry.startsWith(`${UNIT_ENV}=`))
       ?.slice(UNIT_ENV.length + 1);
-    const info = await processInfo(pid);
+    const info = await procStat(pid);
     if (info && info.state !== "Z") found.push({ pid, group: info.group, unit });
   }
   return found;
@@ -216,19 +215,10 @@ async function markedProcesses(
 async function stillRunning(processes: readonly { pid: number }[]): Promise<{ pid: number }[]> {
   const running: { pid: number }[] = [];
   for (const entry of processes) {
-    const info = await processInfo(entry.pid);
+    const info = await procStat(entry.pid);
     if (info && info.state !== "Z") running.push(entry);
   }
   return running;
-}
-
-/** A process's state letter and group from /proc/<pid>/stat; undefined once it is gone. */
-async function processInfo(pid: number): Promise<{ state: string; group: number } | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
-  if (stat === undefined) return undefined;
-  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-  const [state = "", , group = ""] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state, group: Number(group) };
 }
 
 /** Removes, by force, every container labelled with the machine; resolves to how many. */

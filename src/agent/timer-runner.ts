@@ -87,14 +87,6 @@ export class TimerRunner {
     return this.status.activeState === "active";
   }
 
-  get mainContainer(): string | undefined {
-    return undefined;
-  }
-
-  get startedEnvironment(): Readonly<Record<string, string>> {
-    return {};
-  }
-
   get timer(): TimerStatusRecord {
     return {
       unit: this.options.definition.unit,

@@ -481,7 +481,12 @@ export class UnitManager {
     // Checks run while the main process does; the state reported next carries their start
     // (`starting`) or their end (no health), in the same write.
     const { activeState, subState } = runner.status;
-    if (activeState === "active" && subState === "running" && !this.healthStopped) {
+    if (
+      runner instanceof ServiceRunner &&
+      activeState === "active" &&
+      subState === "running" &&
+      !this.healthStopped
+    ) {
       unit.health?.start(
         {
           env: runner.startedEnvironment,

@@ -15,6 +15,7 @@ import {
 import { constants } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
+import { processIds, procStat } from "./proc-stat.ts";
 import {
   type CommandContext,
   type ExitStatus,
@@ -254,7 +255,8 @@ export async function signalRun(
   signal: NodeJS.Signals,
   ended: Promise<unknown>,
 ): Promise<void> {
-  const signalled = new Set(await childrenOf(supervisor));
+  // SIGKILL is not trapped: the group has it all, and a late command starts nowhere.
+  const signalled = new Set(signal === "SIGKILL" ? [] : await childrenOf(supervisor));
   try {
     process.kill(-supervisor, signal);
   } catch {
@@ -297,13 +299,9 @@ async function signalLateCommand(
 /** A process's children, each as `pid:starttime` (a pid alone may be reused). */
 async function childrenOf(parent: number): Promise<string[]> {
   const children: string[] = [];
-  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => undefined);
-    if (stat === undefined) continue;
-    // After the comm: state is field 3, the parent field 4, the start time field 22.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[1]) === parent && fields[0] !== "Z") children.push(`${entry}:${fields[19]}`);
+  for (const pid of await processIds()) {
+    const stat = await procStat(pid);
+    if (stat?.parent === parent && stat.state !== "Z") children.push(`${pid}:${stat.startTime}`);
   }
   return children;
 }
@@ -348,12 +346,8 @@ function markedEnv(context: CommandContext): Record<string, string> {
 }
 
 async function startTimeOf(pid: number): Promise<string | undefined> {
-  const stat_ = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
-  if (stat_ === undefined) return undefined;
-  const fields = stat_.slice(stat_.lastIndexOf(")") + 2).split(" ");
-  // After the comm: state is field 3, starttime field 22.
-  if (fields[0] === "Z") return undefined;
-  return fields[19];
+  const stat = await procStat(pid);
+  return stat && stat.state !== "Z" ? stat.startTime : undefined;
 }
 
 /**
