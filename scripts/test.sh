@@ -11,6 +11,7 @@ ensure_tutorial_image
 ensure_chromium
 ensure_iproute2
 ensure_zsh
+ensure_systemd_analyze
 ensure_node_modules
 
 echo "== typecheck" && npx tsc --noEmit

@@ -72,6 +72,13 @@ ensure_zsh() {
   if ! command -v zsh >/dev/null; then apt_install zsh; fi
 }
 
+# systemd-analyze and the zone files: the calendar tests compare Flotilla's OnCalendar=
+# elapses with systemd's own, in many time zones.
+ensure_systemd_analyze() {
+  if ! command -v systemd-analyze >/dev/null; then apt_install systemd; fi
+  if [ ! -e /usr/share/zoneinfo/Europe/Berlin ]; then apt_install tzdata; fi
+}
+
 # iproute2's `ip`: the Docker-restart fault test gives its own engine a bridge of its own.
 ensure_iproute2() {
   if ! command -v ip >/dev/null; then apt_install iproute2; fi
